@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Containerize.Diagnostics;
+
+namespace Containerize.Backends;
+
+/// <summary>
+/// Finds the engine to talk to, in the order the docker CLI uses plus Podman: ContainerDockerHost, DOCKER_HOST,
+/// the current docker context (DOCKER_CONTEXT or config.json's currentContext), the default socket, Podman's socket.
+/// </summary>
+public sealed class DockerEndpointResolver(Func<string, string?> environment, Func<string, bool> fileExists)
+{
+    public const string DefaultSocket = "/var/run/docker.sock";
+
+    public static DockerEndpointResolver ForThisMachine() =>
+        new(Environment.GetEnvironmentVariable, File.Exists);
+
+    /// <returns>The endpoint, or null when none is configured and no socket exists.</returns>
+    public DockerEndpoint? Resolve(string containerDockerHost)
+    {
+        if (containerDockerHost.Length > 0)
+        {
+            return Configured(containerDockerHost, "ContainerDockerHost");
+        }
+
+        var dockerHost = environment("DOCKER_HOST");
+        if (!string.IsNullOrEmpty(dockerHost))
+        {
+            return Configured(dockerHost, "DOCKER_HOST");
+        }
+
+        var context = CurrentContextEndpoint();
+        if (context is not null)
+        {
+            return context;
+        }
+
+        if (fileExists(DefaultSocket))
+        {
+            return new DockerEndpoint(new Uri("unix://" + DefaultSocket), "the default socket", IsConfigured: false);
+        }
+
+        var runtimeDirectory = environment("XDG_RUNTIME_DIR");
+        var podmanSockets = new[] { string.IsNullOrEmpty(runtimeDirectory) ? null : runtimeDirectory + "/podman/podman.sock", "/run/podman/podman.sock" };
+        var podman = podmanSockets.FirstOrDefault(socket => socket is not null && fileExists(socket));
+        return podman is null ? null : new DockerEndpoint(new Uri("unix://" + podman), "Podman's socket", IsConfigured: false);
+    }
+
+    private static DockerEndpoint Configured(string value, string source)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("unix" or "tcp" or "http" or "https" or "npipe"))
+        {
+            throw new ContainerizeException(Errors.InvalidDockerHost(value, source));
+        }
+
+        return new DockerEndpoint(uri, source, IsConfigured: true);
+    }
+
+    private DockerEndpoint? CurrentContextEndpoint()
+    {
+        var configDirectory = environment("DOCKER_CONFIG");
+        if (string.IsNullOrEmpty(configDirectory))
+        {
+            var home = environment("HOME");
+            if (string.IsNullOrEmpty(home))
+            {
+                return null;
+            }
+
+            configDirectory = Path.Combine(home, ".docker");
+        }
+
+        var name = environment("DOCKER_CONTEXT");
+        if (string.IsNullOrEmpty(name))
+        {
+            name = ReadString(Path.Combine(configDirectory, "config.json"), "currentContext");
+        }
+
+        if (string.IsNullOrEmpty(name) || name == "default")
+        {
+            return null;
+        }
+
+        var id = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name))).ToLowerInvariant();
+        var metaPath = Path.Combine(configDirectory, "contexts", "meta", id, "meta.json");
+        var host = ReadString(metaPath, "Endpoints", "docker", "Host");
+        if (string.IsNullOrEmpty(host))
+        {
+            throw new ContainerizeException(Errors.DockerContextNotFound(name, metaPath));
+        }
+
+        return Configured(host, $"docker context '{name}'");
+    }
+
+    private string? ReadString(string path, params string[] properties)
+    {
+        if (!fileExists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var element = document.RootElement;
+            foreach (var property in properties)
+            {
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out element))
+                {
+                    return null;
+                }
+            }
+
+            return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using Containerize.Diagnostics;
+using Containerize.Dockerfile;
+using Containerize.Spec;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Containerize.Backends;
+
+/// <summary>The Docker Engine API (Docker.DotNet), in the project's own terms: base images, builds, the up-to-date check.</summary>
+public sealed class DockerEngineBackend : IDisposable
+{
+    private readonly DockerClient client;
+    private readonly DockerEndpoint endpoint;
+    private readonly IBuildLog log;
+
+    private DockerEngineBackend(DockerClient client, DockerEndpoint endpoint, IBuildLog log)
+    {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.log = log;
+    }
+
+    public DockerClient Client => client;
+
+    public static DockerEngineBackend Connect(DockerEndpoint endpoint, IBuildLog log) =>
+        new(new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build(), endpoint, log);
+
+    /// <summary>
+    /// One engine call: true when every reference still names the recorded image and the engine's base image is the recorded one.
+    /// </summary>
+    public async Task<bool> IsUpToDateAsync(BuildRecord record, ImageReference baseImage, CancellationToken cancellation)
+    {
+        var names = record.References.Append(baseImage.ToString()).ToDictionary(name => name, _ => true);
+        var images = await Call("list images", () => client.Images.ListImagesAsync(
+            new ImagesListParameters { All = false, Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names } },
+            cancellation));
+
+        string? IdOf(string reference) => images.FirstOrDefault(image => image.RepoTags?.Contains(reference) == true
+            || image.RepoDigests?.Contains(reference) == true)?.ID;
+
+        return record.References.All(reference => IdOf(reference) == record.ImageId)
+            && IdOf(baseImage.ToString()) == record.BaseImageId;
+    }
+
+    /// <summary>The base image as the engine has it, pulled first when the engine does not.</summary>
+    public async Task<BaseImageFacts> GetBaseImageAsync(ImageReference reference, CancellationToken cancellation)
+    {
+        var name = reference.ToString();
+        var image = await TryInspectAsync(name, cancellation);
+        if (image is null)
+        {
+            log.Info($"Pulling {name}");
+            try
+            {
+                await client.Images.CreateImageAsync(
+                    new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
+                    null,
+                    new Progress<JSONMessage>(message => LogProgress(message)),
+                    cancellation);
+            }
+            catch (DockerApiException exception)
+            {
+                throw new ContainerizeException(Errors.BaseImageUnavailable(name, (exception.ResponseBody ?? exception.Message).Trim()), exception);
+            }
+
+            image = await TryInspectAsync(name, cancellation)
+                ?? throw new ContainerizeException(Errors.BaseImageUnavailable(name, "the engine reported no error, but has no such image"));
+        }
+
+        var environment = (image.Config?.Env ?? [])
+            .Select(entry => entry.Split('=', 2))
+            .GroupBy(parts => parts[0])
+            .ToDictionary(group => group.Key, group => group.Last().ElementAtOrDefault(1) ?? "");
+        var repository = (reference with { Tag = null, Digest = null }).ToString();
+        var digest = image.RepoDigests?.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal))?.Split('@')[1];
+        return new BaseImageFacts(image.ID, digest, environment);
+    }
+
+    /// <summary>Builds the staged context with the engine's build endpoint, streaming its output into the log.</summary>
+    /// <returns>The new image's id and platform (os/architecture).</returns>
+    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, CancellationToken cancellation)
+    {
+        var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
+        try
+        {
+            using (var output = new FileStream(archive, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                ContextArchive.Write(contextDirectory, output, fileTime);
+            }
+
+            string? error = null;
+            var progress = new Progress<JSONMessage>(message => error ??= LogProgress(message));
+            using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            {
+                await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(
+                    new ImageBuildParameters { Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true },
+                    input,
+                    null,
+                    null,
+                    progress,
+                    cancellation));
+            }
+
+            if (error is not null)
+            {
+                throw new ContainerizeException(Errors.BuildFailed(error));
+            }
+
+            var built = await TryInspectAsync(references[0], cancellation)
+                ?? throw new ContainerizeException(Errors.BuildFailed($"the engine reported success but has no image {references[0]}"));
+            return (built.ID, $"{built.Os}/{built.Architecture}");
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+    }
+
+    public void Dispose() => client.Dispose();
+
+    private async Task<ImageInspectResponse?> TryInspectAsync(string name, CancellationToken cancellation)
+    {
+        try
+        {
+            return await Call("inspect an image", () => client.Images.InspectImageAsync(name, cancellation));
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+        catch (ContainerizeException exception) when (exception.InnerException is DockerApiException { StatusCode: HttpStatusCode.NotFound })
+        {
+            return null;
+        }
+    }
+
+    /// <returns>The error the message carries, if any.</returns>
+    private string? LogProgress(JSONMessage message)
+    {
+        var error = message.Error?.Message;
+        if (!string.IsNullOrEmpty(error))
+        {
+            return error.Trim();
+        }
+
+        var text = message.Stream ?? message.Status;
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            log.Info(text.TrimEnd('\n', '\r'));
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs one engine request; a connection failure becomes the engine-unreachable error, a refusal CTZ2007.</summary>
+    internal async Task<T> Call<T>(string operation, Func<Task<T>> request)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw;
+        }
+        catch (DockerApiException exception)
+        {
+            throw new ContainerizeException(Errors.EngineRequestFailed(operation, (exception.ResponseBody ?? exception.Message).Trim()), exception);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new ContainerizeException(Errors.EngineUnreachable(endpoint.Uri.ToString(), endpoint.Source, Innermost(exception).Message), exception);
+        }
+    }
+
+    internal async Task Call(string operation, Func<Task> request) =>
+        await Call(operation, async () => { await request(); return true; });
+
+    private static Exception Innermost(Exception exception) =>
+        exception.InnerException is null ? exception : Innermost(exception.InnerException);
+}

@@ -1,0 +1,101 @@
+namespace Containerize.Diagnostics;
+
+/// <summary>
+/// Every CTZ code and message. docs/errors.md lists the same codes; a test keeps the two in step.
+/// CTZ1xxx: configuration (reported before any engine or registry call; CTZ1002 is raised by buildMultiTargeting/Containerize.targets). CTZ2xxx: the engine and the build.
+/// </summary>
+public static class Errors
+{
+    public static Diagnostic UnknownBackend(string value) => new("CTZ1001",
+        $"ContainerizeBackend '{value}' is not known. Use 'docker' (the Docker Engine API), 'daemonless' or 'auto'.");
+
+    public static Diagnostic InvalidRepository(string value, string source) => new("CTZ1003",
+        $"{source} '{value}' is not a valid repository name. Use lower-case letters, digits and the separators '.', '_', '__', '-' between them, with '/' between path components (for example: acme/hello-docker).");
+
+    public static Diagnostic InvalidTag(string value, string source) => new("CTZ1004",
+        $"{source} holds '{value}', which is not a valid image tag. A tag is 1 to 128 characters of letters, digits, '_', '.' and '-', and does not start with '.' or '-'.");
+
+    public static Diagnostic BothTagProperties() => new("CTZ1005",
+        "ContainerImageTag and ContainerImageTags are both set. Set only one: ContainerImageTag for one tag, ContainerImageTags for a ';'-separated list.");
+
+    public static Diagnostic InvalidBaseImage(string value, string source) => new("CTZ1006",
+        $"{source} '{value}' is not a valid image reference. Use [registry[:port]/]repository[:tag][@sha256:digest], for example mcr.microsoft.com/dotnet/runtime:10.0.");
+
+    public static Diagnostic InvalidWorkingDirectory(string value) => new("CTZ1007",
+        $"ContainerWorkingDirectory '{value}' must be an absolute Linux path made of letters, digits and '/', '.', '_', '-', '@', '+' (for example: /app).");
+
+    public static Diagnostic InvalidPort(string value) => new("CTZ1008",
+        $"ContainerPort '{value}' is not a port number from 1 to 65535.");
+
+    public static Diagnostic InvalidPortType(string port, string type) => new("CTZ1009",
+        $"ContainerPort '{port}' has Type '{type}'. Use 'tcp' or 'udp'.");
+
+    public static Diagnostic InvalidEnvironmentVariableName(string name, string source) => new("CTZ1010",
+        $"{source} '{name}' is not a valid environment variable name. Use letters, digits, '_', '.' and '-', starting with a letter or '_'.");
+
+    public static Diagnostic UnrepresentableValue(string source, string name) => new("CTZ1011",
+        $"The value of {source} '{name}' holds a newline, carriage return or NUL character, which a Dockerfile instruction cannot hold. Remove it from the value.");
+
+    public static Diagnostic InvalidLabelName(string name) => new("CTZ1012",
+        $"ContainerLabel '{name}' is not a valid label key. Use letters, digits, '.', '-', '_' and '/' (for example: com.example.team).");
+
+    public static Diagnostic InvalidUser(string value) => new("CTZ1013",
+        $"ContainerUser '{value}' is not a user the Dockerfile USER instruction takes. Use a numeric id (1654), a user name (app) or either with a group (1654:1654).");
+
+    public static Diagnostic InvalidEnvironmentVariablesProperty(string entry) => new("CTZ1014",
+        $"ContainerEnvironmentVariables holds '{entry}', which is not NAME=VALUE. Write the property as NAME=VALUE pairs separated by ';' (on the command line: -p:ContainerEnvironmentVariables=\\\"A=1;B=2\\\").");
+
+    public static Diagnostic InvalidAppCommandInstruction(string value) => new("CTZ1015",
+        $"ContainerAppCommandInstruction '{value}' is not known. Use 'Entrypoint' (the app command is the ENTRYPOINT) or 'DefaultArgs' (it is the CMD).");
+
+    public static Diagnostic UnsupportedTargetFramework(string framework) => new("CTZ1016",
+        $"Target framework '{framework}' cannot run on the .NET container images. Containerize supports .NET 6 and later (net6.0, net8.0, net10.0, …); set ContainerBaseImage to use an image of your own.");
+
+    public static Diagnostic InvalidFamily(string value) => new("CTZ1017",
+        $"ContainerFamily '{value}' cannot be a tag suffix. Use letters, digits, '.', '_' and '-' (for example: noble-chiseled, alpine).");
+
+    public static Diagnostic InvalidBaseRegistry(string value) => new("CTZ1018",
+        $"ContainerBaseRegistry '{value}' is not a registry host[:port] (for example: mcr.microsoft.com or localhost:5000).");
+
+    public static Diagnostic DaemonlessNotAvailable() => new("CTZ1019",
+        "ContainerizeBackend 'daemonless' is not available in this version of Containerize. Use 'docker' (or 'auto') with a running Docker engine.");
+
+    public static Diagnostic InvalidDockerHost(string value, string source) => new("CTZ1020",
+        $"{source} '{value}' is not an engine endpoint. Use unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/docker_engine.");
+
+    public static Diagnostic PublishOutputMissing(string directory) => new("CTZ1021",
+        $"The publish output folder '{directory}' does not exist or is empty. Run the Containerize target after Publish (dotnet publish -p:Containerize=true).");
+
+    public static Diagnostic InvalidRegistry(string value) => new("CTZ1022",
+        $"ContainerRegistry '{value}' is not a registry host[:port], optionally followed by a namespace (for example: ghcr.io/acme or localhost:5000).");
+
+    public static Diagnostic InvalidSourceDateEpoch(string value) => new("CTZ1023",
+        $"SOURCE_DATE_EPOCH '{value}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one (for example: the commit time, git log -1 --format=%ct) or unset it.");
+
+    public static Diagnostic UnrepresentableCommand(string source) => new("CTZ1024",
+        $"{source} holds a NUL character, which no command line can pass. Remove it.");
+
+    public static Diagnostic VersionTagAdjusted(string version, string tag) => new("",
+        $"The version '{version}' is not a valid image tag; it is tagged '{tag}' ('+' becomes '-').", Severity.Message);
+
+    public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new("CTZ2001",
+        $"The Docker engine at {endpoint} (from {source}) did not answer: {reason}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
+
+    public static Diagnostic DockerContextNotFound(string name, string metaPath) => new("CTZ2002",
+        $"The current docker context '{name}' has no endpoint ({metaPath} is missing or unreadable). Run 'docker context use default', or set ContainerDockerHost.");
+
+    public static Diagnostic BaseImageUnavailable(string reference, string reason) => new("CTZ2003",
+        $"The base image {reference} is not in the engine and could not be pulled: {reason}. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the engine can reach that registry.");
+
+    public static Diagnostic BaseImageHasNoAppUid(string reference) => new("CTZ2004",
+        $"The base image {reference} defines no APP_UID, so the user the app should run as is unknown. Set ContainerUser to a non-root user of that image (for example: 1000), or to 'root' to run as root on purpose.");
+
+    public static Diagnostic BuildFailed(string reason) => new("CTZ2005",
+        $"The engine could not build the image: {reason}. The Dockerfile and its context are on disk; 'docker build' on that folder shows the same step.");
+
+    public static Diagnostic ContainerFailed(string image, long exitCode) => new("CTZ2006",
+        $"The container of {image} exited with code {exitCode}. Its output is above.");
+
+    public static Diagnostic EngineRequestFailed(string operation, string reason) => new("CTZ2007",
+        $"The Docker engine refused to {operation}: {reason}.");
+}

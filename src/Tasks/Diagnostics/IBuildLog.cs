@@ -1,0 +1,13 @@
+namespace Containerize.Diagnostics;
+
+/// <summary>Where the components report progress; the MSBuild tasks forward it to the build log.</summary>
+public interface IBuildLog
+{
+    /// <summary>Shown at normal verbosity: what the build is doing (engine build steps, the container's output).</summary>
+    void Info(string message);
+
+    /// <summary>Shown at detailed verbosity.</summary>
+    void Detail(string message);
+
+    void Report(Diagnostic diagnostic);
+}

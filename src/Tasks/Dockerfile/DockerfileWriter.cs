@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Containerize.Spec;
+
+namespace Containerize.Dockerfile;
+
+/// <summary>
+/// The one place that knows Dockerfile syntax. Instructions that never change with code come first, the app's
+/// layers last, so a code change re-runs only the last COPY. Values are quoted so that none can add or change an
+/// instruction: ENV and LABEL values double-quoted with \, " and $ escaped; ENTRYPOINT and CMD as JSON arrays.
+/// The spec must be complete (<see cref="ContainerSpec.User"/> set) and validated by <see cref="SpecResolver"/>.
+/// </summary>
+public static class DockerfileWriter
+{
+    public const string LayersFolder = "layers";
+
+    private static readonly JsonSerializerOptions JsonArray = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Write(ContainerSpec spec)
+    {
+        if (spec.User is null)
+        {
+            throw new InvalidOperationException("The spec has no user yet: complete it with the base image first.");
+        }
+
+        var text = new StringBuilder();
+        text.Append("# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n");
+        text.Append("FROM ").Append(spec.BaseImage).Append('\n');
+        AppendPairs(text, "ENV", spec.Environment, quoteKeys: false);
+        AppendPairs(text, "LABEL", spec.Labels, quoteKeys: true);
+        if (spec.Ports.Count > 0)
+        {
+            text.Append("EXPOSE ").Append(string.Join(' ', spec.Ports)).Append('\n');
+        }
+
+        text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
+        text.Append("USER ").Append(spec.User).Append('\n');
+        if (spec.Entrypoint.Count > 0)
+        {
+            text.Append("ENTRYPOINT ").Append(ExecForm(spec.Entrypoint)).Append('\n');
+        }
+
+        if (spec.Cmd.Count > 0)
+        {
+            text.Append("CMD ").Append(ExecForm(spec.Cmd)).Append('\n');
+        }
+
+        var destination = spec.WorkingDirectory.EndsWith('/') ? spec.WorkingDirectory : spec.WorkingDirectory + "/";
+        foreach (var layer in spec.Layers)
+        {
+            text.Append("COPY ").Append(LayersFolder).Append('/').Append(layer.Name).Append("/ ").Append(destination).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A double-quoted Dockerfile word: \, " and $ escaped, nothing else changed.</summary>
+    public static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("$", "\\$") + "\"";
+
+    public static string ExecForm(IEnumerable<string> arguments) =>
+        "[" + string.Join(", ", arguments.Select(argument => JsonSerializer.Serialize(argument, JsonArray))) + "]";
+
+    private static void AppendPairs(StringBuilder text, string instruction, IReadOnlyList<KeyValuePair<string, string>> pairs, bool quoteKeys)
+    {
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        text.Append(instruction);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var key = quoteKeys ? Quote(pairs[i].Key) : pairs[i].Key;
+            text.Append(i == 0 ? " " : " \\\n    ").Append(key).Append('=').Append(Quote(pairs[i].Value));
+        }
+
+        text.Append('\n');
+    }
+}

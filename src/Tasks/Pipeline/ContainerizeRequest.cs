@@ -1,0 +1,28 @@
+using Containerize.Layers;
+using Containerize.Spec;
+
+namespace Containerize.Pipeline;
+
+/// <summary>Everything one containerize run needs, as plain data.</summary>
+public sealed record ContainerizeRequest
+{
+    public required ProjectFacts Project { get; init; }
+    public required ContainerSettings Settings { get; init; }
+    public required string PublishDirectory { get; init; }
+    public IReadOnlyDictionary<string, PublishedFileOrigin> Origins { get; init; } = new Dictionary<string, PublishedFileOrigin>();
+    /// <summary>The folder of the Dockerfile, its context and container-image.json (under the intermediate folder).</summary>
+    public required string ContextDirectory { get; init; }
+    /// <summary>Where the last successful build is recorded, outside the context.</summary>
+    public required string RecordPath { get; init; }
+    public string DockerHost { get; init; } = "";
+}
+
+/// <summary>What a run made: the image, its references and where its Dockerfile is.</summary>
+public sealed record ContainerizeResult(
+    string ImageId,
+    IReadOnlyList<string> References,
+    string DockerfilePath,
+    string BaseName,
+    string? BaseDigest,
+    string Platform,
+    bool WasUpToDate);

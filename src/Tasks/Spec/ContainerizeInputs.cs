@@ -1,0 +1,60 @@
+namespace Containerize.Spec;
+
+/// <summary>What MSBuild knows about the project being containerized.</summary>
+public sealed record ProjectFacts
+{
+    public required string AssemblyName { get; init; }
+    public string TargetFramework { get; init; } = "";
+    public string TargetFrameworks { get; init; } = "";
+    public string TargetFrameworkIdentifier { get; init; } = ".NETCoreApp";
+    /// <summary>As MSBuild writes it: v10.0.</summary>
+    public string TargetFrameworkVersion { get; init; } = "";
+    public string RuntimeIdentifier { get; init; } = "";
+    public bool SelfContained { get; init; }
+    public bool PublishAot { get; init; }
+    public bool PublishTrimmed { get; init; }
+    public bool InvariantGlobalization { get; init; }
+    /// <summary>True when the project references the Microsoft.AspNetCore.App framework.</summary>
+    public bool UsesAspNetCore { get; init; }
+    public string Version { get; init; } = "1.0.0";
+    public string Title { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string Authors { get; init; } = "";
+    public string Company { get; init; } = "";
+    public string ProjectUrl { get; init; } = "";
+    public string LicenseExpression { get; init; } = "";
+    public string RepositoryUrl { get; init; } = "";
+    public string SourceRevisionId { get; init; } = "";
+}
+
+/// <summary>A ContainerPort item as written: Include and Type metadata.</summary>
+public sealed record PortSetting(string Port, string Type);
+
+/// <summary>The Container* properties and items, as strings, before validation.</summary>
+public sealed record ContainerSettings
+{
+    public string Backend { get; init; } = "";
+    public string Registry { get; init; } = "";
+    public string Repository { get; init; } = "";
+    public string ImageTag { get; init; } = "";
+    public string ImageTags { get; init; } = "";
+    public string BaseImage { get; init; } = "";
+    public string BaseRegistry { get; init; } = "";
+    public string Family { get; init; } = "";
+    public string WorkingDirectory { get; init; } = "";
+    public string User { get; init; } = "";
+    public IReadOnlyList<PortSetting> Ports { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentVariables { get; init; } = [];
+    /// <summary>The ContainerEnvironmentVariables property: A=1;B=2.</summary>
+    public string EnvironmentVariablesProperty { get; init; } = "";
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
+    public IReadOnlyList<string> AppCommand { get; init; } = [];
+    public IReadOnlyList<string> AppCommandArgs { get; init; } = [];
+    public IReadOnlyList<string> DefaultArgs { get; init; } = [];
+    public string AppCommandInstruction { get; init; } = "";
+    public bool GenerateLabels { get; init; } = true;
+    /// <summary>Default OCI labels switched off, by their name after org.opencontainers.image. (title, base.digest, …).</summary>
+    public IReadOnlyCollection<string> DisabledLabels { get; init; } = [];
+    /// <summary>SOURCE_DATE_EPOCH from the environment, when set.</summary>
+    public string SourceDateEpoch { get; init; } = "";
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+
+namespace Containerize.Spec;
+
+/// <summary>The grammar of image names, tags, digests and registries (distribution/reference).</summary>
+public static class ReferenceRules
+{
+    private static readonly Regex RepositoryPattern = new(
+        @"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex TagPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex DigestPattern = new(@"^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex RegistryPattern = new(
+        @"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$",
+        RegexOptions.CultureInvariant);
+
+    public static bool IsRepository(string value) => value.Length <= 255 && RepositoryPattern.IsMatch(value);
+
+    public static bool IsTag(string value) => TagPattern.IsMatch(value);
+
+    public static bool IsDigest(string value) => DigestPattern.IsMatch(value);
+
+    public static bool IsRegistry(string value) => RegistryPattern.IsMatch(value);
+
+    /// <summary>True when the first path component of a name is a registry host rather than part of the repository.</summary>
+    public static bool LooksLikeRegistry(string component) =>
+        component.Contains('.') || component.Contains(':') || component == "localhost" || component.StartsWith('[');
+
+    /// <summary>
+    /// The repository name a .NET developer expects from an assembly name: lower-case kebab form
+    /// (HelloDocker → hello-docker, My.App_Name → my.app-name); characters a repository cannot hold become '-'.
+    /// </summary>
+    public static string ToKebabRepository(string assemblyName)
+    {
+        var builder = new System.Text.StringBuilder(assemblyName.Length + 8);
+        for (var i = 0; i < assemblyName.Length; i++)
+        {
+            var c = assemblyName[i];
+            if (char.IsUpper(c))
+            {
+                var previous = i > 0 ? assemblyName[i - 1] : '\0';
+                var next = i + 1 < assemblyName.Length ? assemblyName[i + 1] : '\0';
+                var startsWord = i > 0 && (char.IsLower(previous) || char.IsDigit(previous) || (char.IsUpper(previous) && char.IsLower(next)));
+                if (startsWord && builder.Length > 0 && builder[^1] != '-' && builder[^1] != '.')
+                {
+                    builder.Append('-');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.')
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        return builder.ToString().Trim('-', '.');
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Containerize.Spec;
+
+/// <summary>
+/// A hash of everything the image is made from on this side of the engine: the spec and the content, path and
+/// mode of every layer file. Equal fingerprints and an unchanged base image mean an unchanged image.
+/// </summary>
+public static class SpecFingerprint
+{
+    public static string Compute(ContainerSpec spec, string toolVersion)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(toolVersion + "\n"));
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(spec with { Layers = [] }));
+        var buffer = new byte[81920];
+        foreach (var layer in spec.Layers)
+        {
+            foreach (var file in layer.Files)
+            {
+                var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(file.SourcePath) & UnixFileMode.UserExecute) != 0;
+                hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}/{file.RelativePath}\n{(executable ? 'x' : '-')}\n"));
+                using var stream = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+            }
+        }
+
+        return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+}

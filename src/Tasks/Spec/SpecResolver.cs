@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Containerize.Diagnostics;
+
+namespace Containerize.Spec;
+
+/// <summary>
+/// Turns the project's facts and Container* settings into a <see cref="ContainerSpec"/>: defaults, inference and
+/// validation. Every configuration mistake is collected as a diagnostic; none needs the engine.
+/// </summary>
+public static class SpecResolver
+{
+    public const string DefaultWorkingDirectory = "/app";
+    private const string OciLabel = "org.opencontainers.image.";
+
+    private static readonly Regex WorkingDirectoryPattern = new(@"^/[A-Za-z0-9._/@+-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex UserPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex EnvironmentNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex LabelNamePattern = new(@"^[A-Za-z0-9][A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant);
+    private static readonly string[] Backends = ["", "auto", "docker", "daemonless"];
+
+    public static ContainerSpec? Resolve(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
+        CheckBackend(settings.Backend, diagnostics);
+
+        var baseImage = ResolveBaseImage(project, settings, diagnostics);
+        var spec = new ContainerSpec
+        {
+            BaseImage = baseImage ?? new ImageReference(null, "invalid", null, null),
+            Registry = ResolveRegistry(settings.Registry, diagnostics),
+            Repository = ResolveRepository(project, settings, diagnostics),
+            Tags = ResolveTags(project, settings, diagnostics),
+            WorkingDirectory = ResolveWorkingDirectory(settings.WorkingDirectory, diagnostics),
+            User = ResolveUser(settings.User, diagnostics),
+            Ports = ResolvePorts(settings.Ports, diagnostics),
+            PortsFromBaseImage = settings.Ports.Count == 0 && project.UsesAspNetCore,
+            Environment = ResolveEnvironment(settings, diagnostics),
+            Labels = ResolveLabels(project, settings, baseImage, diagnostics),
+            LabelBaseDigest = settings.GenerateLabels && !settings.DisabledLabels.Contains("base.digest"),
+            Entrypoint = [],
+            Cmd = [],
+        };
+        spec = ResolveCommand(spec, project, settings, diagnostics);
+
+        return diagnostics.Count(d => d.Severity == Severity.Error) > errorsBefore ? null : spec;
+    }
+
+    private static void CheckBackend(string backend, ICollection<Diagnostic> diagnostics)
+    {
+        var value = backend.Trim().ToLowerInvariant();
+        if (!Backends.Contains(value))
+        {
+            diagnostics.Add(Errors.UnknownBackend(backend));
+        }
+        else if (value == "daemonless")
+        {
+            diagnostics.Add(Errors.DaemonlessNotAvailable());
+        }
+    }
+
+    private static ImageReference? ResolveBaseImage(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        if (settings.BaseImage.Length > 0)
+        {
+            var explicitReference = ImageReference.TryParse(settings.BaseImage);
+            if (explicitReference is null)
+            {
+                diagnostics.Add(Errors.InvalidBaseImage(settings.BaseImage, "ContainerBaseImage"));
+            }
+
+            return explicitReference;
+        }
+
+        if (settings.BaseRegistry.Length > 0 && !ReferenceRules.IsRegistry(settings.BaseRegistry.TrimEnd('/')))
+        {
+            diagnostics.Add(Errors.InvalidBaseRegistry(settings.BaseRegistry));
+            return null;
+        }
+
+        if (settings.Family.Length > 0 && !ReferenceRules.IsTag("x-" + settings.Family))
+        {
+            diagnostics.Add(Errors.InvalidFamily(settings.Family));
+            return null;
+        }
+
+        var inferred = BaseImageInference.Infer(project, settings.BaseRegistry, settings.Family, diagnostics);
+        if (inferred.Length == 0)
+        {
+            return null;
+        }
+
+        var reference = ImageReference.TryParse(inferred);
+        if (reference is null)
+        {
+            diagnostics.Add(Errors.InvalidBaseImage(inferred, "The inferred base image"));
+        }
+
+        return reference;
+    }
+
+    private static string ResolveRegistry(string registry, ICollection<Diagnostic> diagnostics)
+    {
+        var value = registry.Trim().TrimEnd('/');
+        if (value.Length == 0)
+        {
+            return "";
+        }
+
+        var slash = value.IndexOf('/');
+        var host = slash < 0 ? value : value[..slash];
+        var ns = slash < 0 ? null : value[(slash + 1)..];
+        if (!ReferenceRules.IsRegistry(host) || (ns is not null && !ReferenceRules.IsRepository(ns)))
+        {
+            diagnostics.Add(Errors.InvalidRegistry(registry));
+        }
+
+        return value;
+    }
+
+    private static string ResolveRepository(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var explicitName = settings.Repository.Trim();
+        var repository = explicitName.Length > 0 ? explicitName : ReferenceRules.ToKebabRepository(project.AssemblyName);
+        if (!ReferenceRules.IsRepository(repository))
+        {
+            diagnostics.Add(explicitName.Length > 0
+                ? Errors.InvalidRepository(explicitName, "ContainerRepository")
+                : Errors.InvalidRepository(repository, $"The repository derived from AssemblyName '{project.AssemblyName}' (set ContainerRepository)"));
+        }
+
+        return repository;
+    }
+
+    private static IReadOnlyList<string> ResolveTags(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        if (settings.ImageTag.Length > 0 && settings.ImageTags.Length > 0)
+        {
+            diagnostics.Add(Errors.BothTagProperties());
+            return [];
+        }
+
+        List<string> tags;
+        string source;
+        if (settings.ImageTag.Length > 0)
+        {
+            (tags, source) = ([settings.ImageTag.Trim()], "ContainerImageTag");
+        }
+        else if (settings.ImageTags.Length > 0)
+        {
+            tags = settings.ImageTags.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            source = "ContainerImageTags";
+        }
+        else
+        {
+            var versionTag = project.Version.Replace('+', '-');
+            if (versionTag != project.Version && ReferenceRules.IsTag(versionTag))
+            {
+                diagnostics.Add(Errors.VersionTagAdjusted(project.Version, versionTag));
+            }
+
+            (tags, source) = ([versionTag, "latest"], "Version");
+        }
+
+        foreach (var tag in tags.Where(tag => !ReferenceRules.IsTag(tag)))
+        {
+            diagnostics.Add(Errors.InvalidTag(tag, source));
+        }
+
+        return tags.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static string ResolveWorkingDirectory(string workingDirectory, ICollection<Diagnostic> diagnostics)
+    {
+        var value = workingDirectory.Length > 0 ? workingDirectory : DefaultWorkingDirectory;
+        if (!WorkingDirectoryPattern.IsMatch(value))
+        {
+            diagnostics.Add(Errors.InvalidWorkingDirectory(value));
+        }
+
+        return value.Length > 1 ? value.TrimEnd('/') : value;
+    }
+
+    private static string? ResolveUser(string user, ICollection<Diagnostic> diagnostics)
+    {
+        if (user.Length == 0)
+        {
+            return null;
+        }
+
+        if (!UserPattern.IsMatch(user))
+        {
+            diagnostics.Add(Errors.InvalidUser(user));
+        }
+
+        return user;
+    }
+
+    private static IReadOnlyList<ContainerPort> ResolvePorts(IReadOnlyList<PortSetting> ports, ICollection<Diagnostic> diagnostics)
+    {
+        var result = new List<ContainerPort>();
+        foreach (var port in ports)
+        {
+            var type = port.Type.Length == 0 ? "tcp" : port.Type.ToLowerInvariant();
+            if (!int.TryParse(port.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            {
+                diagnostics.Add(Errors.InvalidPort(port.Port));
+            }
+            else if (type is not ("tcp" or "udp"))
+            {
+                diagnostics.Add(Errors.InvalidPortType(port.Port, port.Type));
+            }
+            else if (!result.Contains(new ContainerPort(number, type)))
+            {
+                result.Add(new ContainerPort(number, type));
+            }
+        }
+
+        return result;
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> ResolveEnvironment(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var pairs = new List<KeyValuePair<string, string>>(settings.EnvironmentVariables);
+        foreach (var entry in settings.EnvironmentVariablesProperty.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = entry.IndexOf('=');
+            if (equals <= 0)
+            {
+                diagnostics.Add(Errors.InvalidEnvironmentVariablesProperty(entry));
+                continue;
+            }
+
+            pairs.Add(new(entry[..equals].Trim(), entry[(equals + 1)..]));
+        }
+
+        foreach (var pair in pairs)
+        {
+            if (!EnvironmentNamePattern.IsMatch(pair.Key))
+            {
+                diagnostics.Add(Errors.InvalidEnvironmentVariableName(pair.Key, "ContainerEnvironmentVariable"));
+            }
+            else if (HasLineBreakOrNul(pair.Value))
+            {
+                diagnostics.Add(Errors.UnrepresentableValue("ContainerEnvironmentVariable", pair.Key));
+            }
+        }
+
+        return LastWins(pairs);
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> ResolveLabels(
+        ProjectFacts project, ContainerSettings settings, ImageReference? baseImage, ICollection<Diagnostic> diagnostics)
+    {
+        var labels = new List<KeyValuePair<string, string>>();
+        if (settings.GenerateLabels)
+        {
+            var created = CreatedTime(settings.SourceDateEpoch, diagnostics);
+            var defaults = new (string Name, string Value)[]
+            {
+                ("created", created),
+                ("title", project.Title.Length > 0 ? project.Title : project.AssemblyName),
+                ("description", project.Description),
+                ("version", project.Version),
+                ("authors", project.Authors),
+                ("vendor", project.Company),
+                ("url", project.ProjectUrl),
+                ("documentation", project.ProjectUrl),
+                ("licenses", project.LicenseExpression),
+                ("source", project.RepositoryUrl),
+                ("revision", project.SourceRevisionId),
+                ("base.name", baseImage?.ToString() ?? ""),
+            };
+            labels.AddRange(defaults
+                .Where(label => label.Value.Length > 0 && !settings.DisabledLabels.Contains(label.Name))
+                .Select(label => new KeyValuePair<string, string>(OciLabel + label.Name, OneLine(label.Value))));
+        }
+
+        foreach (var label in settings.Labels)
+        {
+            if (!LabelNamePattern.IsMatch(label.Key))
+            {
+                diagnostics.Add(Errors.InvalidLabelName(label.Key));
+            }
+            else if (HasLineBreakOrNul(label.Value))
+            {
+                diagnostics.Add(Errors.UnrepresentableValue("ContainerLabel", label.Key));
+            }
+        }
+
+        return LastWins(labels.Concat(settings.Labels));
+    }
+
+    private static string CreatedTime(string sourceDateEpoch, ICollection<Diagnostic> diagnostics)
+    {
+        if (sourceDateEpoch.Length == 0)
+        {
+            return "";
+        }
+
+        if (!long.TryParse(sourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
+        {
+            diagnostics.Add(Errors.InvalidSourceDateEpoch(sourceDateEpoch));
+            return "";
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    }
+
+    private static ContainerSpec ResolveCommand(ContainerSpec spec, ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var appPath = spec.WorkingDirectory.TrimEnd('/') + "/" + project.AssemblyName;
+        IReadOnlyList<string> appCommand = settings.AppCommand.Count > 0 ? settings.AppCommand
+            : project.SelfContained || project.PublishAot ? [appPath]
+            : ["dotnet", appPath + ".dll"];
+
+        foreach (var (source, values) in new[] { ("ContainerAppCommand", appCommand), ("ContainerAppCommandArgs", settings.AppCommandArgs), ("ContainerDefaultArgs", settings.DefaultArgs) })
+        {
+            if (values.Any(value => value.Contains('\0')))
+            {
+                diagnostics.Add(Errors.UnrepresentableCommand(source));
+            }
+        }
+
+        var command = appCommand.Concat(settings.AppCommandArgs).ToList();
+        return settings.AppCommandInstruction.ToLowerInvariant() switch
+        {
+            "" or "entrypoint" => spec with { Entrypoint = command, Cmd = settings.DefaultArgs },
+            "defaultargs" => spec with { Entrypoint = [], Cmd = command.Concat(settings.DefaultArgs).ToList() },
+            _ => Invalid(),
+        };
+
+        ContainerSpec Invalid()
+        {
+            diagnostics.Add(Errors.InvalidAppCommandInstruction(settings.AppCommandInstruction));
+            return spec;
+        }
+    }
+
+    private static bool HasLineBreakOrNul(string value) => value.IndexOfAny(['\n', '\r', '\0']) >= 0;
+
+    /// <summary>Project metadata such as a multi-line Description becomes one line for a default label.</summary>
+    private static string OneLine(string value) =>
+        string.Join(' ', value.Split(['\n', '\r', '\0'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>Keeps the first position of each name and the last value given for it.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> LastWins(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        foreach (var pair in pairs)
+        {
+            var index = result.FindIndex(existing => existing.Key == pair.Key);
+            if (index >= 0)
+            {
+                result[index] = pair;
+            }
+            else
+            {
+                result.Add(pair);
+            }
+        }
+
+        return result;
+    }
+}

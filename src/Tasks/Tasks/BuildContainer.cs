@@ -1,0 +1,115 @@
+using Containerize.Backends;
+using Containerize.Layers;
+using Containerize.Pipeline;
+using Containerize.Spec;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Containerize.Tasks;
+
+/// <summary>The Containerize target's task: project properties and items in, image and Dockerfile out.</summary>
+public sealed class BuildContainer : EngineTask
+{
+    [Required] public string AssemblyName { get; set; } = "";
+    [Required] public string PublishDirectory { get; set; } = "";
+    [Required] public string ContextDirectory { get; set; } = "";
+    [Required] public string RecordPath { get; set; } = "";
+    public string TargetFramework { get; set; } = "";
+    public string TargetFrameworkIdentifier { get; set; } = "";
+    public string TargetFrameworkVersion { get; set; } = "";
+    public string RuntimeIdentifier { get; set; } = "";
+    public bool SelfContained { get; set; }
+    public bool PublishAot { get; set; }
+    public bool PublishTrimmed { get; set; }
+    public bool InvariantGlobalization { get; set; }
+    public ITaskItem[] FrameworkReferences { get; set; } = [];
+    public ITaskItem[] PublishedFiles { get; set; } = [];
+    public string Version { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string Authors { get; set; } = "";
+    public string Company { get; set; } = "";
+    public string ProjectUrl { get; set; } = "";
+    public string LicenseExpression { get; set; } = "";
+    public string RepositoryUrl { get; set; } = "";
+    public string SourceRevisionId { get; set; } = "";
+
+    public string Backend { get; set; } = "";
+    public string Registry { get; set; } = "";
+    public string Repository { get; set; } = "";
+    public string ImageTag { get; set; } = "";
+    public string ImageTags { get; set; } = "";
+    public string BaseImage { get; set; } = "";
+    public string BaseRegistry { get; set; } = "";
+    public string Family { get; set; } = "";
+    public string WorkingDirectory { get; set; } = "";
+    public string User { get; set; } = "";
+    public ITaskItem[] Ports { get; set; } = [];
+    public ITaskItem[] EnvironmentVariables { get; set; } = [];
+    public string EnvironmentVariablesProperty { get; set; } = "";
+    public ITaskItem[] Labels { get; set; } = [];
+    public ITaskItem[] AppCommand { get; set; } = [];
+    public ITaskItem[] AppCommandArgs { get; set; } = [];
+    public ITaskItem[] DefaultArgs { get; set; } = [];
+    public string AppCommandInstruction { get; set; } = "";
+    public bool GenerateLabels { get; set; } = true;
+    public ITaskItem[] DisabledLabels { get; set; } = [];
+    public string DockerHost { get; set; } = "";
+
+    [Output] public string ImageId { get; set; } = "";
+    [Output] public string ImageDigest { get; set; } = "";
+    [Output] public string DockerfilePath { get; set; } = "";
+    [Output] public ITaskItem[] GeneratedImages { get; set; } = [];
+
+    protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
+    {
+        var request = new ContainerizeRequest
+        {
+            Project = new ProjectFacts
+            {
+                AssemblyName = AssemblyName, TargetFramework = TargetFramework, TargetFrameworkIdentifier = TargetFrameworkIdentifier,
+                TargetFrameworkVersion = TargetFrameworkVersion, RuntimeIdentifier = RuntimeIdentifier, SelfContained = SelfContained,
+                PublishAot = PublishAot, PublishTrimmed = PublishTrimmed, InvariantGlobalization = InvariantGlobalization,
+                UsesAspNetCore = FrameworkReferences.Any(reference => reference.ItemSpec == "Microsoft.AspNetCore.App"),
+                Version = Version, Title = Title, Description = Description, Authors = Authors, Company = Company, ProjectUrl = ProjectUrl,
+                LicenseExpression = LicenseExpression, RepositoryUrl = RepositoryUrl, SourceRevisionId = SourceRevisionId,
+            },
+            Settings = new ContainerSettings
+            {
+                Backend = Backend, Registry = Registry, Repository = Repository, ImageTag = ImageTag, ImageTags = ImageTags,
+                BaseImage = BaseImage, BaseRegistry = BaseRegistry, Family = Family, WorkingDirectory = WorkingDirectory, User = User,
+                Ports = Ports.Select(port => new PortSetting(port.ItemSpec, port.GetMetadata("Type"))).ToList(),
+                EnvironmentVariables = Pairs(EnvironmentVariables), EnvironmentVariablesProperty = EnvironmentVariablesProperty,
+                Labels = Pairs(Labels), AppCommand = Values(AppCommand), AppCommandArgs = Values(AppCommandArgs), DefaultArgs = Values(DefaultArgs),
+                AppCommandInstruction = AppCommandInstruction, GenerateLabels = GenerateLabels, DisabledLabels = Values(DisabledLabels),
+                SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "",
+            },
+            PublishDirectory = PublishDirectory,
+            Origins = PublishedFiles
+                .Where(file => file.GetMetadata("RelativePath").Length > 0)
+                .GroupBy(file => file.GetMetadata("RelativePath").Replace('\\', '/'))
+                .ToDictionary(group => group.Key, group => new PublishedFileOrigin(
+                    group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
+                    group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference")),
+            ContextDirectory = ContextDirectory,
+            RecordPath = RecordPath,
+            DockerHost = DockerHost,
+        };
+
+        var result = await new Containerizer(this, DockerEndpointResolver.ForThisMachine()).RunAsync(request, cancellation);
+        if (result is null)
+        {
+            return false;
+        }
+
+        ImageId = result.ImageId;
+        DockerfilePath = result.DockerfilePath;
+        GeneratedImages = result.References.Select(reference => (ITaskItem)new TaskItem(reference, new Dictionary<string, string>
+        {
+            ["Digest"] = "",
+            ["ImageId"] = result.ImageId,
+        })).ToArray();
+        Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {string.Join(", ", result.References)} ({result.ImageId})");
+        return true;
+    }
+}

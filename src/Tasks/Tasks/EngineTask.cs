@@ -1,0 +1,60 @@
+using Containerize.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Containerize.Tasks;
+
+/// <summary>
+/// What the Containerize tasks share: CTZ diagnostics into the MSBuild log, failures as one error, and Ctrl+C
+/// (MSBuild's Cancel) stopping the engine work in progress.
+/// </summary>
+public abstract class EngineTask : Microsoft.Build.Utilities.Task, ICancelableTask, IBuildLog
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    public void Cancel() => cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            return ExecuteAsync(cancellation.Token).GetAwaiter().GetResult() && !Log.HasLoggedErrors;
+        }
+        catch (ContainerizeException exception)
+        {
+            Report(exception.Diagnostic);
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.High, "Containerize: cancelled.");
+            return false;
+        }
+    }
+
+    protected abstract Task<bool> ExecuteAsync(CancellationToken cancellation);
+
+    public void Info(string message) => Log.LogMessage(MessageImportance.Normal, message);
+
+    public void Detail(string message) => Log.LogMessage(MessageImportance.Low, message);
+
+    public void Report(Diagnostic diagnostic)
+    {
+        switch (diagnostic.Severity)
+        {
+            case Severity.Error:
+                Log.LogError(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Message);
+                break;
+            case Severity.Warning:
+                Log.LogWarning(null, diagnostic.Code, null, null, 0, 0, 0, 0, diagnostic.Message);
+                break;
+            default:
+                Log.LogMessage(MessageImportance.Normal, diagnostic.Message);
+                break;
+        }
+    }
+
+    protected static string[] Values(ITaskItem[]? items) => (items ?? []).Select(item => item.ItemSpec).ToArray();
+
+    protected static KeyValuePair<string, string>[] Pairs(ITaskItem[]? items) =>
+        (items ?? []).Select(item => new KeyValuePair<string, string>(item.ItemSpec, item.GetMetadata("Value"))).ToArray();
+}
