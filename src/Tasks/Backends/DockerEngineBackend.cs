@@ -168,7 +168,7 @@ public sealed class DockerEngineBackend : IDisposable
         {
             throw new ContainerizeException(Errors.EngineRequestFailed(operation, (exception.ResponseBody ?? exception.Message).Trim()), exception);
         }
-        catch (Exception exception) when (exception is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception exception) when (IsConnectionFailure(exception))
         {
             throw new ContainerizeException(Errors.EngineUnreachable(endpoint.Uri.ToString(), endpoint.Source, Innermost(exception).Message), exception);
         }
@@ -176,6 +176,11 @@ public sealed class DockerEngineBackend : IDisposable
 
     internal async Task Call(string operation, Func<Task> request) =>
         await Call(operation, async () => { await request(); return true; });
+
+    /// <summary>A failure to reach the engine at all, however the transport wraps it (Docker.DotNet's TCP transport throws an AggregateException).</summary>
+    private static bool IsConnectionFailure(Exception exception) =>
+        exception is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException
+        || (exception is AggregateException aggregate && aggregate.InnerExceptions.All(IsConnectionFailure));
 
     private static Exception Innermost(Exception exception) =>
         exception.InnerException is null ? exception : Innermost(exception.InnerException);

@@ -1,0 +1,39 @@
+namespace Containerize.Tests.Infrastructure;
+
+/// <summary>
+/// The packages under test, as a user gets them: packed into artifacts/packages by the test command, restored into a
+/// NuGet folder of the tests' own from which every earlier copy of Containerize was removed first (NuGet caches a
+/// package by id and version, so an unchanged version would otherwise bring back a stale build).
+/// </summary>
+public static class PackedPackages
+{
+    public static string NuGetFolder => Path.Combine(Repository.Root, "artifacts", "test-nuget-packages");
+
+    public static string Version { get; } = FindVersion();
+
+    /// <summary>Removes cached Containerize packages once per test run.</summary>
+    public static void ForgetCachedCopies()
+    {
+        foreach (var id in new[] { "containerize", "containerize.sdk" })
+        {
+            var folder = Path.Combine(NuGetFolder, id);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static string FindVersion()
+    {
+        var package = Directory.Exists(Repository.PackagesDirectory)
+            ? Directory.GetFiles(Repository.PackagesDirectory, "Containerize.Sdk.*.nupkg").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        if (package is null)
+        {
+            Assert.Fail($"No Containerize package in {Repository.PackagesDirectory}: run 'dotnet pack Containerize.sln -c Release -o artifacts/packages' first.");
+        }
+
+        return Path.GetFileNameWithoutExtension(package!)["Containerize.Sdk.".Length..];
+    }
+}

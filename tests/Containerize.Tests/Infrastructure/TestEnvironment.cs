@@ -1,0 +1,38 @@
+namespace Containerize.Tests.Infrastructure;
+
+/// <summary>
+/// The engine and registries the integration tests use (eng/env/up.sh starts them). Values come from the
+/// environment so that the same tests run against mcr.microsoft.com on a machine with internet.
+/// </summary>
+public static class TestEnvironment
+{
+    public static string BaseRegistry => Variable("CONTAINERIZE_TEST_BASE_REGISTRY", "localhost:5000");
+
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool? engineAnswers;
+
+    /// <summary>Fails the test under CI=true when no engine answers; elsewhere marks it inconclusive (not passed).</summary>
+    public static void RequireEngine()
+    {
+        engineAnswers ??= ProcessRunner.Run("docker", ["version", "--format", "{{.Server.Version}}"], timeout: TimeSpan.FromSeconds(30)).ExitCode == 0;
+        if (engineAnswers == true)
+        {
+            return;
+        }
+
+        const string message = "This test needs a Docker engine: run eng/env/up.sh first.";
+        if (IsCi)
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Inconclusive(message);
+    }
+
+    private static string Variable(string name, string fallback)
+    {
+        var value = Environment.GetEnvironmentVariable(name);
+        return string.IsNullOrEmpty(value) ? fallback : value;
+    }
+}

@@ -1,0 +1,130 @@
+namespace Containerize.Tests.Infrastructure;
+
+/// <summary>
+/// A brand-new project in a temporary folder that consumes the packed package, as a user's would, and the
+/// dotnet commands run on it. Disposing removes the folder and the images it tagged.
+/// </summary>
+public sealed class TestProject : IDisposable
+{
+    private readonly List<string> images = [];
+
+    private TestProject(string name)
+    {
+        Name = name;
+        Directory = Path.Combine(Path.GetTempPath(), "containerize-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(Directory);
+        File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="containerize-local" value="{Repository.PackagesDirectory}" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+
+    public string Name { get; }
+
+    public string Directory { get; }
+
+    public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
+
+    /// <summary>A project that references the Containerize package.</summary>
+    /// <param name="sdk">Microsoft.NET.Sdk or Microsoft.NET.Sdk.Web.</param>
+    /// <param name="properties">Extra PropertyGroup content.</param>
+    /// <param name="items">Extra ItemGroup content.</param>
+    public static TestProject Create(string name, string program, string sdk = "Microsoft.NET.Sdk", string properties = "", string items = "", string outputType = "Exe")
+    {
+        var project = new TestProject(name);
+        project.WriteProject($"""
+            <Project Sdk="{sdk}">
+              <PropertyGroup>
+                <OutputType>{outputType}</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Version>1.0.0</Version>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Containerize" Version="{PackedPackages.Version}" PrivateAssets="all" />
+                {items}
+              </ItemGroup>
+            </Project>
+            """);
+        project.WriteFile("Program.cs", program);
+        return project;
+    }
+
+    /// <summary>A copy of samples/NAME, referencing the freshly packed package version.</summary>
+    public static TestProject FromSample(string sample)
+    {
+        var project = new TestProject(sample);
+        var source = Path.Combine(Repository.SamplesDirectory, sample);
+        foreach (var file in System.IO.Directory.GetFiles(source).Where(file => file.EndsWith(".cs") || file.EndsWith(".csproj")))
+        {
+            var text = File.ReadAllText(file);
+            if (file.EndsWith(".csproj"))
+            {
+                text = System.Text.RegularExpressions.Regex.Replace(
+                    text, "(<PackageReference Include=\"Containerize\" Version=\")[^\"]*", "${1}" + PackedPackages.Version);
+            }
+
+            File.WriteAllText(Path.Combine(project.Directory, Path.GetFileName(file)), text);
+        }
+
+        return project;
+    }
+
+    /// <summary>The staged build context: obj/Release/net10.0/containerize/.</summary>
+    public string ContextDirectory => Path.Combine(Directory, "obj", "Release", "net10.0", "containerize");
+
+    public string DockerfilePath => Path.Combine(ContextDirectory, "Dockerfile");
+
+    public void WriteProject(string text) => File.WriteAllText(ProjectPath, text);
+
+    public void WriteFile(string relativePath, string text) => File.WriteAllText(Path.Combine(Directory, relativePath), text);
+
+    /// <summary>dotnet publish with the base registry of the test environment, and the given arguments.</summary>
+    public ProcessResult Publish(params string[] arguments) =>
+        Dotnet(["publish", ProjectPath, "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry, .. arguments]);
+
+    public ProcessResult Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["NUGET_PACKAGES"] = PackedPackages.NuGetFolder,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["MSBUILDNOINPROCNODE"] = null,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        return ProcessRunner.Run("dotnet", arguments, Directory, variables, TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Remembers an image to remove when the test ends.</summary>
+    public string Track(string reference)
+    {
+        images.Add(reference);
+        return reference;
+    }
+
+    public void Dispose()
+    {
+        foreach (var image in images)
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", image], timeout: TimeSpan.FromMinutes(1));
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Containerize.Tests.Infrastructure;
+
+namespace Containerize.Tests.Integration;
+
+[TestClass]
+[TestCategory("Integration")]
+public sealed class RunContainerTests
+{
+    [TestMethod]
+    public void RunContainerShowsTheOutputAndPassesTheArguments()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.FromSample("HelloDocker");
+        project.Track("ctz-run-test:1.0.0");
+
+        var run = project.Publish("-p:Containerize=true", "-t:RunContainer", "-p:ContainerRepository=ctz-run-test", "-p:ContainerImageTag=1.0.0",
+            "-p:ContainerRunArguments=one \"two words\"").ShouldSucceed();
+
+        StringAssert.Contains(run.Output, "Hello from Docker!");
+        StringAssert.Contains(run.Output, "Arguments: one two words");
+        Assert.AreEqual("", DockerCli.Run("ps", "-aq", "--filter", "ancestor=ctz-run-test:1.0.0").ShouldSucceed().Output, "the container is removed");
+    }
+
+    [TestMethod]
+    public void RunContainerFailsWithTheContainersExitCode()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.FromSample("HelloDocker");
+        project.Track("ctz-run-fail:1.0.0");
+
+        var run = project.Publish("-p:Containerize=true", "-t:RunContainer", "-p:ContainerRepository=ctz-run-fail", "-p:ContainerImageTag=1.0.0",
+            "-p:ContainerRunArguments=--fail");
+
+        Assert.AreNotEqual(0, run.ExitCode);
+        StringAssert.Contains(run.Output, "Hello from Docker!");
+        StringAssert.Contains(run.Output, "error CTZ2006: The container of ctz-run-fail:1.0.0 exited with code 3.");
+        Assert.AreEqual("", DockerCli.Run("ps", "-aq", "--filter", "ancestor=ctz-run-fail:1.0.0").ShouldSucceed().Output);
+    }
+
+    [TestMethod]
+    public void CtrlCStopsTheRunningContainerAndRemovesIt()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("Forever", """
+            Console.WriteLine("started");
+            Thread.Sleep(Timeout.Infinite);
+            """, properties: "<ContainerRepository>ctz-ctrlc</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>");
+        project.Track("ctz-ctrlc:1.0.0");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "publish", "-t:RunContainer", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
+        using var process = Process.Start(info)!;
+        var started = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("started") == true) { started.Set(); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Assert.IsTrue(started.Wait(TimeSpan.FromMinutes(2)), "the container printed 'started'");
+        Assert.AreEqual(1, Running("ctz-ctrlc:1.0.0").Length);
+
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+
+        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(60)), "dotnet publish stopped after Ctrl+C");
+        Assert.AreNotEqual(0, process.ExitCode);
+        Assert.AreEqual(0, Running("ctz-ctrlc:1.0.0").Length, "the container is gone");
+    }
+
+    private static string[] Running(string image) =>
+        DockerCli.Run("ps", "-aq", "--filter", "ancestor=" + image).ShouldSucceed().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,91 @@
+using Containerize.Tests.Infrastructure;
+
+namespace Containerize.Tests.Integration;
+
+[TestClass]
+[TestCategory("Integration")]
+public sealed class UpToDateTests
+{
+    private const string Program = "Console.WriteLine(\"version one\");\n";
+
+    [TestMethod]
+    public void ASecondPublishWithNoChangeBuildsNothing()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("UpToDate", Program, properties: "<ContainerRepository>ctz-uptodate</ContainerRepository>");
+        project.Track("ctz-uptodate:1.0.0");
+        project.Track("ctz-uptodate:latest");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+        var firstId = DockerCli.InspectImage("ctz-uptodate:1.0.0").GetProperty("Id").GetString();
+        var since = DateTimeOffset.UtcNow;
+
+        var second = project.Publish("-p:Containerize=true", "-v:n").ShouldSucceed();
+
+        var until = DateTimeOffset.UtcNow;
+        StringAssert.Contains(second.Output, $"ctz-uptodate:1.0.0 is up to date ({firstId})");
+        Assert.IsFalse(second.Output.Contains("Step 1/"), second.Output);
+        Assert.AreEqual("", string.Join('\n', DockerCli.Events(since, until, "container")), "no build container was created");
+        Assert.AreEqual("", string.Join('\n', DockerCli.Events(since, until, "image")), "no image was built, pulled or tagged");
+        Assert.AreEqual(firstId, DockerCli.InspectImage("ctz-uptodate:1.0.0").GetProperty("Id").GetString());
+    }
+
+    [TestMethod]
+    public void AnImageDeletedFromTheEngineIsBuiltAgain()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("Deleted", Program, properties: "<ContainerRepository>ctz-deleted</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>");
+        var reference = project.Track("ctz-deleted:1.0.0");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+        DockerCli.Run("rmi", reference).ShouldSucceed();
+
+        var again = project.Publish("-p:Containerize=true", "-v:n").ShouldSucceed();
+
+        StringAssert.Contains(again.Output, "Step 1/");
+        Assert.IsTrue(DockerCli.ImageExists(reference));
+    }
+
+    [TestMethod]
+    public void AChangedBaseImageInTheEngineIsBuiltAgain()
+    {
+        TestEnvironment.RequireEngine();
+        var baseReference = "localhost:5999/ctz-test/changing-base:1";
+        using var project = TestProject.Create("BaseChange", Program,
+            properties: $"<ContainerRepository>ctz-basechange</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{baseReference}</ContainerBaseImage>");
+        var reference = project.Track("ctz-basechange:1.0.0");
+        project.Track(baseReference);
+        DockerCli.Run("tag", $"{TestEnvironment.BaseRegistry}/dotnet/runtime:10.0", baseReference).ShouldSucceed();
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+        var firstId = DockerCli.InspectImage(reference).GetProperty("Id").GetString();
+
+        var dockerfile = Path.Combine(project.Directory, "base.Dockerfile");
+        File.WriteAllText(dockerfile, $"FROM {TestEnvironment.BaseRegistry}/dotnet/runtime:10.0\nLABEL base.revision=2\n");
+        DockerCli.Run("build", "--network", "none", "-t", baseReference, "-f", dockerfile, project.Directory).ShouldSucceed();
+        var again = project.Publish("-p:Containerize=true", "-v:n").ShouldSucceed();
+
+        StringAssert.Contains(again.Output, "Step 1/");
+        var rebuilt = DockerCli.InspectImage(reference);
+        Assert.AreNotEqual(firstId, rebuilt.GetProperty("Id").GetString());
+        Assert.AreEqual("2", DockerCli.Labels(rebuilt)["base.revision"]);
+    }
+
+    [TestMethod]
+    public void ACodeChangeRebuildsOnlyTheLastLayer()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("CodeChange", Program,
+            properties: "<ContainerRepository>ctz-codechange</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>",
+            items: "<PackageReference Include=\"Humanizer.Core\" Version=\"2.14.1\" />");
+        var reference = project.Track("ctz-codechange:1.0.0");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+        var before = DockerCli.LayerDiffIds(DockerCli.InspectImage(reference));
+
+        project.WriteFile("Program.cs", "Console.WriteLine(\"version two\");\n");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+
+        var after = DockerCli.LayerDiffIds(DockerCli.InspectImage(reference));
+        Assert.AreEqual(before.Length, after.Length);
+        CollectionAssert.AreEqual(before[..^1], after[..^1], "every layer but the app's is unchanged");
+        Assert.AreNotEqual(before[^1], after[^1]);
+        Assert.AreEqual("version two\n", DockerCli.Run("run", "--rm", "--network", "none", reference).ShouldSucceed().Output);
+    }
+}
