@@ -46,7 +46,8 @@ public static class ContainerRunner
         }
         finally
         {
-            await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+            // Also after Ctrl+C: force removal stops the container first, as docker run --rm does.
+            await engine.Call("remove the container", () => client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None));
         }
     }
 

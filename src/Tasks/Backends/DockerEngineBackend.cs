@@ -51,21 +51,22 @@ public sealed class DockerEngineBackend : IDisposable
         if (image is null)
         {
             log.Info($"Pulling {name}");
+            string? error = null;
             try
             {
-                await client.Images.CreateImageAsync(
+                await Call("pull the base image", () => client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
                     null,
-                    new Progress<JSONMessage>(message => LogProgress(message)),
-                    cancellation);
+                    new Progress<JSONMessage>(message => error ??= LogProgress(message)),
+                    cancellation));
             }
-            catch (DockerApiException exception)
+            catch (ContainerizeException exception) when (exception.InnerException is DockerApiException refusal)
             {
-                throw new ContainerizeException(Errors.BaseImageUnavailable(name, (exception.ResponseBody ?? exception.Message).Trim()), exception);
+                throw new ContainerizeException(Errors.BaseImageUnavailable(name, (refusal.ResponseBody ?? refusal.Message).Trim()), exception);
             }
 
             image = await TryInspectAsync(name, cancellation)
-                ?? throw new ContainerizeException(Errors.BaseImageUnavailable(name, "the engine reported no error, but has no such image"));
+                ?? throw new ContainerizeException(Errors.BaseImageUnavailable(name, error ?? "the engine reported no error, but has no such image"));
         }
 
         var environment = (image.Config?.Env ?? [])

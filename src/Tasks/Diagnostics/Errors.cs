@@ -43,10 +43,10 @@ public static class Errors
         $"ContainerUser '{value}' is not a user the Dockerfile USER instruction takes. Use a numeric id (1654), a user name (app) or either with a group (1654:1654).");
 
     public static Diagnostic InvalidEnvironmentVariablesProperty(string entry) => new("CTZ1014",
-        $"ContainerEnvironmentVariables holds '{entry}', which is not NAME=VALUE. Write the property as NAME=VALUE pairs separated by ';' (on the command line: -p:ContainerEnvironmentVariables=\\\"A=1;B=2\\\").");
+        $"ContainerEnvironmentVariables holds '{entry}', which is not NAME=VALUE. Write the property as NAME=VALUE pairs separated by ';' (on the command line, escape the ';' as %3B: -p:ContainerEnvironmentVariables=A=1%3BB=2).");
 
     public static Diagnostic InvalidAppCommandInstruction(string value) => new("CTZ1015",
-        $"ContainerAppCommandInstruction '{value}' is not known. Use 'Entrypoint' (the app command is the ENTRYPOINT) or 'DefaultArgs' (it is the CMD).");
+        $"ContainerAppCommandInstruction '{value}' is not known. Use 'Entrypoint' (the app command is the ENTRYPOINT), 'DefaultArgs' (it is the CMD) or 'None' (the base image's ENTRYPOINT, ContainerDefaultArgs as the CMD).");
 
     public static Diagnostic UnsupportedTargetFramework(string framework) => new("CTZ1016",
         $"Target framework '{framework}' cannot run on the .NET container images. Containerize supports .NET 6 and later (net6.0, net8.0, net10.0, …); set ContainerBaseImage to use an image of your own.");

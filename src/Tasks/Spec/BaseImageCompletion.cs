@@ -12,30 +12,33 @@ public static class BaseImageCompletion
         var user = spec.User;
         if (user is null)
         {
-            if (!facts.Environment.TryGetValue("APP_UID", out var appUid) || !uint.TryParse(appUid, out _))
+            var appUid = Setting(spec, facts, "APP_UID");
+            if (!uint.TryParse(appUid, out _))
             {
                 throw new ContainerizeException(Errors.BaseImageHasNoAppUid(spec.BaseImage.ToString()));
             }
 
-            user = appUid;
+            user = appUid!;
         }
 
         var ports = spec.PortsFromBaseImage ? AspNetPorts(spec, facts) : spec.Ports;
-        var labels = spec.LabelBaseDigest && facts.Digest is not null
-            ? spec.Labels.Append(new("org.opencontainers.image.base.digest", facts.Digest)).ToList()
+        const string baseDigestLabel = "org.opencontainers.image.base.digest";
+        var labels = spec.LabelBaseDigest && facts.Digest is not null && spec.Labels.All(label => label.Key != baseDigestLabel)
+            ? spec.Labels.Append(new(baseDigestLabel, facts.Digest)).ToList()
             : spec.Labels;
 
         return spec with { User = user, Ports = ports, PortsFromBaseImage = false, Labels = labels };
     }
 
-    /// <summary>The ports ASP.NET Core listens on in the container: the app's own ASPNETCORE_HTTP(S)_PORTS, else the base image's, else 8080.</summary>
+    /// <summary>A variable as the app will see it: the app's own ContainerEnvironmentVariable, else the base image's.</summary>
+    private static string? Setting(ContainerSpec spec, BaseImageFacts facts, string name) =>
+        spec.Environment.LastOrDefault(pair => pair.Key == name).Value ?? facts.Environment.GetValueOrDefault(name);
+
+    /// <summary>The ports ASP.NET Core listens on in the container: ASPNETCORE_HTTP(S)_PORTS as the app sees them, else 8080.</summary>
     private static IReadOnlyList<ContainerPort> AspNetPorts(ContainerSpec spec, BaseImageFacts facts)
     {
-        string? Setting(string name) =>
-            spec.Environment.LastOrDefault(pair => pair.Key == name).Value ?? facts.Environment.GetValueOrDefault(name);
-
-        var http = Setting("ASPNETCORE_HTTP_PORTS");
-        var https = Setting("ASPNETCORE_HTTPS_PORTS");
+        var http = Setting(spec, facts, "ASPNETCORE_HTTP_PORTS");
+        var https = Setting(spec, facts, "ASPNETCORE_HTTPS_PORTS");
         var text = http is null && https is null ? DefaultAspNetPort : $"{http};{https}";
         return text.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(port => int.TryParse(port, out var number) && number is > 0 and <= 65535 ? number : 0)

@@ -253,9 +253,9 @@ public static class SpecResolver
         ProjectFacts project, ContainerSettings settings, ImageReference? baseImage, ICollection<Diagnostic> diagnostics)
     {
         var labels = new List<KeyValuePair<string, string>>();
+        var created = CreatedTime(settings.SourceDateEpoch, diagnostics);
         if (settings.GenerateLabels)
         {
-            var created = CreatedTime(settings.SourceDateEpoch, diagnostics);
             var defaults = new (string Name, string Value)[]
             {
                 ("created", created),
@@ -327,6 +327,7 @@ public static class SpecResolver
         {
             "" or "entrypoint" => spec with { Entrypoint = command, Cmd = settings.DefaultArgs },
             "defaultargs" => spec with { Entrypoint = [], Cmd = command.Concat(settings.DefaultArgs).ToList() },
+            "none" => spec with { Entrypoint = [], Cmd = settings.DefaultArgs },
             _ => Invalid(),
         };
 

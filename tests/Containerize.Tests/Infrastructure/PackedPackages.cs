@@ -11,17 +11,25 @@ public static class PackedPackages
 
     public static string Version { get; } = FindVersion();
 
-    /// <summary>Removes cached Containerize packages once per test run.</summary>
+    /// <summary>Removes a cached Containerize package that is not the one just packed (NuGet records each package's SHA-512).</summary>
     public static void ForgetCachedCopies()
     {
-        foreach (var id in new[] { "containerize", "containerize.sdk" })
+        foreach (var id in new[] { "Containerize", "Containerize.Sdk" })
         {
-            var folder = Path.Combine(NuGetFolder, id);
-            if (Directory.Exists(folder))
+            var folder = Path.Combine(NuGetFolder, id.ToLowerInvariant(), Version);
+            var packed = Path.Combine(Repository.PackagesDirectory, $"{id}.{Version}.nupkg");
+            var recorded = Path.Combine(folder, $"{id.ToLowerInvariant()}.{Version}.nupkg.sha512");
+            if (Directory.Exists(folder) && (!File.Exists(recorded) || File.ReadAllText(recorded).Trim() != Sha512(packed)))
             {
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    private static string Sha512(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToBase64String(System.Security.Cryptography.SHA512.HashData(stream));
     }
 
     private static string FindVersion()

@@ -29,6 +29,9 @@ public sealed class TestProject : IDisposable
 
     public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
 
+    /// <summary>An empty folder (with the nuget.config) for a project the test writes itself.</summary>
+    public static TestProject Empty(string name) => new(name);
+
     /// <summary>A project that references the Containerize package.</summary>
     /// <param name="sdk">Microsoft.NET.Sdk or Microsoft.NET.Sdk.Web.</param>
     /// <param name="properties">Extra PropertyGroup content.</param>

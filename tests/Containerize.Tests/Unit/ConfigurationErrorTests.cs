@@ -1,0 +1,187 @@
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+/// <summary>Each configuration mistake is its own CTZ error that names what to fix, found before any engine call.</summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class ConfigurationErrorTests
+{
+    private static string MessageOf(string code, ContainerSettings settings, ProjectFacts? project = null) =>
+        Resolution.FailsWith(code, project ?? Projects.Console(), settings).Message;
+
+    [TestMethod]
+    public void An_unknown_backend_is_CTZ1001() =>
+        Assert.StartsWith("ContainerizeBackend 'podman' is not known.", MessageOf("CTZ1001", new ContainerSettings { Backend = "podman" }));
+
+    [TestMethod]
+    [DataRow("auto")]
+    [DataRow("docker")]
+    [DataRow("Docker")]
+    [DataRow("")]
+    public void The_known_backends_are_accepted(string backend) =>
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings { Backend = backend });
+
+    [TestMethod]
+    [DataRow("Acme/Shop")]
+    [DataRow("shop app")]
+    [DataRow("-shop")]
+    [DataRow("shop//app")]
+    public void An_invalid_ContainerRepository_is_CTZ1003(string repository) =>
+        Assert.StartsWith($"ContainerRepository '{repository}' is not a valid repository name.", MessageOf("CTZ1003", new ContainerSettings { Repository = repository }));
+
+    [TestMethod]
+    public void An_assembly_name_with_no_usable_character_is_CTZ1003_pointing_at_ContainerRepository() =>
+        Assert.Contains("The repository derived from AssemblyName '_' (set ContainerRepository)", MessageOf("CTZ1003", new ContainerSettings(), Projects.Console("_")));
+
+    [TestMethod]
+    public void An_invalid_ContainerImageTag_is_CTZ1004() =>
+        Assert.StartsWith("ContainerImageTag holds '-bad', which is not a valid image tag.", MessageOf("CTZ1004", new ContainerSettings { ImageTag = "-bad" }));
+
+    [TestMethod]
+    public void An_invalid_entry_of_ContainerImageTags_is_CTZ1004() =>
+        Assert.StartsWith("ContainerImageTags holds 'not/ok', which is not a valid image tag.", MessageOf("CTZ1004", new ContainerSettings { ImageTags = "1.0;not/ok" }));
+
+    [TestMethod]
+    public void A_tag_longer_than_128_characters_is_CTZ1004() =>
+        Assert.Contains("1 to 128 characters", MessageOf("CTZ1004", new ContainerSettings { ImageTag = new string('a', 129) }));
+
+    [TestMethod]
+    public void A_version_that_cannot_become_a_tag_is_CTZ1004_naming_Version() =>
+        Assert.StartsWith("Version holds '1.0 beta', which is not a valid image tag.", MessageOf("CTZ1004", new ContainerSettings(), Projects.Console() with { Version = "1.0 beta" }));
+
+    [TestMethod]
+    public void Both_tag_properties_is_CTZ1005() =>
+        Assert.StartsWith("ContainerImageTag and ContainerImageTags are both set.", MessageOf("CTZ1005", new ContainerSettings { ImageTag = "a", ImageTags = "b" }));
+
+    [TestMethod]
+    [DataRow("mcr.microsoft.com/dotnet/Runtime:10.0")]
+    [DataRow("mcr.microsoft.com/dotnet/runtime@sha256:abc")]
+    [DataRow("mcr.microsoft.com/dotnet/runtime:bad tag")]
+    [DataRow("mcr.microsoft.com/dotnet/runtime:")]
+    public void An_invalid_ContainerBaseImage_is_CTZ1006(string reference) =>
+        Assert.StartsWith($"ContainerBaseImage '{reference}' is not a valid image reference.", MessageOf("CTZ1006", new ContainerSettings { BaseImage = reference }));
+
+    [TestMethod]
+    [DataRow("app")]
+    [DataRow("/my app")]
+    [DataRow("C:\\app")]
+    [DataRow("/app/$HOME")]
+    public void A_relative_or_unusual_working_directory_is_CTZ1007(string directory) =>
+        Assert.StartsWith($"ContainerWorkingDirectory '{directory}' must be an absolute Linux path", MessageOf("CTZ1007", new ContainerSettings { WorkingDirectory = directory }));
+
+    [TestMethod]
+    [DataRow("0")]
+    [DataRow("65536")]
+    [DataRow("-1")]
+    [DataRow("http")]
+    [DataRow("80/tcp")]
+    public void A_port_outside_1_to_65535_is_CTZ1008(string port) =>
+        Assert.AreEqual($"ContainerPort '{port}' is not a port number from 1 to 65535.", MessageOf("CTZ1008", new ContainerSettings { Ports = [new(port, "tcp")] }));
+
+    [TestMethod]
+    [DataRow("1")]
+    [DataRow("65535")]
+    public void The_port_range_bounds_are_accepted(string port) =>
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings { Ports = [new(port, "")] });
+
+    [TestMethod]
+    public void A_port_type_other_than_tcp_or_udp_is_CTZ1009() =>
+        Assert.AreEqual("ContainerPort '8080' has Type 'sctp'. Use 'tcp' or 'udp'.", MessageOf("CTZ1009", new ContainerSettings { Ports = [new("8080", "sctp")] }));
+
+    [TestMethod]
+    [DataRow("1BAD")]
+    [DataRow("MY VAR")]
+    [DataRow("A=B")]
+    [DataRow("$X")]
+    public void An_invalid_environment_variable_name_is_CTZ1010(string name) =>
+        Assert.StartsWith($"ContainerEnvironmentVariable '{name}' is not a valid environment variable name.",
+            MessageOf("CTZ1010", new ContainerSettings { EnvironmentVariables = [new(name, "v")] }));
+
+    [TestMethod]
+    public void A_newline_in_an_environment_value_is_CTZ1011() =>
+        Assert.Contains("ContainerEnvironmentVariable 'A' holds a newline", MessageOf("CTZ1011", new ContainerSettings { EnvironmentVariables = [new("A", "1\n2")] }));
+
+    [TestMethod]
+    [DataRow("bad label")]
+    [DataRow("-starts-with-dash")]
+    [DataRow("quote\"d")]
+    public void An_invalid_label_key_is_CTZ1012(string name) =>
+        Assert.StartsWith($"ContainerLabel '{name}' is not a valid label key.", MessageOf("CTZ1012", new ContainerSettings { Labels = [new(name, "v")] }));
+
+    [TestMethod]
+    [DataRow("app user")]
+    [DataRow("app:")]
+    [DataRow(":1000")]
+    [DataRow("-1")]
+    public void A_user_the_USER_instruction_cannot_take_is_CTZ1013(string user) =>
+        Assert.StartsWith($"ContainerUser '{user}' is not a user the Dockerfile USER instruction takes.", MessageOf("CTZ1013", new ContainerSettings { User = user }));
+
+    [TestMethod]
+    [DataRow("NOEQUALS")]
+    [DataRow("=value")]
+    public void An_environment_property_entry_without_a_name_and_equals_sign_is_CTZ1014(string entry) =>
+        Assert.StartsWith($"ContainerEnvironmentVariables holds '{entry}', which is not NAME=VALUE.",
+            MessageOf("CTZ1014", new ContainerSettings { EnvironmentVariablesProperty = "A=1;" + entry }));
+
+    [TestMethod]
+    [DataRow("Cmd")]
+    [DataRow("Shell")]
+    public void An_unknown_app_command_instruction_is_CTZ1015(string instruction) =>
+        Assert.StartsWith($"ContainerAppCommandInstruction '{instruction}' is not known.", MessageOf("CTZ1015", new ContainerSettings { AppCommandInstruction = instruction }));
+
+    [TestMethod]
+    public void A_dotnet_framework_target_is_CTZ1016() =>
+        Assert.StartsWith("Target framework 'net48' cannot run on the .NET container images.", MessageOf("CTZ1016", new ContainerSettings(),
+            Projects.Console() with { TargetFramework = "net48", TargetFrameworkIdentifier = ".NETFramework", TargetFrameworkVersion = "v4.8" }));
+
+    [TestMethod]
+    public void A_target_framework_before_net6_is_CTZ1016() =>
+        Assert.StartsWith("Target framework 'net5.0' cannot run", MessageOf("CTZ1016", new ContainerSettings(), Projects.Console().On("net5.0")));
+
+    [TestMethod]
+    [DataRow("bad family")]
+    [DataRow("alpine!")]
+    public void A_family_that_cannot_be_a_tag_suffix_is_CTZ1017(string family) =>
+        Assert.StartsWith($"ContainerFamily '{family}' cannot be a tag suffix.", MessageOf("CTZ1017", new ContainerSettings { Family = family }));
+
+    [TestMethod]
+    [DataRow("not a registry")]
+    [DataRow("mirror.example.com/mcr")]
+    [DataRow("https://mcr.microsoft.com")]
+    public void A_base_registry_that_is_not_a_host_is_CTZ1018(string registry) =>
+        Assert.StartsWith($"ContainerBaseRegistry '{registry}' is not a registry host[:port]", MessageOf("CTZ1018", new ContainerSettings { BaseRegistry = registry }));
+
+    [TestMethod]
+    public void The_daemonless_backend_is_CTZ1019_in_this_version() =>
+        Assert.StartsWith("ContainerizeBackend 'daemonless' is not available in this version of Containerize.",
+            MessageOf("CTZ1019", new ContainerSettings { Backend = "daemonless" }));
+
+    [TestMethod]
+    [DataRow("ghcr.io/Acme")]
+    [DataRow("https://ghcr.io")]
+    [DataRow("my registry")]
+    public void An_invalid_ContainerRegistry_is_CTZ1022(string registry) =>
+        Assert.StartsWith($"ContainerRegistry '{registry}' is not a registry host[:port], optionally followed by a namespace",
+            MessageOf("CTZ1022", new ContainerSettings { Registry = registry }));
+
+    [TestMethod]
+    [DataRow("abc")]
+    [DataRow("-1")]
+    [DataRow("1.5")]
+    [DataRow("253402300800")]
+    public void A_SOURCE_DATE_EPOCH_that_is_not_whole_seconds_is_CTZ1023(string epoch) =>
+        Assert.StartsWith($"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970-01-01 UTC.",
+            MessageOf("CTZ1023", new ContainerSettings { SourceDateEpoch = epoch }));
+
+    [TestMethod]
+    public void SOURCE_DATE_EPOCH_is_checked_even_when_no_label_is_generated() =>
+        Assert.StartsWith("SOURCE_DATE_EPOCH 'yesterday' is not a whole number",
+            MessageOf("CTZ1023", new ContainerSettings { SourceDateEpoch = "yesterday", GenerateLabels = false }));
+
+    [TestMethod]
+    public void A_NUL_in_ContainerDefaultArgs_is_CTZ1024() =>
+        Assert.AreEqual("ContainerDefaultArgs holds a NUL character, which no command line can pass. Remove it.",
+            MessageOf("CTZ1024", new ContainerSettings { DefaultArgs = ["\0"] }));
+}

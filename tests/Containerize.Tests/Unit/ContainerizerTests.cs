@@ -1,0 +1,93 @@
+using Containerize.Backends;
+using Containerize.Diagnostics;
+using Containerize.Pipeline;
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+/// <summary>The failures a run reports before it has an engine to talk to.</summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class ContainerizerTests : IDisposable
+{
+    private readonly TemporaryDirectory work = new();
+    private readonly RecordingBuildLog log = new();
+
+    public TestContext TestContext { get; set; } = null!;
+
+    public void Dispose() => work.Dispose();
+
+    /// <summary>A machine with no engine: no variables, no sockets.</summary>
+    private Containerizer NoEngineAnywhere() => new(log, new DockerEndpointResolver(_ => null, _ => false));
+
+    private ContainerizeRequest Request(string publishDirectory, ContainerSettings? settings = null, string dockerHost = "") => new()
+    {
+        Project = Projects.Console(),
+        Settings = settings ?? new ContainerSettings(),
+        PublishDirectory = publishDirectory,
+        ContextDirectory = work.Combine("obj/containerize"),
+        RecordPath = work.Combine("obj/containerize.record.json"),
+        DockerHost = dockerHost,
+    };
+
+    [TestMethod]
+    public async Task A_missing_publish_folder_is_CTZ1021_reported_without_looking_for_an_engine()
+    {
+        var missing = work.Combine("bin/publish");
+
+        var result = await NoEngineAnywhere().RunAsync(Request(missing), TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        var error = Assert.ContainsSingle(log.Diagnostics);
+        Assert.AreEqual("CTZ1021", error.Code);
+        Assert.StartsWith($"The publish output folder '{missing}' does not exist or is empty.", error.Message);
+    }
+
+    [TestMethod]
+    public async Task An_empty_publish_folder_is_CTZ1021()
+    {
+        Directory.CreateDirectory(work.Combine("bin/publish"));
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(work.Combine("bin/publish")), TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1021", exception.Diagnostic.Code);
+        Assert.Contains("does not exist or is empty", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task Configuration_errors_are_reported_and_stop_the_run_before_the_publish_folder_is_read()
+    {
+        var result = await NoEngineAnywhere().RunAsync(Request(work.Combine("bin/publish"), new ContainerSettings { ImageTag = "-x" }), TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        Assert.AreSequenceEqual(new[] { "CTZ1004" }, log.Diagnostics.Select(d => d.Code).ToArray());
+        Assert.IsFalse(Directory.Exists(work.Combine("obj")));
+    }
+
+    [TestMethod]
+    public async Task No_engine_endpoint_anywhere_is_CTZ2001()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path), TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ2001", exception.Diagnostic.Code);
+        Assert.StartsWith("The Docker engine at unix:///var/run/docker.sock (from the default socket) did not answer: no engine socket exists.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task A_configured_endpoint_that_does_not_answer_is_CTZ2001_never_a_fallback()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var socket = "unix://" + work.Combine("no-engine.sock");
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, dockerHost: socket), TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ2001", exception.Diagnostic.Code);
+        Assert.StartsWith($"The Docker engine at {socket} (from ContainerDockerHost) did not answer:", exception.Diagnostic.Message);
+    }
+}

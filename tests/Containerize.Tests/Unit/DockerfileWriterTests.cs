@@ -1,0 +1,141 @@
+using System.Text;
+using Containerize.Dockerfile;
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+/// <summary>Generated Dockerfiles compared byte for byte with the hand-written files in Golden/.</summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class DockerfileWriterTests
+{
+    private static ContainerSpec Complete(ProjectFacts project, ContainerSettings settings, PublishFolder publish, BaseImageFacts baseImage)
+    {
+        var spec = Resolution.Succeeds(project, settings) with { Layers = publish.Plan(project.AssemblyName) };
+        return BaseImageCompletion.Complete(spec, baseImage);
+    }
+
+    private static void AssertMatchesGolden(string name, ContainerSpec spec)
+    {
+        var expected = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Golden", name + ".Dockerfile"));
+        var actual = Encoding.UTF8.GetBytes(DockerfileWriter.Write(spec));
+        if (!expected.AsSpan().SequenceEqual(actual))
+        {
+            Assert.AreEqual(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(actual), $"Golden/{name}.Dockerfile");
+            Assert.Fail($"Golden/{name}.Dockerfile: same text, different bytes.");
+        }
+    }
+
+    [TestMethod]
+    public void A_framework_dependent_console_app()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+
+        AssertMatchesGolden("ConsoleFrameworkDependent", Complete(Projects.Console(), new ContainerSettings(), publish, BaseImages.DotNet()));
+    }
+
+    [TestMethod]
+    public void A_web_app_with_ports_environment_and_labels()
+    {
+        using var publish = PublishFolder.FrameworkDependent("WebApi")
+            .Add("Newtonsoft.Json.dll", PublishFolder.ReleasePackage)
+            .Add("appsettings.json")
+            .Add("wwwroot/index.html");
+        var project = Projects.Web() with
+        {
+            Description = "The shop's web API.",
+            Authors = "Ada Lovelace",
+            Company = "Acme",
+            ProjectUrl = "https://acme.example/shop",
+            LicenseExpression = "MIT",
+            RepositoryUrl = "https://github.com/acme/shop",
+            SourceRevisionId = "0123abc",
+        };
+        var settings = new ContainerSettings
+        {
+            Ports = [new("8080", "tcp"), new("8443", ""), new("5353", "udp")],
+            EnvironmentVariables = [new("ASPNETCORE_ENVIRONMENT", "Production"), new("Greeting", "Hello \"world\" from $HOME")],
+            EnvironmentVariablesProperty = "LOG_LEVEL=Debug",
+            Labels = [new("com.example.team", "shop")],
+            SourceDateEpoch = "1700000000",
+        };
+
+        var spec = Complete(project, settings, publish, BaseImages.AspNet("sha256:" + new string('2', 64)));
+
+        AssertMatchesGolden("WebWithPortsEnvironmentAndLabels", spec);
+    }
+
+    [TestMethod]
+    public void A_self_contained_app_with_all_five_layers()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop")
+            .Add("libcoreclr.so", PublishFolder.RuntimePack)
+            .Add("System.Private.CoreLib.dll", PublishFolder.RuntimePack)
+            .Add("Newtonsoft.Json.dll", PublishFolder.ReleasePackage)
+            .Add("Acme.Preview.dll", PublishFolder.PrereleasePackage)
+            .Add("Shop.Core.dll", PublishFolder.ProjectReference);
+
+        var spec = Complete(Projects.SelfContained("Shop"), new ContainerSettings { GenerateLabels = false }, publish, BaseImages.DotNet());
+
+        AssertMatchesGolden("SelfContainedAllLayers", spec);
+    }
+
+    [TestMethod]
+    public void The_DefaultArgs_instruction_writes_the_command_as_CMD_without_ENTRYPOINT()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Worker");
+        var settings = new ContainerSettings
+        {
+            AppCommandInstruction = "DefaultArgs",
+            AppCommandArgs = ["--mode", "worker"],
+            DefaultArgs = ["--verbose"],
+            WorkingDirectory = "/srv/worker",
+            User = "app",
+        };
+
+        var spec = Complete(Projects.Console("Worker") with { Version = "3.0.0+build.7" }, settings, publish, BaseImages.DotNet());
+
+        AssertMatchesGolden("DefaultArgsInstruction", spec);
+    }
+
+    [TestMethod]
+    public void An_AOT_app_with_default_args_has_ENTRYPOINT_and_CMD()
+    {
+        using var publish = new PublishFolder().Add("Tool").Add("Tool.dbg");
+        var project = Projects.Console("Tool") with { PublishAot = true, InvariantGlobalization = true, RuntimeIdentifier = "linux-x64" };
+
+        var spec = Complete(project, new ContainerSettings { DefaultArgs = ["--help"], GenerateLabels = false }, publish, BaseImages.DotNet());
+
+        AssertMatchesGolden("AotEntrypointWithDefaultArgs", spec);
+    }
+
+    [TestMethod]
+    public void The_instructions_that_never_change_with_code_come_before_every_COPY()
+    {
+        using var publish = PublishFolder.FrameworkDependent("WebApi").Add("Newtonsoft.Json.dll", PublishFolder.ReleasePackage);
+        var settings = new ContainerSettings { EnvironmentVariables = [new("A", "1")], Labels = [new("b", "2")], DefaultArgs = ["x"] };
+
+        var keywords = DockerfileReader.Instructions(DockerfileWriter.Write(Complete(Projects.Web(), settings, publish, BaseImages.AspNet())))
+            .Select(instruction => instruction.Keyword).ToArray();
+
+        Assert.AreSequenceEqual(new[] { "FROM", "ENV", "LABEL", "EXPOSE", "WORKDIR", "USER", "ENTRYPOINT", "CMD", "COPY", "COPY", "COPY" }, keywords);
+    }
+
+    [TestMethod]
+    public void A_spec_without_a_user_is_not_written()
+    {
+        var spec = Resolution.Succeeds(Projects.Console());
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => DockerfileWriter.Write(spec));
+    }
+
+    [TestMethod]
+    public void Each_layer_is_copied_from_its_folder_into_the_working_directory()
+    {
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console(), new ContainerSettings { WorkingDirectory = "/" }), BaseImages.DotNet())
+            with { Layers = [new Layer("5-app", [])] };
+
+        Assert.Contains("\nCOPY layers/5-app/ /\n", DockerfileWriter.Write(spec));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+[TestClass]
+[TestCategory("Unit")]
+public sealed class SpecFingerprintTests
+{
+    private const string Tool = "1.0.0.0";
+
+    private static ContainerSpec SpecFor(PublishFolder publish) => Resolution.Succeeds(Projects.Console("Shop")) with { Layers = publish.Plan("Shop") };
+
+    private static string Fingerprint(PublishFolder publish) => SpecFingerprint.Compute(SpecFor(publish), Tool);
+
+    [TestMethod]
+    public void A_fingerprint_is_a_sha256_digest() =>
+        Assert.MatchesRegex(new Regex("^sha256:[0-9a-f]{64}$"), SpecFingerprint.Compute(Resolution.Succeeds(Projects.Console()), Tool));
+
+    [TestMethod]
+    public void The_same_spec_and_files_give_the_same_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+
+        Assert.AreEqual(Fingerprint(publish), Fingerprint(publish));
+    }
+
+    [TestMethod]
+    public void The_same_files_in_another_folder_with_other_times_give_the_same_fingerprint()
+    {
+        using var first = PublishFolder.FrameworkDependent("Shop");
+        using var second = PublishFolder.FrameworkDependent("Shop");
+        File.SetLastWriteTimeUtc(second.FullPath("Shop.dll"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Assert.AreEqual(Fingerprint(first), Fingerprint(second));
+    }
+
+    [TestMethod]
+    public void One_byte_changed_in_a_file_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        var before = Fingerprint(publish);
+        var bytes = File.ReadAllBytes(publish.FullPath("Shop.dll"));
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(publish.FullPath("Shop.dll"), bytes);
+
+        Assert.AreNotEqual(before, Fingerprint(publish));
+    }
+
+    [TestMethod]
+    public void A_renamed_file_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop").Add("a.txt", content: "same");
+        var before = Fingerprint(publish);
+        File.Move(publish.FullPath("a.txt"), publish.FullPath("b.txt"));
+
+        Assert.AreNotEqual(before, Fingerprint(publish));
+    }
+
+    [TestMethod]
+    public void A_file_moved_to_another_layer_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop").Add("Lib.dll");
+        var spec = SpecFor(publish);
+        var moved = spec with { Layers = publish.Plan("Shop").Select(layer => layer with { Name = layer.Name == "5-app" ? "2-packages" : layer.Name }).ToList() };
+
+        Assert.AreNotEqual(SpecFingerprint.Compute(spec, Tool), SpecFingerprint.Compute(moved, Tool));
+    }
+
+    [TestMethod]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_file_becoming_executable_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        var before = Fingerprint(publish);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(publish.FullPath("Shop"), File.GetUnixFileMode(publish.FullPath("Shop")) | UnixFileMode.UserExecute);
+        }
+
+        Assert.AreNotEqual(before, Fingerprint(publish));
+    }
+
+    [TestMethod]
+    public void A_changed_spec_field_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        var spec = SpecFor(publish);
+        var fingerprint = SpecFingerprint.Compute(spec, Tool);
+
+        ContainerSpec[] changed =
+        [
+            spec with { Tags = ["2.0.0"] },
+            spec with { User = "app" },
+            spec with { WorkingDirectory = "/srv" },
+            spec with { Environment = [new("A", "1")] },
+            spec with { Labels = [.. spec.Labels, new("b", "2")] },
+            spec with { Ports = [new(8080, "tcp")] },
+            spec with { Cmd = ["--verbose"] },
+            spec with { BaseImage = spec.BaseImage with { Tag = "9.0" } },
+            spec with { Registry = "ghcr.io/acme" },
+        ];
+
+        foreach (var other in changed)
+        {
+            Assert.AreNotEqual(fingerprint, SpecFingerprint.Compute(other, Tool), other.ToString());
+        }
+    }
+
+    [TestMethod]
+    public void Another_tool_version_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+
+        Assert.AreNotEqual(SpecFingerprint.Compute(SpecFor(publish), "1.0.0.0"), SpecFingerprint.Compute(SpecFor(publish), "1.0.1.0"));
+    }
+}
