@@ -3,11 +3,13 @@ using System.Text.Json;
 namespace Containerize.Backends;
 
 /// <summary>
-/// What the last successful build made, kept in the intermediate folder: the up-to-date check compares the next
-/// run's fingerprint and the engine's current image ids against it.
+/// What the last successful build made, kept beside the Dockerfile (not part of the image): the up-to-date check
+/// compares the next run's fingerprint and the engine's current image ids against it.
 /// </summary>
 public sealed record BuildRecord(string Fingerprint, string BaseImageId, string? BaseImageDigest, string ImageId, string Platform, IReadOnlyList<string> References)
 {
+    public const string FileName = "containerize.record.json";
+
     public static BuildRecord? Load(string path)
     {
         try

@@ -55,7 +55,7 @@ public static class Errors
         $"ContainerFamily '{value}' cannot be a tag suffix. Use letters, digits, '.', '_' and '-' (for example: noble-chiseled, alpine).");
 
     public static Diagnostic InvalidBaseRegistry(string value) => new("CTZ1018",
-        $"ContainerBaseRegistry '{value}' is not a registry host[:port] (for example: mcr.microsoft.com or localhost:5000).");
+        $"ContainerBaseRegistry '{value}' is not a registry host[:port], optionally with a path (for example: mcr.microsoft.com, localhost:5000 or mirror.example.com/mcr).");
 
     public static Diagnostic DaemonlessNotAvailable() => new("CTZ1019",
         "ContainerizeBackend 'daemonless' is not available in this version of Containerize. Use 'docker' (or 'auto') with a running Docker engine.");

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Containerize.Layers;
 
 namespace Containerize.Dockerfile;
 
@@ -34,7 +35,7 @@ public static class ContextArchive
                 Gid = 0,
                 UserName = "",
                 GroupName = "",
-                Mode = isDirectory || IsExecutable(path) ? Executable : Regular,
+                Mode = isDirectory || FileModes.IsExecutable(path) ? Executable : Regular,
             };
 
             if (isDirectory)
@@ -55,7 +56,4 @@ public static class ContextArchive
             .Select(Path.GetFileName)
             .Where(name => name is not (ContextStager.DockerfileName or ".dockerignore" or DockerfileWriter.LayersFolder))
             .ToHashSet(StringComparer.Ordinal)!;
-
-    private static bool IsExecutable(string path) =>
-        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 }

@@ -1,11 +1,12 @@
+using Containerize.Layers;
 using Containerize.Spec;
 
 namespace Containerize.Dockerfile;
 
 /// <summary>
 /// Lays out the build context on disk: the Dockerfile, a .dockerignore and one folder per layer under layers/,
-/// so that plain 'docker build' on the folder builds the same image. Files already in place and unchanged are
-/// kept; files no longer in the plan are removed, so an earlier run never leaks into this one.
+/// so that plain 'docker build' on the folder builds the same image. Files already in place with the same content
+/// and mode are kept; files no longer in the plan are removed, so an earlier run never leaks into this one.
 /// </summary>
 public static class ContextStager
 {
@@ -41,14 +42,33 @@ public static class ContextStager
     {
         var sourceInfo = new FileInfo(source);
         var targetInfo = new FileInfo(target);
-        if (targetInfo.Exists && targetInfo.Length == sourceInfo.Length && targetInfo.LastWriteTimeUtc == sourceInfo.LastWriteTimeUtc)
+        if (targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target)
+            && FileModes.IsExecutable(source) == FileModes.IsExecutable(target))
         {
             return;
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(source, target, overwrite: true);
-        File.SetLastWriteTimeUtc(target, sourceInfo.LastWriteTimeUtc);
+    }
+
+    private static bool SameContent(string left, string right)
+    {
+        const int size = 1 << 16;
+        using var a = new FileStream(left, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var b = new FileStream(right, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var bufferA = new byte[size];
+        var bufferB = new byte[size];
+        int read;
+        while ((read = a.ReadAtLeast(bufferA, size, throwOnEndOfStream: false)) > 0)
+        {
+            if (b.ReadAtLeast(bufferB, size, throwOnEndOfStream: false) != read || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void RemoveUnwanted(string layersRoot, HashSet<string> wanted)

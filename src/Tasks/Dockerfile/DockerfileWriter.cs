@@ -1,13 +1,15 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Containerize.Layers;
 using Containerize.Spec;
 
 namespace Containerize.Dockerfile;
 
 /// <summary>
-/// The one place that knows Dockerfile syntax. Instructions that never change with code come first, the app's
-/// layers last, so a code change re-runs only the last COPY. Values are quoted so that none can add or change an
+/// The one place that knows Dockerfile syntax. Instructions that rarely change come first, then the dependency
+/// layers, then LABEL (the version and revision labels change with every release and commit), then the app's own
+/// layer, so a code change re-runs only the last COPY and a new commit only LABEL and that COPY. Values are quoted so that none can add or change an
 /// instruction: ENV and LABEL values double-quoted with \, " and $ escaped; ENTRYPOINT and CMD as JSON arrays.
 /// The spec must be complete (<see cref="ContainerSpec.User"/> set) and validated by <see cref="SpecResolver"/>.
 /// </summary>
@@ -28,7 +30,6 @@ public static class DockerfileWriter
         text.Append("# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n");
         text.Append("FROM ").Append(spec.BaseImage).Append('\n');
         AppendPairs(text, "ENV", spec.Environment, quoteKeys: false);
-        AppendPairs(text, "LABEL", spec.Labels, quoteKeys: true);
         if (spec.Ports.Count > 0)
         {
             text.Append("EXPOSE ").Append(string.Join(' ', spec.Ports)).Append('\n');
@@ -47,20 +48,37 @@ public static class DockerfileWriter
         }
 
         var destination = spec.WorkingDirectory.EndsWith('/') ? spec.WorkingDirectory : spec.WorkingDirectory + "/";
-        foreach (var layer in spec.Layers)
+        var appLayer = spec.Layers.Count > 0 && spec.Layers[^1].Name == LayerPlanner.App ? spec.Layers[^1] : null;
+        foreach (var layer in spec.Layers.Where(layer => layer != appLayer))
         {
-            text.Append("COPY ").Append(LayersFolder).Append('/').Append(layer.Name).Append("/ ").Append(destination).Append('\n');
+            AppendCopy(text, layer, destination);
+        }
+
+        AppendPairs(text, "LABEL", spec.Labels, quoteKeys: true);
+        if (appLayer is not null)
+        {
+            AppendCopy(text, appLayer, destination);
         }
 
         return text.ToString();
     }
 
     /// <summary>A double-quoted Dockerfile word: \, " and $ escaped, nothing else changed.</summary>
-    public static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("$", "\\$") + "\"";
+    public static string Quote(string value)
+    {
+        if (value.IndexOfAny(['\n', '\r', '\0']) >= 0)
+        {
+            throw new ArgumentException("A Dockerfile word cannot hold a line break or NUL; SpecResolver reports such values (CTZ1011).", nameof(value));
+        }
+
+        return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("$", "\\$") + "\"";
+    }
 
     public static string ExecForm(IEnumerable<string> arguments) =>
         "[" + string.Join(", ", arguments.Select(argument => JsonSerializer.Serialize(argument, JsonArray))) + "]";
+
+    private static void AppendCopy(StringBuilder text, Layer layer, string destination) =>
+        text.Append("COPY ").Append(LayersFolder).Append('/').Append(layer.Name).Append("/ ").Append(destination).Append('\n');
 
     private static void AppendPairs(StringBuilder text, string instruction, IReadOnlyList<KeyValuePair<string, string>> pairs, bool quoteKeys)
     {

@@ -10,10 +10,8 @@ public sealed record ContainerizeRequest
     public required ContainerSettings Settings { get; init; }
     public required string PublishDirectory { get; init; }
     public IReadOnlyDictionary<string, PublishedFileOrigin> Origins { get; init; } = new Dictionary<string, PublishedFileOrigin>();
-    /// <summary>The folder of the Dockerfile, its context and container-image.json (under the intermediate folder).</summary>
+    /// <summary>The folder of the Dockerfile, its context, container-image.json and the build record (under the intermediate folder).</summary>
     public required string ContextDirectory { get; init; }
-    /// <summary>Where the last successful build is recorded, outside the context.</summary>
-    public required string RecordPath { get; init; }
     public string DockerHost { get; init; } = "";
 }
 

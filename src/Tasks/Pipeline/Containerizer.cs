@@ -42,10 +42,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var fingerprint = SpecFingerprint.Compute(spec, ToolVersion);
         var dockerfilePath = Path.Combine(request.ContextDirectory, ContextStager.DockerfileName);
         var reportPath = Path.Combine(request.ContextDirectory, ImageReport.FileName);
+        var recordPath = Path.Combine(request.ContextDirectory, BuildRecord.FileName);
 
         using var engine = DockerEngineBackend.Connect(endpoint, log);
         log.Detail($"Docker engine: {endpoint.Uri} (from {endpoint.Source})");
-        var previous = BuildRecord.Load(request.RecordPath);
+        var previous = BuildRecord.Load(recordPath);
         if (previous is not null && previous.Fingerprint == fingerprint && File.Exists(dockerfilePath) && File.Exists(reportPath)
             && await engine.IsUpToDateAsync(previous, spec.BaseImage, cancellation))
         {
@@ -62,7 +63,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         var result = new ContainerizeResult(imageId, references, dockerfilePath, spec.BaseImage.ToString(), baseImage.Digest, platform, WasUpToDate: false);
         ImageReport.Write(reportPath, result, digest: null, backend: "docker");
-        new BuildRecord(fingerprint, baseImage.Id, baseImage.Digest, imageId, platform, references).Save(request.RecordPath);
+        new BuildRecord(fingerprint, baseImage.Id, baseImage.Digest, imageId, platform, references).Save(recordPath);
         return result;
     }
 

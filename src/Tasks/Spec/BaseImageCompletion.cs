@@ -34,17 +34,32 @@ public static class BaseImageCompletion
     private static string? Setting(ContainerSpec spec, BaseImageFacts facts, string name) =>
         spec.Environment.LastOrDefault(pair => pair.Key == name).Value ?? facts.Environment.GetValueOrDefault(name);
 
-    /// <summary>The ports ASP.NET Core listens on in the container: ASPNETCORE_HTTP(S)_PORTS as the app sees them, else 8080.</summary>
+    /// <summary>
+    /// The ports ASP.NET Core listens on in the container, from the variables as the app sees them: ASPNETCORE_URLS
+    /// (which wins in ASP.NET Core), else ASPNETCORE_HTTP_PORTS and ASPNETCORE_HTTPS_PORTS, else 8080.
+    /// </summary>
     private static IReadOnlyList<ContainerPort> AspNetPorts(ContainerSpec spec, BaseImageFacts facts)
     {
+        var urls = Setting(spec, facts, "ASPNETCORE_URLS");
         var http = Setting(spec, facts, "ASPNETCORE_HTTP_PORTS");
         var https = Setting(spec, facts, "ASPNETCORE_HTTPS_PORTS");
-        var text = http is null && https is null ? DefaultAspNetPort : $"{http};{https}";
-        return text.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var ports = !string.IsNullOrWhiteSpace(urls)
+            ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(UrlPort)
+            : (http is null && https is null ? DefaultAspNetPort : $"{http};{https}").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return ports
             .Select(port => int.TryParse(port, out var number) && number is > 0 and <= 65535 ? number : 0)
             .Where(number => number > 0)
             .Distinct()
             .Select(number => new ContainerPort(number, "tcp"))
             .ToList();
+    }
+
+    /// <summary>The port of an ASP.NET Core URL such as http://+:5000 or https://*:443; the scheme's default when it names none.</summary>
+    private static string UrlPort(string url)
+    {
+        var authority = url.Split("://", 2) is [var scheme, var rest] ? (scheme, rest.Split('/')[0]) : ("", url);
+        var colon = authority.Item2.LastIndexOf(':');
+        return colon >= 0 && colon > authority.Item2.LastIndexOf(']') ? authority.Item2[(colon + 1)..]
+            : authority.Item1.Equals("https", StringComparison.OrdinalIgnoreCase) ? "443" : "80";
     }
 }

@@ -4,7 +4,8 @@ namespace Containerize.Spec;
 
 /// <summary>
 /// The .NET base image a project runs on, inferred as the .NET SDK does:
-/// self-contained or AOT → runtime-deps; ASP.NET Core → aspnet; otherwise runtime.
+/// self-contained or AOT → runtime-deps; ASP.NET Core → aspnet; otherwise runtime; AOT or trimmed apps of .NET 8
+/// and later on chiseled images (no shell, no package manager), with -extra (ICU, tzdata) unless globalization is invariant.
 /// </summary>
 public static class BaseImageInference
 {
@@ -40,7 +41,7 @@ public static class BaseImageInference
             return "-alpine";
         }
 
-        if (project.PublishAot || project.PublishTrimmed)
+        if ((project.PublishAot || project.PublishTrimmed) && major >= 8)
         {
             var chiseled = major >= 9 ? "-noble-chiseled" : "-jammy-chiseled";
             return project.InvariantGlobalization ? chiseled : chiseled + "-extra";

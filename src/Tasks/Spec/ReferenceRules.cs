@@ -24,6 +24,13 @@ public static class ReferenceRules
 
     public static bool IsRegistry(string value) => RegistryPattern.IsMatch(value);
 
+    /// <summary>host[:port] optionally followed by a namespace: ghcr.io/acme, localhost:5000, mirror.example.com/mcr.</summary>
+    public static bool IsRegistryWithNamespace(string value)
+    {
+        var slash = value.IndexOf('/');
+        return slash < 0 ? IsRegistry(value) : IsRegistry(value[..slash]) && IsRepository(value[(slash + 1)..]);
+    }
+
     /// <summary>True when the first path component of a name is a registry host rather than part of the repository.</summary>
     public static bool LooksLikeRegistry(string component) =>
         component.Contains('.') || component.Contains(':') || component == "localhost" || component.StartsWith('[');
@@ -38,11 +45,11 @@ public static class ReferenceRules
         for (var i = 0; i < assemblyName.Length; i++)
         {
             var c = assemblyName[i];
-            if (char.IsUpper(c))
+            if (char.IsAsciiLetterUpper(c))
             {
                 var previous = i > 0 ? assemblyName[i - 1] : '\0';
                 var next = i + 1 < assemblyName.Length ? assemblyName[i + 1] : '\0';
-                var startsWord = i > 0 && (char.IsLower(previous) || char.IsDigit(previous) || (char.IsUpper(previous) && char.IsLower(next)));
+                var startsWord = i > 0 && (char.IsAsciiLetterLower(previous) || char.IsAsciiDigit(previous) || (char.IsAsciiLetterUpper(previous) && char.IsAsciiLetterLower(next)));
                 if (startsWord && builder.Length > 0 && builder[^1] != '-' && builder[^1] != '.')
                 {
                     builder.Append('-');

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Containerize.Layers;
 
 namespace Containerize.Spec;
 
@@ -20,7 +21,7 @@ public static class SpecFingerprint
         {
             foreach (var file in layer.Files)
             {
-                var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(file.SourcePath) & UnixFileMode.UserExecute) != 0;
+                var executable = FileModes.IsExecutable(file.SourcePath);
                 hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}/{file.RelativePath}\n{(executable ? 'x' : '-')}\n"));
                 using var stream = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 int read;

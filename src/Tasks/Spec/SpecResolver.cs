@@ -72,7 +72,7 @@ public static class SpecResolver
             return explicitReference;
         }
 
-        if (settings.BaseRegistry.Length > 0 && !ReferenceRules.IsRegistry(settings.BaseRegistry.TrimEnd('/')))
+        if (settings.BaseRegistry.Length > 0 && !ReferenceRules.IsRegistryWithNamespace(settings.BaseRegistry.TrimEnd('/')))
         {
             diagnostics.Add(Errors.InvalidBaseRegistry(settings.BaseRegistry));
             return null;
@@ -107,10 +107,7 @@ public static class SpecResolver
             return "";
         }
 
-        var slash = value.IndexOf('/');
-        var host = slash < 0 ? value : value[..slash];
-        var ns = slash < 0 ? null : value[(slash + 1)..];
-        if (!ReferenceRules.IsRegistry(host) || (ns is not null && !ReferenceRules.IsRepository(ns)))
+        if (!ReferenceRules.IsRegistryWithNamespace(value))
         {
             diagnostics.Add(Errors.InvalidRegistry(registry));
         }
@@ -221,8 +218,8 @@ public static class SpecResolver
 
     private static IReadOnlyList<KeyValuePair<string, string>> ResolveEnvironment(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
     {
-        var pairs = new List<KeyValuePair<string, string>>(settings.EnvironmentVariables);
-        foreach (var entry in settings.EnvironmentVariablesProperty.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        var pairs = settings.EnvironmentVariables.Select(pair => (Pair: pair, Source: "ContainerEnvironmentVariable")).ToList();
+        foreach (var entry in settings.EnvironmentVariablesProperty.Split(';').Where(entry => !string.IsNullOrWhiteSpace(entry)))
         {
             var equals = entry.IndexOf('=');
             if (equals <= 0)
@@ -231,22 +228,22 @@ public static class SpecResolver
                 continue;
             }
 
-            pairs.Add(new(entry[..equals].Trim(), entry[(equals + 1)..]));
+            pairs.Add((new(entry[..equals].Trim(), entry[(equals + 1)..]), "ContainerEnvironmentVariables"));
         }
 
-        foreach (var pair in pairs)
+        foreach (var (pair, source) in pairs)
         {
             if (!EnvironmentNamePattern.IsMatch(pair.Key))
             {
-                diagnostics.Add(Errors.InvalidEnvironmentVariableName(pair.Key, "ContainerEnvironmentVariable"));
+                diagnostics.Add(Errors.InvalidEnvironmentVariableName(pair.Key, source));
             }
             else if (HasLineBreakOrNul(pair.Value))
             {
-                diagnostics.Add(Errors.UnrepresentableValue("ContainerEnvironmentVariable", pair.Key));
+                diagnostics.Add(Errors.UnrepresentableValue(source, pair.Key));
             }
         }
 
-        return LastWins(pairs);
+        return LastWins(pairs.Select(entry => entry.Pair));
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ResolveLabels(

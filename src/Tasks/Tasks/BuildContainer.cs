@@ -13,7 +13,6 @@ public sealed class BuildContainer : EngineTask
     [Required] public string AssemblyName { get; set; } = "";
     [Required] public string PublishDirectory { get; set; } = "";
     [Required] public string ContextDirectory { get; set; } = "";
-    [Required] public string RecordPath { get; set; } = "";
     public string TargetFramework { get; set; } = "";
     public string TargetFrameworkIdentifier { get; set; } = "";
     public string TargetFrameworkVersion { get; set; } = "";
@@ -92,7 +91,6 @@ public sealed class BuildContainer : EngineTask
                     group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
                     group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference")),
             ContextDirectory = ContextDirectory,
-            RecordPath = RecordPath,
             DockerHost = DockerHost,
         };
 

@@ -3,6 +3,12 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 ENV ASPNETCORE_ENVIRONMENT="Production" \
     Greeting="Hello \"world\" from \$HOME" \
     LOG_LEVEL="Debug"
+EXPOSE 8080/tcp 8443/tcp 5353/udp
+WORKDIR /app
+USER 1654
+ENTRYPOINT ["dotnet", "/app/WebApi.dll"]
+COPY layers/2-packages/ /app/
+COPY layers/4-apphost/ /app/
 LABEL "org.opencontainers.image.created"="2023-11-14T22:13:20Z" \
     "org.opencontainers.image.title"="WebApi" \
     "org.opencontainers.image.description"="The shop's web API." \
@@ -17,10 +23,4 @@ LABEL "org.opencontainers.image.created"="2023-11-14T22:13:20Z" \
     "org.opencontainers.image.base.name"="mcr.microsoft.com/dotnet/aspnet:10.0" \
     "com.example.team"="shop" \
     "org.opencontainers.image.base.digest"="sha256:2222222222222222222222222222222222222222222222222222222222222222"
-EXPOSE 8080/tcp 8443/tcp 5353/udp
-WORKDIR /app
-USER 1654
-ENTRYPOINT ["dotnet", "/app/WebApi.dll"]
-COPY layers/2-packages/ /app/
-COPY layers/4-apphost/ /app/
 COPY layers/5-app/ /app/

@@ -30,6 +30,22 @@ public sealed class UpToDateTests
     }
 
     [TestMethod]
+    public void AnUpToDateRunMakesExactlyOneEngineRequest()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("OneCall", Program, properties: "<ContainerRepository>ctz-onecall</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>");
+        project.Track("ctz-onecall:1.0.0");
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+        using var proxy = new CountingEngineProxy();
+
+        project.Publish("-p:Containerize=true", "-p:ContainerDockerHost=" + proxy.Endpoint).ShouldSucceed();
+
+        Assert.AreEqual(1, proxy.Requests.Count, string.Join("\n", proxy.Requests));
+        StringAssert.StartsWith(proxy.Requests[0], "GET /");
+        StringAssert.Contains(proxy.Requests[0], "/images/json");
+    }
+
+    [TestMethod]
     public void AnImageDeletedFromTheEngineIsBuiltAgain()
     {
         TestEnvironment.RequireEngine();

@@ -73,6 +73,20 @@ public sealed class BaseImageCompletionTests
     }
 
     [TestMethod]
+    [DataRow("http://+:5000", 5000)]
+    [DataRow("http://*:5000;https://*:5001", 5000, 5001)]
+    [DataRow("http://[::]:7000/", 7000)]
+    [DataRow("https://localhost", 443)]
+    public void ASPNETCORE_URLS_wins_over_the_port_variables_as_in_AspNetCore(string urls, params int[] expected)
+    {
+        var resolved = Resolution.Succeeds(Projects.Web(), new ContainerSettings { EnvironmentVariables = [new("ASPNETCORE_URLS", urls)] });
+
+        var spec = BaseImageCompletion.Complete(resolved, BaseImages.AspNet());
+
+        Assert.AreSequenceEqual(expected.Select(port => new ContainerPort(port, "tcp")).ToArray(), spec.Ports);
+    }
+
+    [TestMethod]
     public void HTTPS_ports_are_exposed_beside_HTTP_ports()
     {
         var resolved = Resolution.Succeeds(Projects.Web(), new ContainerSettings { EnvironmentVariablesProperty = "ASPNETCORE_HTTPS_PORTS=8443" });

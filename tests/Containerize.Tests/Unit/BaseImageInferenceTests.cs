@@ -96,6 +96,14 @@ public sealed class BaseImageInferenceTests
         Assert.AreEqual("localhost:5000/dotnet/runtime:10.0", BaseOf(Projects.Console(), new ContainerSettings { BaseRegistry = "localhost:5000" }));
 
     [TestMethod]
+    public void ContainerBaseRegistry_may_be_a_mirror_with_a_path() =>
+        Assert.AreEqual("mirror.example.com/mcr/dotnet/runtime:10.0", BaseOf(Projects.Console(), new ContainerSettings { BaseRegistry = "mirror.example.com/mcr" }));
+
+    [TestMethod]
+    public void An_AOT_app_before_NET_8_has_no_chiseled_image_to_run_on() =>
+        Assert.AreEqual("mcr.microsoft.com/dotnet/runtime-deps:7.0", BaseOf(Projects.Console().On("net7.0") with { PublishAot = true, RuntimeIdentifier = "linux-x64" }));
+
+    [TestMethod]
     public void A_trailing_slash_on_ContainerBaseRegistry_is_ignored() =>
         Assert.AreEqual("mirror.example.com/dotnet/aspnet:10.0", BaseOf(Projects.Web(), new ContainerSettings { BaseRegistry = "mirror.example.com/" }));
 

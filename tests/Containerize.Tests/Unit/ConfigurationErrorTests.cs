@@ -100,6 +100,10 @@ public sealed class ConfigurationErrorTests
             MessageOf("CTZ1010", new ContainerSettings { EnvironmentVariables = [new(name, "v")] }));
 
     [TestMethod]
+    public void A_newline_in_a_ContainerEnvironmentVariables_entry_names_the_property() =>
+        Assert.Contains("ContainerEnvironmentVariables 'A' holds a newline", MessageOf("CTZ1011", new ContainerSettings { EnvironmentVariablesProperty = "A=1\n2" }));
+
+    [TestMethod]
     public void A_newline_in_an_environment_value_is_CTZ1011() =>
         Assert.Contains("ContainerEnvironmentVariable 'A' holds a newline", MessageOf("CTZ1011", new ContainerSettings { EnvironmentVariables = [new("A", "1\n2")] }));
 
@@ -148,7 +152,7 @@ public sealed class ConfigurationErrorTests
 
     [TestMethod]
     [DataRow("not a registry")]
-    [DataRow("mirror.example.com/mcr")]
+    [DataRow("mirror.example.com/MCR")]
     [DataRow("https://mcr.microsoft.com")]
     public void A_base_registry_that_is_not_a_host_is_CTZ1018(string registry) =>
         Assert.StartsWith($"ContainerBaseRegistry '{registry}' is not a registry host[:port]", MessageOf("CTZ1018", new ContainerSettings { BaseRegistry = registry }));

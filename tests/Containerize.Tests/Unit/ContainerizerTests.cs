@@ -27,7 +27,6 @@ public sealed class ContainerizerTests : IDisposable
         Settings = settings ?? new ContainerSettings(),
         PublishDirectory = publishDirectory,
         ContextDirectory = work.Combine("obj/containerize"),
-        RecordPath = work.Combine("obj/containerize.record.json"),
         DockerHost = dockerHost,
     };
 

@@ -100,6 +100,22 @@ public sealed class ContextStagerTests : IDisposable
     }
 
     [TestMethod]
+    public void A_file_rewritten_with_the_same_size_and_time_is_copied_again()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        var time = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.WriteAllText(publish.FullPath("Shop.dll"), "Hello v1");
+        File.SetLastWriteTimeUtc(publish.FullPath("Shop.dll"), time);
+        ContextStager.Stage(SpecFor(publish), context.Path);
+        File.WriteAllText(publish.FullPath("Shop.dll"), "Hello v2");
+        File.SetLastWriteTimeUtc(publish.FullPath("Shop.dll"), time);
+
+        ContextStager.Stage(SpecFor(publish), context.Path);
+
+        Assert.AreEqual("Hello v2", File.ReadAllText(context.Combine("layers/5-app/Shop.dll")));
+    }
+
+    [TestMethod]
     public void A_file_that_moved_to_another_layer_is_only_in_the_new_one()
     {
         using (var earlier = PublishFolder.FrameworkDependent("Shop").Add("Lib.dll", PublishFolder.PrereleasePackage))

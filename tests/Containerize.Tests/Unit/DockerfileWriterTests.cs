@@ -111,7 +111,7 @@ public sealed class DockerfileWriterTests
     }
 
     [TestMethod]
-    public void The_instructions_that_never_change_with_code_come_before_every_COPY()
+    public void Instructions_that_rarely_change_come_first_and_the_labels_just_before_the_app_layer()
     {
         using var publish = PublishFolder.FrameworkDependent("WebApi").Add("Newtonsoft.Json.dll", PublishFolder.ReleasePackage);
         var settings = new ContainerSettings { EnvironmentVariables = [new("A", "1")], Labels = [new("b", "2")], DefaultArgs = ["x"] };
@@ -119,7 +119,7 @@ public sealed class DockerfileWriterTests
         var keywords = DockerfileReader.Instructions(DockerfileWriter.Write(Complete(Projects.Web(), settings, publish, BaseImages.AspNet())))
             .Select(instruction => instruction.Keyword).ToArray();
 
-        Assert.AreSequenceEqual(new[] { "FROM", "ENV", "LABEL", "EXPOSE", "WORKDIR", "USER", "ENTRYPOINT", "CMD", "COPY", "COPY", "COPY" }, keywords);
+        Assert.AreSequenceEqual(new[] { "FROM", "ENV", "EXPOSE", "WORKDIR", "USER", "ENTRYPOINT", "CMD", "COPY", "COPY", "LABEL", "COPY" }, keywords);
     }
 
     [TestMethod]

@@ -109,6 +109,15 @@ public sealed class EscapingTests
     }
 
     [TestMethod]
+    public void The_writer_itself_refuses_a_line_break_that_skipped_the_resolver()
+    {
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console()), BaseImages.DotNet())
+            with { Environment = [new("A", Injection)] };
+
+        Assert.ThrowsExactly<ArgumentException>(() => DockerfileWriter.Write(spec));
+    }
+
+    [TestMethod]
     public void A_value_ending_in_a_backslash_never_continues_the_instruction_onto_the_next_line()
     {
         const string value = "x\" RUN rm -rf / \\";

@@ -18,6 +18,8 @@ public sealed class SpecResolverTests
     [DataRow("App2Go", "app2-go")]
     [DataRow("my_app", "my-app")]
     [DataRow("worker", "worker")]
+    [DataRow("Über.Service", "ber.service")]
+    [DataRow("ÉclairApp", "clair-app")]
     public void The_repository_defaults_to_the_assembly_name_in_lower_case_kebab_form(string assemblyName, string expected)
     {
         var repository = Resolution.Succeeds(Projects.Console(assemblyName)).Repository;
@@ -179,6 +181,11 @@ public sealed class SpecResolverTests
     public void A_property_value_may_hold_equals_signs_and_be_empty() =>
         Assert.AreSequenceEqual(new[] { Pair("URL", "http://x/?a=b"), Pair("EMPTY", "") },
             Resolution.Succeeds(Projects.Console(), new ContainerSettings { EnvironmentVariablesProperty = "URL=http://x/?a=b;EMPTY=" }).Environment);
+
+    [TestMethod]
+    public void Blank_entries_of_the_property_are_skipped() =>
+        Assert.AreSequenceEqual(new[] { Pair("A", "1"), Pair("B", "2") },
+            Resolution.Succeeds(Projects.Console(), new ContainerSettings { EnvironmentVariablesProperty = "A=1; ;;B=2" }).Environment);
 
     [TestMethod]
     public void A_console_app_sets_no_environment() =>
