@@ -8,11 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash eng/env/up.sh
-# shellcheck disable=SC1091
-source "${CONTAINERIZE_ENV_DIR:-/var/lib/containerize-env}/env.sh"
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# shellcheck source=env/enter.sh
+source eng/env/enter.sh
 dotnet pack Containerize.sln -c Release -o artifacts/packages
 
 results=artifacts/test-results

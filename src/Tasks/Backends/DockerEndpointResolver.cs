@@ -16,6 +16,11 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
     public static DockerEndpointResolver ForThisMachine() =>
         new(Environment.GetEnvironmentVariable, File.Exists);
 
+    /// <summary>The endpoint for work that needs an engine: the unreachable error (CTZ2001) when there is none.</summary>
+    public DockerEndpoint ResolveRequired(string containerDockerHost) =>
+        Resolve(containerDockerHost)
+        ?? throw new ContainerizeException(Errors.EngineUnreachable("unix://" + DefaultSocket, "the default socket", "no engine socket exists"));
+
     /// <returns>The endpoint, or null when none is configured and no socket exists.</returns>
     public DockerEndpoint? Resolve(string containerDockerHost)
     {

@@ -37,8 +37,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             throw new ContainerizeException(Errors.PublishOutputMissing(request.PublishDirectory));
         }
 
-        var endpoint = endpoints.Resolve(request.DockerHost)
-            ?? throw new ContainerizeException(Errors.EngineUnreachable("unix://" + DockerEndpointResolver.DefaultSocket, "the default socket", "no engine socket exists"));
+        var endpoint = endpoints.ResolveRequired(request.DockerHost);
         var fingerprint = SpecFingerprint.Compute(spec, ToolVersion);
         var dockerfilePath = Path.Combine(request.ContextDirectory, ContextStager.DockerfileName);
         var reportPath = Path.Combine(request.ContextDirectory, ImageReport.FileName);

@@ -18,8 +18,7 @@ public sealed class RunContainer : EngineTask
 
     protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
     {
-        var endpoint = DockerEndpointResolver.ForThisMachine().Resolve(DockerHost)
-            ?? throw new ContainerizeException(Errors.EngineUnreachable("unix://" + DockerEndpointResolver.DefaultSocket, "the default socket", "no engine socket exists"));
+        var endpoint = DockerEndpointResolver.ForThisMachine().ResolveRequired(DockerHost);
         using var engine = DockerEngineBackend.Connect(endpoint, this);
         var image = Images[0].ItemSpec;
         Log.LogMessage(MessageImportance.High, $"Running {image}");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -9,19 +8,9 @@ namespace Containerize.Tests.Infrastructure;
 /// A loopback TCP endpoint that forwards to the real engine's socket and records the request line of every
 /// HTTP request it carries, so a test can count what the code under test asked the engine.
 /// </summary>
-public sealed partial class CountingEngineProxy : IDisposable
+public sealed partial class CountingEngineProxy(string socketPath = "/var/run/docker.sock") : LoopbackServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
     private readonly List<string> requests = [];
-
-    public CountingEngineProxy(string socketPath = "/var/run/docker.sock")
-    {
-        listener.Start();
-        _ = Task.Run(() => AcceptAsync(socketPath));
-    }
-
-    public string Endpoint => $"tcp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
 
     /// <summary>Request lines such as "GET /v1.41/images/json?... HTTP/1.1", in order.</summary>
     public IReadOnlyList<string> Requests
@@ -35,42 +24,13 @@ public sealed partial class CountingEngineProxy : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override async Task ServeAsync(TcpClient client)
     {
-        stop.Cancel();
-        listener.Stop();
-    }
-
-    private async Task AcceptAsync(string socketPath)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ForwardAsync(client, socketPath));
-        }
-    }
-
-    private async Task ForwardAsync(TcpClient client, string socketPath)
-    {
-        using (client)
-        using (var engine = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-        {
-            await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
-            using var engineStream = new NetworkStream(engine, ownsSocket: false);
-            var clientStream = client.GetStream();
-            var upstream = CopyAsync(clientStream, engineStream, record: true);
-            var downstream = CopyAsync(engineStream, clientStream, record: false);
-            await Task.WhenAny(upstream, downstream);
-        }
+        using var engine = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
+        using var engineStream = new NetworkStream(engine, ownsSocket: false);
+        var clientStream = client.GetStream();
+        await Task.WhenAny(CopyAsync(clientStream, engineStream, record: true), CopyAsync(engineStream, clientStream, record: false));
     }
 
     private async Task CopyAsync(Stream from, Stream to, bool record)
@@ -79,7 +39,7 @@ public sealed partial class CountingEngineProxy : IDisposable
         try
         {
             int read;
-            while ((read = await from.ReadAsync(buffer, stop.Token)) > 0)
+            while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
             {
                 if (record)
                 {
@@ -92,7 +52,7 @@ public sealed partial class CountingEngineProxy : IDisposable
                     }
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, read), stop.Token);
+                await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)

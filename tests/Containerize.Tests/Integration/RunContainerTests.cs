@@ -49,18 +49,8 @@ public sealed class RunContainerTests
         project.Track("ctz-ctrlc:1.0.0");
         project.Publish("-p:Containerize=true").ShouldSucceed();
 
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "publish", "-t:RunContainer", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
-        using var process = Process.Start(info)!;
         var started = new ManualResetEventSlim();
-        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("started") == true) { started.Set(); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = StartPublish(project, line => { if (line.Contains("started")) { started.Set(); } }, "-t:RunContainer");
         Assert.IsTrue(started.Wait(TimeSpan.FromMinutes(2)), "the container printed 'started'");
         Assert.AreEqual(1, Running("ctz-ctrlc:1.0.0").Length);
 
@@ -69,6 +59,42 @@ public sealed class RunContainerTests
         Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(60)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
         Assert.AreEqual(0, Running("ctz-ctrlc:1.0.0").Length, "the container is gone");
+    }
+
+    [TestMethod]
+    public void CtrlCStopsAContainerizeThatWaitsForTheEngine()
+    {
+        TestEnvironment.RequireEngine();
+        using var registry = new SilentRegistry();
+        using var project = TestProject.Create("Waiting", "Console.WriteLine();\n", properties: "<ContainerRepository>ctz-waiting</ContainerRepository>");
+        project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
+        var pulling = new ManualResetEventSlim();
+        using var process = StartPublish(project, line => { if (line.Contains("Pulling ")) { pulling.Set(); } },
+            "-p:Containerize=true", "-v:n", $"-p:ContainerBaseImage={registry.Host}/hangs/base:1");
+        Assert.IsTrue(pulling.Wait(TimeSpan.FromMinutes(2)), "the pull of the base image started");
+        Assert.IsTrue(SpinWait.SpinUntil(() => registry.Connections > 0, TimeSpan.FromSeconds(30)), "the engine reached the silent registry");
+
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+
+        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.AreNotEqual(0, process.ExitCode);
+    }
+
+    /// <summary>dotnet publish in the background, as a user runs it in a terminal, each output line passed to <paramref name="onLine"/>.</summary>
+    private static Process StartPublish(TestProject project, Action<string> onLine, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "publish", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry }.Concat(arguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static string[] Running(string image) =>
