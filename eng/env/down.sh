@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Stops what eng/env/up.sh started: the two registries and dockerd, found by the pid files up.sh wrote in
-# the state folder. Processes up.sh did not start are left alone. Images, registry storage and the
-# debootstrap root file system are kept, so the next up.sh is quick.
+# Stops what eng/env/up.sh started: Podman's API service, the TLS engine, the two registries and dockerd, found
+# by the pid files up.sh wrote in the state folder. Processes up.sh did not start are left alone. Images, registry
+# storage, certificates, Podman's storage and the debootstrap root file system are kept, so the next up.sh is quick.
 #
+# Usage: down.sh [podman] [tls-engine] [registries] [dockerd]   (no argument: all of them, in that order)
 # Environment: CONTAINERIZE_ENV_DIR, the state folder (default /var/lib/containerize-env).
 set -euo pipefail
 
@@ -37,6 +38,23 @@ stop() {
   echo "$label: stopped (pid $pid)"
 }
 
-stop "registry 127.0.0.1:5001" "$STATE/registry-5001.pid" docker-registry 10
-stop "registry 127.0.0.1:5000" "$STATE/registry-5000.pid" docker-registry 10
-stop "dockerd" "$STATE/dockerd.pid" dockerd 30
+want=("$@")
+((${#want[@]})) || want=(podman tls-engine registries dockerd)
+for w in "${want[@]}"; do
+  case $w in
+    podman | tls-engine | registries | dockerd) ;;
+    *) echo "down.sh: unknown service '$w' (podman, tls-engine, registries, dockerd)" >&2; exit 2 ;;
+  esac
+done
+wanted() { local w; for w in "${want[@]}"; do [[ $w == "$1" ]] && return 0; done; return 1; }
+
+# Podman's service takes a couple of seconds to shut down after SIGTERM.
+wanted podman && stop "Podman API service" "$STATE/podman.pid" podman 20
+# The TLS engine writes (and on exit removes) its own pid file; it stops its own containerd.
+wanted tls-engine && stop "TLS engine tcp://127.0.0.1:2376" "$STATE/dockerd-tls.pid" dockerd 30
+if wanted registries; then
+  stop "registry 127.0.0.1:5001" "$STATE/registry-5001.pid" docker-registry 10
+  stop "registry 127.0.0.1:5000" "$STATE/registry-5000.pid" docker-registry 10
+fi
+wanted dockerd && stop "dockerd" "$STATE/dockerd.pid" dockerd 30
+exit 0

@@ -4,6 +4,10 @@
 #   - a plain registry on 127.0.0.1:5000 and an htpasswd-protected one on 127.0.0.1:5001
 #   - stand-ins for the .NET base images, pushed to localhost:5000:
 #       dotnet/runtime-deps:10.0, dotnet/runtime-deps:10.0-noappuid, dotnet/runtime:10.0, dotnet/aspnet:10.0
+#   - a tiny base image (static busybox, user app 1654), localhost:5000/ctz-test/tiny:1
+#   - a second Docker engine on tcp://127.0.0.1:2376 that requires TLS client certificates (its own data root,
+#     exec root and containerd; certificates in $CONTAINERIZE_ENV_DIR/tls, the client's in tls/client)
+#   - Podman's Docker-compatible API on $CONTAINERIZE_ENV_DIR/xdg/podman/podman.sock (vfs storage)
 #   - $CONTAINERIZE_ENV_DIR/env.sh with the CONTAINERIZE_TEST_* variables the tests read
 #
 # Idempotent: every step whose result already exists is skipped, so a second run takes seconds.
@@ -11,7 +15,8 @@
 #
 # Environment:
 #   CONTAINERIZE_ENV_DIR   state folder (default /var/lib/containerize-env): logs, pid files, registry
-#                          storage, the debootstrap root file system, env.sh
+#                          storage, the debootstrap root file system, certificates, the TLS engine's and
+#                          Podman's storage, env.sh
 set -Eeuo pipefail
 
 STATE=${CONTAINERIZE_ENV_DIR:-/var/lib/containerize-env}
@@ -24,12 +29,14 @@ REG_AUTH_PORT=5001
 AUTH_USER=ctzuser
 AUTH_PASSWORD=ctz-Secret-pw1
 REG=localhost:$REG_OPEN_PORT
-APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl)
+APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl busybox-static openssl podman
+  containernetworking-plugins)
 DEBOOTSTRAP_INCLUDE=ca-certificates,libicu72,libssl3,zlib1g,libstdc++6,tzdata
 IMG_RUNTIME_DEPS=$REG/dotnet/runtime-deps:$DOTNET_CHANNEL
 IMG_NOAPPUID=$REG/dotnet/runtime-deps:$DOTNET_CHANNEL-noappuid
 IMG_RUNTIME=$REG/dotnet/runtime:$DOTNET_CHANNEL
 IMG_ASPNET=$REG/dotnet/aspnet:$DOTNET_CHANNEL
+IMG_TINY=$REG/ctz-test/tiny:1
 BASE_PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # Always the engine on the default socket, whatever the caller's environment says.
@@ -177,7 +184,7 @@ if ((${#missing[@]})); then
 else
   RESULT[packages]="all present"
 fi
-for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl; do
+for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl podman unshare; do
   command -v "$c" >/dev/null || die "command $c not found after installing packages"
 done
 say "packages: ${RESULT[packages]}"
@@ -507,7 +514,446 @@ ensure_image "$IMG_NOAPPUID" valid_noappuid build_noappuid
 ensure_image "$IMG_RUNTIME" valid_runtime build_runtime
 ensure_image "$IMG_ASPNET" valid_aspnet build_aspnet
 
-# ---------------------------------------------------------------------------------------------- 5. env.sh
+# ---------------------------------------------------------------------------------------------- 5. tiny base image
+# A few MB (a static busybox, user app 1654) for tests through engines with slow storage (Podman's vfs copies
+# every layer in full for each container and build step).
+# (Debian 12's busybox 1.35 wget segfaults when given -T SECONDS: use "timeout SECONDS wget ..." instead.)
+TINY_APPLETS=(sh echo cat ls id sleep wget true)
+
+valid_tiny() {
+  [[ $(img_env_get "$1" APP_UID) == 1654 && $(img_env_get "$1" PATH) == /bin ]]
+}
+
+build_tiny() {
+  local ref=$1 bb root a id out
+  step "build $ref" "$IMG_LOG"
+  bb=$(readlink -f "$(command -v busybox)")
+  # busybox-static's binary runs in an image without any library; the dynamic busybox package's would not.
+  if ldd "$bb" >/dev/null 2>&1; then die "$bb is dynamically linked (the busybox package?); the tiny image needs busybox-static's"; fi
+  new_context
+  root=$CTX/rootfs
+  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root" "$root/home/app"
+  cp "$bb" "$root/bin/busybox"
+  for a in $("$bb" --list); do
+    [[ $a == busybox || $a == */* || -e $root/bin/$a ]] || ln -s busybox "$root/bin/$a"
+  done
+  for a in "${TINY_APPLETS[@]}"; do [[ -L $root/bin/$a ]] || die "$bb has no applet '$a'"; done
+  printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'app:x:1654:1654:app:/home/app:/bin/sh' >"$root/etc/passwd"
+  printf '%s\n' 'root:x:0:' 'app:x:1654:' >"$root/etc/group"
+  chmod 755 "$root" "$root/bin" "$root/etc" "$root/home"
+  chmod 644 "$root/etc/passwd" "$root/etc/group"
+  chmod 1777 "$root/tmp"
+  chmod 700 "$root/root"
+  chown 1654:1654 "$root/home/app"
+  echo "=== $(date -Is) docker import $ref" >>"$IMG_LOG"
+  if ! id=$(tar --numeric-owner --sort=name --mtime='2024-01-01 00:00:00Z' -C "$root" -c . |
+    docker import -c 'ENV APP_UID=1654' -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - 2>>"$IMG_LOG"); then
+    [[ $id == sha256:* ]] && docker rmi "$id" >/dev/null 2>&1 || true
+    die "docker import of the tiny root file system failed"
+  fi
+  [[ $id == sha256:* ]] || die "docker import printed no image id: $id"
+  out=$(docker run --rm --network none "$id" sh -c 'echo ok; id; id app' 2>&1) || die "smoke test of the tiny image failed: $out"
+  [[ $out == $'ok\nuid=0(root) gid=0(root) groups=0(root)\nuid=1654(app) gid=1654(app) groups=1654(app)' ]] ||
+    die "unexpected output of the tiny image's smoke test: $out"
+  docker tag "$id" "$ref"
+}
+
+ensure_image "$IMG_TINY" valid_tiny build_tiny
+
+# ---------------------------------------------------------------------------------------------- 6. TLS engine
+# A second Docker engine that only listens on tcp://127.0.0.1:2376 and requires a client certificate. It has its
+# own data root, exec root, pid file, daemon.json and containerd: dockerd 20.10 starts a managed containerd when
+# /run/containerd/containerd.sock does not exist, with its socket and state in <exec-root>/containerd and its
+# root in <data-root>/containerd/daemon, and runc state in <exec-root>/runtime-runc, so nothing is shared with
+# the main engine (whose are under /var/run/docker and /var/lib/docker).
+TLS_PORT=2376
+TLS_HOST=tcp://127.0.0.1:$TLS_PORT
+TLS_DIR=$STATE/tls
+TLS_CA_DIR=$TLS_DIR/ca          # ca.pem, ca-key.pem
+TLS_SERVER_DIR=$TLS_DIR/server  # server-cert.pem, server-key.pem
+TLS_CLIENT_DIR=$TLS_DIR/client  # exactly ca.pem, cert.pem, key.pem: a DOCKER_CERT_PATH
+TLS_ENGINE_DIR=$STATE/engine-tls
+TLS_PIDFILE=$STATE/dockerd-tls.pid
+TLS_LOG=$LOGS/dockerd-tls.log
+TLS_CERT_LOG=$LOGS/tls-certs.log
+
+tls_docker() { DOCKER_HOST=$TLS_HOST DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$TLS_CLIENT_DIR docker "$@"; }
+# tls_ping: the engine's answer to /_ping with the client certificate ("OK"), empty when none
+tls_ping() {
+  curl --noproxy '*' -s -m 5 --cacert "$TLS_CLIENT_DIR/ca.pem" --cert "$TLS_CLIENT_DIR/cert.pem" \
+    --key "$TLS_CLIENT_DIR/key.pem" "https://127.0.0.1:$TLS_PORT/_ping" 2>/dev/null || true
+}
+
+# cert_matches CERT KEY: the key is the certificate's
+cert_matches() {
+  local a b
+  a=$(openssl x509 -noout -pubkey -in "$1" 2>/dev/null) || return 1
+  b=$(openssl pkey -pubout -in "$2" 2>/dev/null) || return 1
+  [[ -n $a && $a == "$b" ]]
+}
+
+certs_valid() {
+  local f
+  for f in "$TLS_CA_DIR/ca.pem" "$TLS_CA_DIR/ca-key.pem" "$TLS_SERVER_DIR/server-cert.pem" \
+    "$TLS_SERVER_DIR/server-key.pem" "$TLS_CLIENT_DIR/ca.pem" "$TLS_CLIENT_DIR/cert.pem" "$TLS_CLIENT_DIR/key.pem"; do
+    [[ -s $f ]] || return 1
+  done
+  [[ $(cd "$TLS_CLIENT_DIR" && ls -A | sort | tr '\n' ' ') == "ca.pem cert.pem key.pem " ]] || return 1
+  cmp -s "$TLS_CA_DIR/ca.pem" "$TLS_CLIENT_DIR/ca.pem" || return 1
+  openssl verify -CAfile "$TLS_CA_DIR/ca.pem" -purpose sslserver "$TLS_SERVER_DIR/server-cert.pem" >/dev/null 2>&1 || return 1
+  openssl verify -CAfile "$TLS_CA_DIR/ca.pem" -purpose sslclient "$TLS_CLIENT_DIR/cert.pem" >/dev/null 2>&1 || return 1
+  for f in "$TLS_CA_DIR/ca.pem" "$TLS_SERVER_DIR/server-cert.pem" "$TLS_CLIENT_DIR/cert.pem"; do
+    openssl x509 -noout -checkend $((30 * 86400)) -in "$f" >/dev/null 2>&1 || return 1
+  done
+  cert_matches "$TLS_SERVER_DIR/server-cert.pem" "$TLS_SERVER_DIR/server-key.pem" &&
+    cert_matches "$TLS_CLIENT_DIR/cert.pem" "$TLS_CLIENT_DIR/key.pem"
+}
+
+# make_certs: a CA, a server certificate for 127.0.0.1 and localhost, a client certificate (10 years each)
+make_certs() {
+  local p=$TLS_DIR.partial
+  rm -rf "$p"
+  mkdir -p "$p/ca" "$p/server" "$p/client"
+  echo "=== $(date -Is) up.sh makes the TLS certificates" >>"$TLS_CERT_LOG"
+  (
+    set -e
+    cd "$p"
+    umask 077
+    key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1"; }
+    serial() { echo "0x$(openssl rand -hex 16)"; }
+    key ca/ca-key.pem
+    openssl req -new -key ca/ca-key.pem -subj '/CN=Containerize test CA' -out ca/ca.csr
+    printf '%s\n' 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
+      'subjectKeyIdentifier=hash' >ca/ca.ext
+    openssl x509 -req -sha256 -days 3650 -in ca/ca.csr -signkey ca/ca-key.pem -extfile ca/ca.ext \
+      -set_serial "$(serial)" -out ca/ca.pem
+    # issue DIR CERT KEY CN EXT...: a certificate signed by the CA
+    issue() {
+      local dir=$1 cert=$2 k=$3 cn=$4
+      shift 4
+      key "$dir/$k"
+      openssl req -new -key "$dir/$k" -subj "/CN=$cn" -out "$dir/req.csr"
+      printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'subjectKeyIdentifier=hash' \
+        'authorityKeyIdentifier=keyid,issuer' "$@" >"$dir/req.ext"
+      openssl x509 -req -sha256 -days 3650 -in "$dir/req.csr" -CA ca/ca.pem -CAkey ca/ca-key.pem \
+        -extfile "$dir/req.ext" -set_serial "$(serial)" -out "$dir/$cert"
+      rm -f "$dir/req.csr" "$dir/req.ext"
+    }
+    issue server server-cert.pem server-key.pem 'Containerize test engine' \
+      'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth' \
+      'subjectAltName=IP:127.0.0.1,DNS:localhost'
+    issue client cert.pem key.pem 'Containerize test client' \
+      'keyUsage=critical,digitalSignature' 'extendedKeyUsage=clientAuth'
+    rm -f ca/ca.csr ca/ca.ext
+    cp ca/ca.pem client/ca.pem
+    chmod 644 ca/ca.pem server/server-cert.pem client/ca.pem client/cert.pem
+    chmod 600 ca/ca-key.pem server/server-key.pem client/key.pem
+    chmod 755 . ca server client
+  ) >>"$TLS_CERT_LOG" 2>&1 || die "openssl failed to make the certificates"
+  rm -rf "$TLS_DIR"
+  mv "$p" "$TLS_DIR"
+}
+
+# stop_pid LABEL PID NAME SECONDS: SIGTERM, a bounded wait, then SIGKILL
+stop_pid() {
+  local label=$1 pid=$2 name=$3 secs=$4
+  is_proc "$pid" "$name" || return 0
+  say "stopping $label (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((secs * 5))); do is_proc "$pid" "$name" || return 0; sleep 0.2; done
+  echo "up.sh: $label (pid $pid) still runs after ${secs}s; sending SIGKILL" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+  sleep 0.5
+}
+
+step "TLS certificates" "$TLS_CERT_LOG"
+CERTS_NEW=
+if certs_valid; then
+  RESULT[tls-certs]="present"
+else
+  say "making the TLS certificates in $TLS_DIR (log: $TLS_CERT_LOG)"
+  make_certs
+  certs_valid || die "the certificates just made in $TLS_DIR do not verify"
+  CERTS_NEW=1
+  RESULT[tls-certs]="made"
+fi
+
+start_tls_engine() {
+  local pid code cpid_file=$TLS_ENGINE_DIR/exec/containerd/containerd.pid
+  code=$(http_code "http://127.0.0.1:$TLS_PORT/_ping")
+  [[ $code == 000 ]] || die "something on 127.0.0.1:$TLS_PORT answers plain HTTP with $code and does not accept the client certificate in $TLS_CLIENT_DIR; stop it and re-run"
+  rm -f "$TLS_PIDFILE"
+  # An exec root left by an engine that no longer runs (a machine restart) must not block the start.
+  if [[ -f $cpid_file ]] && ! is_proc "$(cat "$cpid_file" 2>/dev/null)" containerd; then rm -f "$cpid_file"; fi
+  mkdir -p "$TLS_ENGINE_DIR/data" "$TLS_ENGINE_DIR/exec"
+  # Its own (empty) daemon.json: /etc/docker/daemon.json is the main engine's.
+  [[ -f $TLS_ENGINE_DIR/daemon.json ]] || echo '{}' >"$TLS_ENGINE_DIR/daemon.json"
+  say "starting the TLS engine on $TLS_HOST (log: $TLS_LOG)"
+  echo "=== $(date -Is) up.sh starts dockerd (TLS)" >>"$TLS_LOG"
+  setsid dockerd --config-file="$TLS_ENGINE_DIR/daemon.json" \
+    --data-root="$TLS_ENGINE_DIR/data" --exec-root="$TLS_ENGINE_DIR/exec" --pidfile="$TLS_PIDFILE" \
+    --host="$TLS_HOST" --tlsverify --tlscacert="$TLS_CA_DIR/ca.pem" \
+    --tlscert="$TLS_SERVER_DIR/server-cert.pem" --tlskey="$TLS_SERVER_DIR/server-key.pem" \
+    --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+    >>"$TLS_LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  for _ in $(seq 120); do
+    [[ $(tls_ping) == OK ]] && break
+    is_proc "$pid" dockerd || die "the TLS engine (pid $pid) exited during start-up"
+    sleep 0.5
+  done
+  [[ $(tls_ping) == OK ]] || die "the TLS engine (pid $pid) did not answer on $TLS_HOST within 60 s"
+  RESULT[dockerd-tls]="started"
+}
+
+step "TLS engine" "$TLS_LOG"
+if [[ $(tls_ping) == OK ]]; then
+  if [[ -n $CERTS_NEW ]]; then
+    [[ -f $TLS_PIDFILE ]] && is_proc "$(cat "$TLS_PIDFILE")" dockerd ||
+      die "an engine answers on $TLS_HOST but was not started by up.sh ($TLS_PIDFILE); stop it so that it restarts with the new certificates"
+    stop_pid "the TLS engine (new certificates)" "$(cat "$TLS_PIDFILE")" dockerd 30
+    start_tls_engine
+    RESULT[dockerd-tls]="restarted (new certificates)"
+  else
+    RESULT[dockerd-tls]="already running"
+  fi
+elif [[ -f $TLS_PIDFILE ]] && is_proc "$(cat "$TLS_PIDFILE")" dockerd; then
+  tpid=$(cat "$TLS_PIDFILE")
+  if [[ -n $CERTS_NEW ]]; then
+    stop_pid "the TLS engine (new certificates)" "$tpid" dockerd 30
+    start_tls_engine
+  else
+    say "the TLS engine (pid $tpid) runs but does not answer yet; waiting"
+    for _ in $(seq 120); do [[ $(tls_ping) == OK ]] && break; sleep 0.5; done
+    [[ $(tls_ping) == OK ]] || die "the TLS engine (pid $tpid) runs but does not answer on $TLS_HOST after 60 s; stop it (eng/env/down.sh) and re-run"
+    RESULT[dockerd-tls]="already running (was starting)"
+  fi
+else
+  start_tls_engine
+fi
+TLS_PID=$(cat "$TLS_PIDFILE" 2>/dev/null || echo '?')
+if [[ ${RESULT[dockerd-tls]} != already* ]]; then
+  # What a client sees: the docker CLI with DOCKER_CERT_PATH, and a plain-HTTP request turned away.
+  out=$(tls_docker info --format '{{.ServerVersion}} {{.Driver}} {{.DockerRootDir}}' 2>&1) ||
+    die "'docker info' with DOCKER_HOST=$TLS_HOST DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$TLS_CLIENT_DIR failed: $out"
+  [[ $out == *" $TLS_ENGINE_DIR/data" ]] || die "the engine on $TLS_HOST is not the one up.sh started (docker info: $out)"
+  code=$(http_code "http://127.0.0.1:$TLS_PORT/_ping")
+  [[ $code == 400 ]] || die "a plain HTTP request to 127.0.0.1:$TLS_PORT got $code (expected 400: client sent HTTP to an HTTPS server)"
+  code=$(curl --noproxy '*' -s -o /dev/null -m 5 -w '%{http_code}' --cacert "$TLS_CLIENT_DIR/ca.pem" \
+    "https://127.0.0.1:$TLS_PORT/_ping" 2>/dev/null || true)
+  [[ $code == 000 ]] || die "the TLS engine answered $code to a request without a client certificate"
+  cpids=$(pgrep -P "$TLS_PID" -x containerd || true)
+  [[ -n $cpids ]] || die "the TLS engine (pid $TLS_PID) runs no containerd of its own"
+  grep -qF "$TLS_ENGINE_DIR/exec/containerd/" "/proc/$cpids/cmdline" ||
+    die "the TLS engine's containerd (pid $cpids) does not use $TLS_ENGINE_DIR/exec/containerd"
+  RESULT[dockerd-tls]="${RESULT[dockerd-tls]}; engine $out, own containerd (pid $cpids)"
+  docker info >/dev/null 2>&1 || die "the main engine stopped answering after the TLS engine started"
+fi
+
+# The tiny base image, pulled from the local registry (the engine treats 127.0.0.1/8 registries as plain HTTP).
+step "TLS engine: $IMG_TINY" "$TLS_LOG"
+TINY_ID=$(docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null) || die "$IMG_TINY is not in the main engine"
+old_id=$(tls_docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true)
+if [[ $old_id == "$TINY_ID" ]]; then
+  RESULT[tls-tiny]="present"
+else
+  say "pulling $IMG_TINY into the TLS engine"
+  echo "=== $(date -Is) docker pull $IMG_TINY (TLS engine)" >>"$TLS_LOG"
+  tls_docker pull "$IMG_TINY" >>"$TLS_LOG" 2>&1 || die "the TLS engine could not pull $IMG_TINY"
+  [[ $(tls_docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true) == "$TINY_ID" ]] ||
+    die "the TLS engine's $IMG_TINY is not the main engine's ($TINY_ID)"
+  out=$(tls_docker run --rm --network none "$IMG_TINY" sh -c 'echo ok' 2>&1) || die "the TLS engine cannot run $IMG_TINY: $out"
+  [[ $out == ok ]] || die "the TLS engine ran $IMG_TINY with unexpected output: $out"
+  # The image the tag named before (a rebuilt tiny image) is no longer needed.
+  [[ -z $old_id ]] || tls_docker rmi "$old_id" >>"$TLS_LOG" 2>&1 || true
+  RESULT[tls-tiny]="pulled"
+fi
+say "TLS engine: ${RESULT[dockerd-tls]}; certificates ${RESULT[tls-certs]}; tiny image ${RESULT[tls-tiny]}"
+
+# ---------------------------------------------------------------------------------------------- 7. Podman
+# Podman's Docker-compatible API on $STATE/xdg/podman/podman.sock, that is $XDG_RUNTIME_DIR/podman/podman.sock for
+# XDG_RUNTIME_DIR=$STATE/xdg (where the code under test looks for it). vfs storage under $STATE/podman.
+# Its own containers.conf (CONTAINERS_CONF replaces /etc/containers/containers.conf and
+# /usr/share/containers/containers.conf):
+#   - the default network "podman" is a loopback-only CNI network, and the only CNI plugin Podman can find is
+#     loopback: a container without --network gets lo only (like the main engine's --bridge=none), and nothing can
+#     create the cni-podman0 bridge, its iptables rules or turn on ip_forward (the stock "podman" network does).
+#     --network host works; builds' RUN steps use the host's network whatever the network mode (Podman 4.3).
+#   - default_ulimits: as root Podman 4.3 gives containers nofile 1048576 and nproc 4194304, which runc cannot set
+#     without CAP_SYS_RESOURCE (runc: "error setting rlimit type 7: operation not permitted"), and the podman
+#     process sets its own nproc to 32768: containers get this machine's hard nofile and at most that nproc.
+PODMAN_DIR=$STATE/podman
+PODMAN_ROOT=$PODMAN_DIR/root
+PODMAN_RUNROOT=$PODMAN_DIR/runroot
+PODMAN_XDG=$STATE/xdg
+PODMAN_SOCK=$PODMAN_XDG/podman/podman.sock
+PODMAN_PIDFILE=$STATE/podman.pid
+PODMAN_LOG=$LOGS/podman.log
+PODMAN_REGISTRIES_CONF=$PODMAN_DIR/registries.conf
+PODMAN_CONTAINERS_CONF=$PODMAN_DIR/containers.conf
+PODMAN_CNI_CONF_DIR=$PODMAN_DIR/cni/net.d
+PODMAN_CNI_PLUGIN_DIR=$PODMAN_DIR/cni/bin
+
+podman_env() {
+  CONTAINERS_CONF=$PODMAN_CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF XDG_RUNTIME_DIR=$PODMAN_XDG "$@"
+}
+pod() { podman_env podman --storage-driver=vfs --root "$PODMAN_ROOT" --runroot "$PODMAN_RUNROOT" "$@"; }
+pdocker() { DOCKER_HOST=unix://$PODMAN_SOCK docker "$@"; }
+podman_ping() { curl --noproxy '*' -s -m 5 --unix-socket "$PODMAN_SOCK" http://d/_ping 2>/dev/null || true; }
+# podman_service_pid: the pid of the podman process serving $PODMAN_SOCK, empty if none
+podman_service_pid() {
+  local p
+  for p in $(pids_named podman); do
+    if tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -qxF "unix://$PODMAN_SOCK"; then echo "$p"; return 0; fi
+  done
+  return 0
+}
+
+# put_file PATH CONTENT: write PATH only when its content changes; returns 0 when it changed
+put_file() {
+  if [[ -f $1 && $(cat "$1") == "$2" ]]; then return 1; fi
+  printf '%s\n' "$2" >"$1.tmp"
+  mv "$1.tmp" "$1"
+}
+
+step "Podman configuration" "$PODMAN_LOG"
+mkdir -p "$PODMAN_DIR" "$PODMAN_ROOT" "$PODMAN_RUNROOT" "$PODMAN_XDG/podman" "$PODMAN_CNI_CONF_DIR" "$PODMAN_CNI_PLUGIN_DIR"
+chmod 700 "$PODMAN_XDG"
+[[ -x /usr/lib/cni/loopback ]] || die "/usr/lib/cni/loopback (package containernetworking-plugins) is missing"
+[[ $(readlink "$PODMAN_CNI_PLUGIN_DIR/loopback" 2>/dev/null) == /usr/lib/cni/loopback ]] ||
+  ln -sfn /usr/lib/cni/loopback "$PODMAN_CNI_PLUGIN_DIR/loopback"
+nofile=$(ulimit -Hn)
+nproc=$(ulimit -Hu)
+[[ $nofile =~ ^[0-9]+$ ]] || nofile=1048576
+[[ $nproc =~ ^[0-9]+$ ]] && ((nproc < 32768)) || nproc=32768
+PODMAN_CONF_CHANGED=
+put_file "$PODMAN_REGISTRIES_CONF" "# Written by eng/env/up.sh: the local registries speak plain HTTP.
+unqualified-search-registries = []
+
+[[registry]]
+location = \"localhost:$REG_OPEN_PORT\"
+insecure = true
+
+[[registry]]
+location = \"127.0.0.1:$REG_OPEN_PORT\"
+insecure = true
+
+[[registry]]
+location = \"localhost:$REG_AUTH_PORT\"
+insecure = true
+
+[[registry]]
+location = \"127.0.0.1:$REG_AUTH_PORT\"
+insecure = true" && PODMAN_CONF_CHANGED=1
+put_file "$PODMAN_CONTAINERS_CONF" "# Written by eng/env/up.sh (see the Podman section there).
+[containers]
+netns = \"none\"
+default_ulimits = [\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]
+
+[network]
+network_backend = \"cni\"
+network_config_dir = \"$PODMAN_CNI_CONF_DIR\"
+cni_plugin_dirs = [\"$PODMAN_CNI_PLUGIN_DIR\"]
+default_network = \"podman\"" && PODMAN_CONF_CHANGED=1
+put_file "$PODMAN_CNI_CONF_DIR/podman.conflist" '{
+  "cniVersion": "0.4.0",
+  "name": "podman",
+  "plugins": [ { "type": "loopback" } ]
+}' && PODMAN_CONF_CHANGED=1
+
+start_podman() {
+  local pid
+  rm -f "$PODMAN_PIDFILE" "$PODMAN_SOCK"
+  say "starting Podman's API service on unix://$PODMAN_SOCK (log: $PODMAN_LOG)"
+  echo "=== $(date -Is) up.sh starts podman system service" >>"$PODMAN_LOG"
+  # A simple command (not a function) so that $! is podman's pid.
+  CONTAINERS_CONF=$PODMAN_CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF XDG_RUNTIME_DIR=$PODMAN_XDG \
+    setsid podman --storage-driver=vfs --root "$PODMAN_ROOT" --runroot "$PODMAN_RUNROOT" \
+    system service --time=0 "unix://$PODMAN_SOCK" >>"$PODMAN_LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PODMAN_PIDFILE"
+  for _ in $(seq 120); do
+    [[ $(podman_ping) == OK ]] && break
+    is_proc "$pid" podman || die "Podman's service (pid $pid) exited during start-up"
+    sleep 0.25
+  done
+  [[ $(podman_ping) == OK ]] || die "Podman's service (pid $pid) did not answer on $PODMAN_SOCK within 30 s"
+  RESULT[podman]="started"
+}
+
+step "Podman service" "$PODMAN_LOG"
+if [[ $(podman_ping) == OK ]]; then
+  if [[ -n $PODMAN_CONF_CHANGED ]]; then
+    [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman ||
+      die "a Podman service answers on $PODMAN_SOCK but was not started by up.sh ($PODMAN_PIDFILE); stop it so that it restarts with the new configuration"
+    stop_pid "Podman's service (new configuration)" "$(cat "$PODMAN_PIDFILE")" podman 20
+    start_podman
+    RESULT[podman]="restarted (new configuration)"
+  else
+    RESULT[podman]="already running"
+  fi
+  # A pid file that lost track of the service (written by an older up.sh, say) is corrected.
+  if ! { [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman; }; then
+    ppid_=$(podman_service_pid)
+    [[ -n $ppid_ ]] || die "something answers on $PODMAN_SOCK, but no podman process serves it"
+    echo "$ppid_" >"$PODMAN_PIDFILE"
+  fi
+elif [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman; then
+  ppid_=$(cat "$PODMAN_PIDFILE")
+  say "Podman's service (pid $ppid_) runs but does not answer; restarting it"
+  stop_pid "Podman's service" "$ppid_" podman 20
+  start_podman
+else
+  start_podman
+fi
+PODMAN_PID=$(cat "$PODMAN_PIDFILE" 2>/dev/null || echo '?')
+if [[ ${RESULT[podman]} != already* ]]; then
+  # The limits the containers get must be within the service's own, or runc fails to start every container.
+  lim=$(awk '/^Max open files/ { f = $5 } /^Max processes/ { p = $4 } END { print f, p }' "/proc/$PODMAN_PID/limits")
+  read -r hard_nofile hard_nproc <<<"$lim"
+  [[ $hard_nofile == unlimited || $hard_nofile -ge $nofile ]] && [[ $hard_nproc == unlimited || $hard_nproc -ge $nproc ]] ||
+    die "Podman's service runs with hard limits nofile $hard_nofile, nproc $hard_nproc, below the default_ulimits in $PODMAN_CONTAINERS_CONF (nofile $nofile, nproc $nproc)"
+  # A test hides the default engine by mounting a tmpfs over /var/run (a symlink to /run, so /run is what gets
+  # covered) in a private mount namespace; the Podman socket under $STATE stays reachable there.
+  out=$(unshare -m sh -c 'mount -t tmpfs none /var/run && test ! -e /var/run/docker.sock && test ! -e /run/docker.sock && curl --noproxy "*" -s -m 5 --unix-socket "$1" http://d/_ping' sh "$PODMAN_SOCK" 2>&1) ||
+    die "in a mount namespace with a tmpfs over /var/run, the Podman socket does not answer: $out"
+  [[ $out == OK ]] || die "in a mount namespace with a tmpfs over /var/run, the Podman socket answers '$out'"
+  [[ -S /var/run/docker.sock ]] || die "the main engine's socket is gone after the unshare check"
+fi
+
+step "Podman: $IMG_TINY" "$PODMAN_LOG"
+old_id=$(pdocker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true)
+if [[ $old_id == "$TINY_ID" ]]; then
+  RESULT[podman-tiny]="present"
+else
+  say "pulling $IMG_TINY into Podman"
+  echo "=== $(date -Is) docker pull $IMG_TINY (Podman)" >>"$PODMAN_LOG"
+  pdocker pull "$IMG_TINY" >>"$PODMAN_LOG" 2>&1 || die "Podman could not pull $IMG_TINY (registries.conf: $PODMAN_REGISTRIES_CONF)"
+  [[ $(pdocker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true) == "$TINY_ID" ]] ||
+    die "Podman's $IMG_TINY is not the main engine's ($TINY_ID)"
+  [[ -z $old_id ]] || pdocker rmi "$old_id" >>"$PODMAN_LOG" 2>&1 || true
+  RESULT[podman-tiny]="pulled"
+fi
+if [[ ${RESULT[podman]} != already* || ${RESULT[podman-tiny]} != present ]]; then
+  # A container and a build through the Docker-compatible API, leaving nothing behind.
+  step "Podman: smoke test" "$PODMAN_LOG"
+  out=$(pdocker run --rm "$IMG_TINY" sh -c 'echo ok; id -u; ip -o link | wc -l' 2>&1) || die "Podman cannot run $IMG_TINY: $out"
+  [[ $out == $'ok\n0\n1' ]] || die "Podman ran $IMG_TINY with unexpected output (expected ok, uid 0, only lo): $out"
+  images_before=$(pdocker images -a -q --no-trunc | sort)
+  ctrs_before=$(pod ps -a --external -q --no-trunc | sort)
+  new_context
+  printf 'FROM %s\nRUN echo hi\n' "$IMG_TINY" >"$CTX/Dockerfile"
+  echo "=== $(date -Is) docker build (Podman)" >>"$PODMAN_LOG"
+  pdocker build --iidfile "$CTX.iid" "$CTX" >>"$PODMAN_LOG" 2>&1 || die "a two-line docker build through Podman failed"
+  id=$(cat "$CTX.iid")
+  [[ $id == sha256:* ]] || die "the build through Podman gave no image id"
+  pdocker rmi "$id" >>"$PODMAN_LOG" 2>&1 || die "could not remove the test build's image $id from Podman"
+  [[ $(pdocker images -a -q --no-trunc | sort) == "$images_before" ]] || die "Podman keeps images after the test build was removed"
+  [[ $(pod ps -a --external -q --no-trunc | sort) == "$ctrs_before" ]] || die "Podman keeps build containers after the test build"
+fi
+say "Podman: ${RESULT[podman]}; tiny image ${RESULT[podman-tiny]}"
+
+# ---------------------------------------------------------------------------------------------- 8. env.sh
 step "env.sh"
 cat >"$STATE/env.sh.tmp" <<EOF
 # Written by eng/env/up.sh: the services the integration tests use (the tests default to these values).
@@ -516,6 +962,10 @@ export CONTAINERIZE_TEST_REGISTRY=$REG
 export CONTAINERIZE_TEST_AUTH_REGISTRY=127.0.0.1:$REG_AUTH_PORT
 export CONTAINERIZE_TEST_AUTH_USER=$AUTH_USER
 export CONTAINERIZE_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
+export CONTAINERIZE_TEST_TINY_BASE=$IMG_TINY
+export CONTAINERIZE_TEST_TLS_HOST=$TLS_HOST
+export CONTAINERIZE_TEST_TLS_CERTS=$TLS_CLIENT_DIR
+export CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR=$PODMAN_XDG
 EOF
 mv "$STATE/env.sh.tmp" "$STATE/env.sh"
 
@@ -524,8 +974,10 @@ dpid=$(cat /var/run/docker.pid 2>/dev/null || echo '?')
 echo "dockerd                 running (pid $dpid, unix:///var/run/docker.sock, no bridge): ${RESULT[dockerd]}"
 echo "registry 127.0.0.1:$REG_OPEN_PORT    running (/v2/ $(http_code "http://127.0.0.1:$REG_OPEN_PORT/v2/"), open): ${RESULT[registry-$REG_OPEN_PORT]}"
 echo "registry 127.0.0.1:$REG_AUTH_PORT    running (/v2/ $(http_code "http://127.0.0.1:$REG_AUTH_PORT/v2/"), $(http_code "http://127.0.0.1:$REG_AUTH_PORT/v2/" -u "$AUTH_USER:$AUTH_PASSWORD") as $AUTH_USER): ${RESULT[registry-$REG_AUTH_PORT]}"
-for ref in "$IMG_RUNTIME_DEPS" "$IMG_NOAPPUID" "$IMG_RUNTIME" "$IMG_ASPNET"; do
+for ref in "$IMG_RUNTIME_DEPS" "$IMG_NOAPPUID" "$IMG_RUNTIME" "$IMG_ASPNET" "$IMG_TINY"; do
   printf '%-50s %s\n' "$ref" "${RESULT[$ref]}"
 done
+echo "TLS engine              running (pid $TLS_PID, $TLS_HOST, client certificates $TLS_CLIENT_DIR): ${RESULT[dockerd-tls]}"
+echo "Podman                  running (pid $PODMAN_PID, unix://$PODMAN_SOCK): ${RESULT[podman]}"
 echo "env file                $STATE/env.sh"
 say "done"

@@ -8,6 +8,8 @@ namespace Containerize.Backends;
 /// <summary>
 /// Finds the engine to talk to, in the order the docker CLI uses plus Podman: ContainerDockerHost, DOCKER_HOST,
 /// the current docker context (DOCKER_CONTEXT or config.json's currentContext), the default socket, Podman's socket.
+/// A host from ContainerDockerHost or DOCKER_HOST uses TLS when DOCKER_TLS_VERIFY is set, with the PEM files in
+/// DOCKER_CERT_PATH (default: the docker config folder); a context uses the TLS material stored with it.
 /// </summary>
 public sealed class DockerEndpointResolver(Func<string, string?> environment, Func<string, bool> fileExists)
 {
@@ -26,13 +28,13 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
     {
         if (containerDockerHost.Length > 0)
         {
-            return Configured(containerDockerHost, "ContainerDockerHost");
+            return Configured(containerDockerHost, "ContainerDockerHost") with { Tls = TlsFromEnvironment() };
         }
 
         var dockerHost = environment("DOCKER_HOST");
         if (!string.IsNullOrEmpty(dockerHost))
         {
-            return Configured(dockerHost, "DOCKER_HOST");
+            return Configured(dockerHost, "DOCKER_HOST") with { Tls = TlsFromEnvironment() };
         }
 
         var context = CurrentContextEndpoint();
@@ -62,18 +64,43 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
         return new DockerEndpoint(uri, source, IsConfigured: true);
     }
 
-    private DockerEndpoint? CurrentContextEndpoint()
+    /// <summary>The docker CLI's folder: DOCKER_CONFIG, else ~/.docker.</summary>
+    private string? ConfigDirectory()
     {
         var configDirectory = environment("DOCKER_CONFIG");
-        if (string.IsNullOrEmpty(configDirectory))
+        if (!string.IsNullOrEmpty(configDirectory))
         {
-            var home = environment("HOME");
-            if (string.IsNullOrEmpty(home))
-            {
-                return null;
-            }
+            return configDirectory;
+        }
 
-            configDirectory = Path.Combine(home, ".docker");
+        var home = environment("HOME");
+        return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".docker");
+    }
+
+    private EngineTls? TlsFromEnvironment()
+    {
+        if (string.IsNullOrEmpty(environment("DOCKER_TLS_VERIFY")))
+        {
+            return null;
+        }
+
+        var folder = environment("DOCKER_CERT_PATH");
+        folder = string.IsNullOrEmpty(folder) ? ConfigDirectory() : folder;
+        return RequireFiles(new EngineTls(folder ?? ".", VerifyServer: true), "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH");
+    }
+
+    private EngineTls RequireFiles(EngineTls tls, string source)
+    {
+        var missing = new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Where(path => !fileExists(path)).ToList();
+        return missing.Count == 0 ? tls : throw new ContainerizeException(Errors.EngineTlsFilesMissing(source, missing));
+    }
+
+    private DockerEndpoint? CurrentContextEndpoint()
+    {
+        var configDirectory = ConfigDirectory();
+        if (configDirectory is null)
+        {
+            return null;
         }
 
         var name = environment("DOCKER_CONTEXT");
@@ -95,7 +122,16 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
             throw new ContainerizeException(Errors.DockerContextNotFound(name, metaPath));
         }
 
-        return Configured(host, $"docker context '{name}'");
+        var source = $"docker context '{name}'";
+        var endpoint = Configured(host, source);
+        var tlsFolder = Path.Combine(configDirectory, "contexts", "tls", id, "docker");
+        if (!fileExists(Path.Combine(tlsFolder, "cert.pem")))
+        {
+            return endpoint;
+        }
+
+        var skipVerify = ReadString(metaPath, "Endpoints", "docker", "SkipTLSVerify") == "true";
+        return endpoint with { Tls = RequireFiles(new EngineTls(tlsFolder, !skipVerify), source) };
     }
 
     private string? ReadString(string path, params string[] properties)
@@ -117,7 +153,13 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
                 }
             }
 
-            return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            };
         }
         catch (JsonException)
         {

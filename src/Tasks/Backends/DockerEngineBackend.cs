@@ -1,6 +1,7 @@
 using System.Net;
 using Containerize.Diagnostics;
 using Containerize.Dockerfile;
+using Containerize.Registries;
 using Containerize.Spec;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -13,6 +14,7 @@ public sealed class DockerEngineBackend : IDisposable
     private readonly DockerClient client;
     private readonly DockerEndpoint endpoint;
     private readonly IBuildLog log;
+    private readonly Dictionary<string, int> retryCountdowns = [];
 
     private DockerEngineBackend(DockerClient client, DockerEndpoint endpoint, IBuildLog log)
     {
@@ -23,8 +25,16 @@ public sealed class DockerEngineBackend : IDisposable
 
     public DockerClient Client => client;
 
-    public static DockerEngineBackend Connect(DockerEndpoint endpoint, IBuildLog log) =>
-        new(new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build(), endpoint, log);
+    public static DockerEngineBackend Connect(DockerEndpoint endpoint, IBuildLog log)
+    {
+        var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri);
+        if (endpoint.Tls is { } tls)
+        {
+            builder = builder.WithAuthProvider(EngineTlsCredentials.Create(tls));
+        }
+
+        return new(builder.Build(), endpoint, log);
+    }
 
     /// <summary>
     /// One engine call: true when every reference still names the recorded image and the engine's base image is the recorded one.
@@ -43,8 +53,8 @@ public sealed class DockerEngineBackend : IDisposable
             && IdOf(baseImage.ToString()) == record.BaseImageId;
     }
 
-    /// <summary>The base image as the engine has it, pulled first when the engine does not.</summary>
-    public async Task<BaseImageFacts> GetBaseImageAsync(ImageReference reference, CancellationToken cancellation)
+    /// <summary>The base image as the engine has it, pulled first (with the registry's credentials, if any) when the engine does not.</summary>
+    public async Task<BaseImageFacts> GetBaseImageAsync(ImageReference reference, Func<RegistryCredentials?> credentials, CancellationToken cancellation)
     {
         var name = reference.ToString();
         var image = await TryInspectAsync(name, cancellation);
@@ -56,8 +66,8 @@ public sealed class DockerEngineBackend : IDisposable
             {
                 await Call("pull the base image", () => client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
-                    null,
-                    new Progress<JSONMessage>(message => error ??= LogProgress(message)),
+                    AuthConfigFor(credentials(), reference.Registry ?? RegistryNames.DockerHub),
+                    new ImmediateProgress<JSONMessage>(message => error ??= LogProgress(message)),
                     cancellation));
             }
             catch (ContainerizeException exception) when (exception.InnerException is DockerApiException refusal)
@@ -91,7 +101,7 @@ public sealed class DockerEngineBackend : IDisposable
             }
 
             string? error = null;
-            var progress = new Progress<JSONMessage>(message => error ??= LogProgress(message));
+            var progress = new ImmediateProgress<JSONMessage>(message => error ??= LogProgress(message));
             using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
                 await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(
@@ -118,7 +128,40 @@ public sealed class DockerEngineBackend : IDisposable
         }
     }
 
+    /// <summary>Pushes one reference; the engine sends the layers the registry lacks, then the manifest.</summary>
+    /// <returns>The registry's manifest digest.</returns>
+    /// <exception cref="RegistryPushException">The engine reported the push as failed.</exception>
+    public async Task<string> PushAsync(string reference, RegistryCredentials? credentials, CancellationToken cancellation)
+    {
+        var colon = reference.LastIndexOf(':');
+        var repository = reference[..colon];
+        string? error = null;
+        string? digest = null;
+        var engineRetried = false;
+        var progress = new ImmediateProgress<JSONMessage>(message =>
+        {
+            if (message.Aux?.ExtensionData?.TryGetValue("Digest", out var value) == true)
+            {
+                digest = value?.ToString();
+            }
+
+            engineRetried |= message.Status?.StartsWith("Retrying in", StringComparison.Ordinal) == true;
+            error ??= LogProgress(message);
+        });
+
+        await Call("push the image", () => client.Images.PushImageAsync(
+            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation));
+        return error is not null ? throw new RegistryPushException(error, engineRetried)
+            : digest ?? throw new RegistryPushException("the engine reported no manifest digest");
+    }
+
     public void Dispose() => client.Dispose();
+
+    /// <summary>The X-Registry-Auth the engine forwards to the registry; empty for an anonymous request.</summary>
+    private static AuthConfig AuthConfigFor(RegistryCredentials? credentials, string host) =>
+        credentials is null
+            ? new AuthConfig()
+            : new AuthConfig { Username = credentials.Username, Password = credentials.Password, IdentityToken = credentials.IdentityToken, ServerAddress = host };
 
     private async Task<ImageInspectResponse?> TryInspectAsync(string name, CancellationToken cancellation)
     {
@@ -136,6 +179,7 @@ public sealed class DockerEngineBackend : IDisposable
         }
     }
 
+    /// <summary>Logs a build, pull or push message; the per-chunk progress of a transfer is left out.</summary>
     /// <returns>The error the message carries, if any.</returns>
     private string? LogProgress(JSONMessage message)
     {
@@ -145,13 +189,36 @@ public sealed class DockerEngineBackend : IDisposable
             return error.Trim();
         }
 
-        var text = message.Stream ?? message.Status;
+        if (message.Progress is not null || message.Status is "Waiting" or "Preparing" || IsCountdown(message))
+        {
+            return null;
+        }
+
+        var text = message.Stream ?? (message.ID is { Length: > 0 } id ? $"{id}: {message.Status}" : message.Status);
         if (!string.IsNullOrWhiteSpace(text))
         {
             log.Info(text.TrimEnd('\n', '\r'));
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The engine counts down its retries once a second ("Retrying in 5 seconds", "… 4 seconds", …): only the first
+    /// line of each countdown is worth a log line.
+    /// </summary>
+    private bool IsCountdown(JSONMessage message)
+    {
+        const string prefix = "Retrying in ";
+        if (message.Status?.StartsWith(prefix, StringComparison.Ordinal) != true || message.ID is null)
+        {
+            return false;
+        }
+
+        var seconds = int.TryParse(message.Status[prefix.Length..].Split(' ')[0], out var value) ? value : 0;
+        var continues = retryCountdowns.TryGetValue(message.ID, out var previous) && seconds < previous;
+        retryCountdowns[message.ID] = seconds;
+        return continues;
     }
 
     /// <summary>Runs one engine request; a connection failure becomes the engine-unreachable error, a refusal CTZ2007.</summary>
@@ -164,6 +231,10 @@ public sealed class DockerEngineBackend : IDisposable
         catch (DockerImageNotFoundException)
         {
             throw;
+        }
+        catch (DockerApiException exception) when (exception.ResponseBody?.Contains("HTTP request to an HTTPS server", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            throw new ContainerizeException(Errors.EngineRequiresTls(endpoint.Uri.ToString(), endpoint.Source), exception);
         }
         catch (DockerApiException exception)
         {

@@ -2,7 +2,8 @@ namespace Containerize.Diagnostics;
 
 /// <summary>
 /// Every CTZ code and message. docs/errors.md lists the same codes; a test keeps the two in step.
-/// CTZ1xxx: configuration (reported before any engine or registry call; CTZ1002 is raised by buildMultiTargeting/Containerize.targets). CTZ2xxx: the engine and the build.
+/// CTZ1xxx: configuration (reported before any engine or registry call; CTZ1002 is raised by buildMultiTargeting/Containerize.targets).
+/// CTZ2xxx: the engine and the build. CTZ3xxx: registries and credentials.
 /// </summary>
 public static class Errors
 {
@@ -81,6 +82,12 @@ public static class Errors
     public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new("CTZ2001",
         $"The Docker engine at {endpoint} (from {source}) did not answer: {reason}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
 
+    public static Diagnostic EngineTlsFilesMissing(string source, IEnumerable<string> missing) => new("CTZ2008",
+        $"The engine needs TLS ({source}), but {string.Join(", ", missing)} is missing. Put the CA (ca.pem) and the client certificate and key (cert.pem, key.pem) there, or point DOCKER_CERT_PATH at the folder that holds them.");
+
+    public static Diagnostic EngineRequiresTls(string endpoint, string source) => new("CTZ2009",
+        $"The engine at {endpoint} (from {source}) accepts only TLS connections. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with ca.pem, cert.pem and key.pem (or use a docker context that holds them).");
+
     public static Diagnostic DockerContextNotFound(string name, string metaPath) => new("CTZ2002",
         $"The current docker context '{name}' has no endpoint ({metaPath} is missing or unreadable). Run 'docker context use default', or set ContainerDockerHost.");
 
@@ -98,4 +105,31 @@ public static class Errors
 
     public static Diagnostic EngineRequestFailed(string operation, string reason) => new("CTZ2007",
         $"The Docker engine refused to {operation}: {reason}.");
+
+    public static Diagnostic RegistryRejectedCredentials(string registry, Registries.RegistryCredentials? credentials) => new("CTZ3001",
+        $"The registry {registry} did not accept {Registries.RegistryCredentials.Describe(credentials)}. Check the user name and password (CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD), or log in with 'docker login {registry}' so that config.json or a credential helper holds them.");
+
+    public static Diagnostic RegistryDenied(string registry, string repository, Registries.RegistryCredentials? credentials) => new("CTZ3002",
+        $"The registry {registry} refused to let {Registries.RegistryCredentials.Describe(credentials)} push to {repository}. Check that this account may write to that repository (or create it), or set ContainerRegistry / ContainerRepository to one it may.");
+
+    public static Diagnostic RegistryUnreachable(string registry, string reason) => new("CTZ3003",
+        $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry, that the registry runs, and that the engine can reach it (its proxy and DNS settings apply, not this machine's).");
+
+    public static Diagnostic EngineRequiresHttps(string registry, string reason) => new("CTZ3004",
+        $"The engine reached {registry} over HTTPS, and the registry answered over plain HTTP ({reason}). The engine pushes over plain HTTP only to loopback registries and those in its own insecure-registries setting (/etc/docker/daemon.json); add {registry} there, or serve the registry over HTTPS. ContainerInsecureRegistries does not change what the engine does.");
+
+    public static Diagnostic PushFailed(string reference, string reason, int attempts) => new("CTZ3005",
+        $"The engine could not push {reference}" + (attempts > 1 ? $" after {attempts} attempts" : "") + $": {reason}.");
+
+    public static Diagnostic CredentialHelperFailed(string program, string source, string reason) => new("CTZ3006",
+        $"The credential helper {program} (named by {source}) failed: {reason}. Install it or fix it, or remove that entry from config.json to push anonymously.");
+
+    public static Diagnostic PasswordInDotnetVariable(string variable) => new("CTZ3007",
+        $"The registry password comes from {variable}. MSBuild writes every DOTNET_* environment variable into diagnostic (-v:diag) logs and binary logs, so it may end up in a build log. Use CONTAINERIZE_REGISTRY_PASSWORD (and CONTAINERIZE_REGISTRY_USERNAME) instead.", Severity.Warning);
+
+    public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
+        $"The docker configuration {path} is not valid JSON ({reason}). Fix or remove it, or point DOCKER_CONFIG at another folder.");
+
+    public static Diagnostic PushRetry(string reference, string reason, int attempt, int attempts, TimeSpan delay) => new("",
+        $"Pushing {reference} failed ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
 }

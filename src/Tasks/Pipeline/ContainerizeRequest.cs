@@ -13,6 +13,8 @@ public sealed record ContainerizeRequest
     /// <summary>The folder of the Dockerfile, its context, container-image.json and the build record (under the intermediate folder).</summary>
     public required string ContextDirectory { get; init; }
     public string DockerHost { get; init; } = "";
+    /// <summary>Push every reference to the registry after the build (ContainerPush; true by default once ContainerRegistry is set).</summary>
+    public bool Push { get; init; }
 }
 
 /// <summary>What a run made: the image, its references and where its Dockerfile is.</summary>
@@ -23,4 +25,5 @@ public sealed record ContainerizeResult(
     string BaseName,
     string? BaseDigest,
     string Platform,
-    bool WasUpToDate);
+    bool WasUpToDate,
+    string? Digest = null);

@@ -15,13 +15,13 @@ public static class ImageReport
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static void Write(string path, ContainerizeResult result, string? digest, string backend)
+    public static void Write(string path, ContainerizeResult result, string backend)
     {
         var report = new
         {
             References = result.References,
             ImageId = result.ImageId,
-            Digest = digest,
+            Digest = result.Digest,
             Base = new { Name = result.BaseName, Digest = result.BaseDigest },
             Backend = backend,
             Platforms = new[] { result.Platform },

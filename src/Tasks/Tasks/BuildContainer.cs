@@ -1,6 +1,7 @@
 using Containerize.Backends;
 using Containerize.Layers;
 using Containerize.Pipeline;
+using Containerize.Registries;
 using Containerize.Spec;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -54,6 +55,7 @@ public sealed class BuildContainer : EngineTask
     public bool GenerateLabels { get; set; } = true;
     public ITaskItem[] DisabledLabels { get; set; } = [];
     public string DockerHost { get; set; } = "";
+    public bool Push { get; set; }
 
     [Output] public string ImageId { get; set; } = "";
     [Output] public string ImageDigest { get; set; } = "";
@@ -92,22 +94,25 @@ public sealed class BuildContainer : EngineTask
                     group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference")),
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
+            Push = Push,
         };
 
-        var result = await new Containerizer(this, DockerEndpointResolver.ForThisMachine()).RunAsync(request, cancellation);
+        var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default);
+        var result = await containerizer.RunAsync(request, cancellation);
         if (result is null)
         {
             return false;
         }
 
         ImageId = result.ImageId;
+        ImageDigest = result.Digest ?? "";
         DockerfilePath = result.DockerfilePath;
         GeneratedImages = result.References.Select(reference => (ITaskItem)new TaskItem(reference, new Dictionary<string, string>
         {
-            ["Digest"] = "",
+            ["Digest"] = result.Digest ?? "",
             ["ImageId"] = result.ImageId,
         })).ToArray();
-        Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {string.Join(", ", result.References)} ({result.ImageId})");
+        Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {string.Join(", ", result.References)} ({result.Digest ?? result.ImageId})");
         return true;
     }
 }

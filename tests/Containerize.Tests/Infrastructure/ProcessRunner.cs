@@ -20,7 +20,7 @@ public sealed record ProcessResult(int ExitCode, string Output)
 public static class ProcessRunner
 {
     public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string standardInput = "")
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -52,6 +52,7 @@ public static class ProcessRunner
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.Start();
+        process.StandardInput.Write(standardInput);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

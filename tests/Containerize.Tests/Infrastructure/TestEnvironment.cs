@@ -8,6 +8,19 @@ public static class TestEnvironment
 {
     public static string BaseRegistry => Variable("CONTAINERIZE_TEST_BASE_REGISTRY", "localhost:5000");
 
+    /// <summary>The registry with no credentials, for pushes (host:port).</summary>
+    public static string OpenRegistry => Variable("CONTAINERIZE_TEST_REGISTRY", "localhost:5000");
+
+    /// <summary>The registry that asks for <see cref="AuthUser"/> and <see cref="AuthPassword"/> (host:port).</summary>
+    public static string AuthRegistry => Variable("CONTAINERIZE_TEST_AUTH_REGISTRY", "127.0.0.1:5001");
+
+    public static string AuthUser => Variable("CONTAINERIZE_TEST_AUTH_USER", "ctzuser");
+
+    public static string AuthPassword => Variable("CONTAINERIZE_TEST_AUTH_PASSWORD", "ctz-Secret-pw1");
+
+    /// <summary>A base image of a few MB with APP_UID (busybox), for tests whose image need not run .NET.</summary>
+    public static string TinyBase => Variable("CONTAINERIZE_TEST_TINY_BASE", "localhost:5000/ctz-test/tiny:1");
+
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static bool? engineAnswers;

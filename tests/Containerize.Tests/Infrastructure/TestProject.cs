@@ -88,8 +88,11 @@ public sealed class TestProject : IDisposable
     public void WriteFile(string relativePath, string text) => File.WriteAllText(Path.Combine(Directory, relativePath), text);
 
     /// <summary>dotnet publish with the base registry of the test environment, and the given arguments.</summary>
-    public ProcessResult Publish(params string[] arguments) =>
-        Dotnet(["publish", ProjectPath, "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry, .. arguments]);
+    public ProcessResult Publish(params string[] arguments) => Publish(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>dotnet publish with these environment variables set (null: removed).</summary>
+    public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Dotnet(["publish", ProjectPath, "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry, .. arguments], environment);
 
     public ProcessResult Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {

@@ -1,3 +1,4 @@
+using Containerize.Registries;
 using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Pipeline;
@@ -19,7 +20,8 @@ public sealed class ContainerizerTests : IDisposable
     public void Dispose() => work.Dispose();
 
     /// <summary>A machine with no engine: no variables, no sockets.</summary>
-    private Containerizer NoEngineAnywhere() => new(log, new DockerEndpointResolver(_ => null, _ => false));
+    private Containerizer NoEngineAnywhere() =>
+        new(log, new DockerEndpointResolver(_ => null, _ => false), new CredentialResolver(_ => null), RetryPolicy.Default);
 
     private ContainerizeRequest Request(string publishDirectory, ContainerSettings? settings = null, string dockerHost = "") => new()
     {

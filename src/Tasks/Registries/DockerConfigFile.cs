@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Containerize.Diagnostics;
+
+namespace Containerize.Registries;
+
+/// <summary>
+/// The parts of the docker CLI's config.json ($DOCKER_CONFIG/config.json, else ~/.docker/config.json) that say
+/// where credentials are: credHelpers (per registry), credsStore (for all) and auths (stored by docker login).
+/// </summary>
+public sealed class DockerConfigFile
+{
+    private DockerConfigFile(string path, IReadOnlyDictionary<string, JsonElement> auths, IReadOnlyDictionary<string, string> helpers, string? store)
+    {
+        Path = path;
+        Auths = auths;
+        CredentialHelpers = helpers;
+        CredentialsStore = store;
+    }
+
+    public string Path { get; }
+
+    /// <summary>By registry host (keys normalized with <see cref="RegistryNames.Host"/>).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Auths { get; }
+
+    public IReadOnlyDictionary<string, string> CredentialHelpers { get; }
+
+    public string? CredentialsStore { get; }
+
+    /// <returns>The file named by DOCKER_CONFIG or HOME, or null when there is none.</returns>
+    public static DockerConfigFile? Load(Func<string, string?> environment)
+    {
+        var folder = environment("DOCKER_CONFIG");
+        if (string.IsNullOrEmpty(folder))
+        {
+            var home = environment("HOME");
+            if (string.IsNullOrEmpty(home))
+            {
+                return null;
+            }
+
+            folder = System.IO.Path.Combine(home, ".docker");
+        }
+
+        var path = System.IO.Path.Combine(folder, "config.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            var auths = Section(root, "auths").ToDictionary(p => RegistryNames.Host(p.Name), p => p.Value.Clone());
+            var helpers = Section(root, "credHelpers").Where(p => p.Value.ValueKind == JsonValueKind.String)
+                .ToDictionary(p => RegistryNames.Host(p.Name), p => p.Value.GetString()!);
+            var store = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("credsStore", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            return new DockerConfigFile(path, auths, helpers, string.IsNullOrEmpty(store) ? null : store);
+        }
+        catch (JsonException exception)
+        {
+            throw new ContainerizeException(Errors.DockerConfigUnreadable(path, exception.Message));
+        }
+    }
+
+    /// <summary>The user name and password (or identity token) docker login stored for a host, if any.</summary>
+    public RegistryCredentials? StoredCredentials(string host)
+    {
+        if (!Auths.TryGetValue(host, out var entry) || entry.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var source = $"\"auths\" in {Path}";
+        var token = entry.TryGetProperty("identitytoken", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = pair.IndexOf(':');
+            if (colon > 0)
+            {
+                return new RegistryCredentials(pair[..colon], pair[(colon + 1)..], string.IsNullOrEmpty(token) ? null : token, source);
+            }
+        }
+
+        return string.IsNullOrEmpty(token) ? null : new RegistryCredentials("", "", token, source);
+    }
+
+    private static IEnumerable<JsonProperty> Section(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var section) && section.ValueKind == JsonValueKind.Object
+            ? section.EnumerateObject()
+            : [];
+}

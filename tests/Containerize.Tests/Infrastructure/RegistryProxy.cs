@@ -1,0 +1,143 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Containerize.Tests.Infrastructure;
+
+/// <summary>What a <see cref="RegistryProxy"/> does to the first request of a connection, while faults last.</summary>
+public enum RegistryFault
+{
+    /// <summary>Closes the connection without an answer (the client sees a reset or EOF).</summary>
+    Reset,
+
+    /// <summary>Answers 503 Service Unavailable and closes the connection.</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// A loopback HTTP proxy in front of a real registry: it records every request line and counts the bytes the client
+/// sent, and can fail the first requests (or all of them) to test retries. The engine treats 127.0.0.1:PORT as a
+/// plain-HTTP registry, so pushing to <see cref="Host"/> goes through it.
+/// </summary>
+public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault = RegistryFault.Unavailable, int faults = 0) : LoopbackServer
+{
+    private readonly List<string> requests = [];
+    /// <summary>faults &lt; 0: every request fails.</summary>
+    private readonly bool endless = faults < 0;
+    private int faultsLeft = faults;
+    private long bytesSent;
+
+    public string Host => Endpoint["tcp://".Length..];
+
+    /// <summary>Bytes the client sent through the proxy (requests and their bodies).</summary>
+    public long BytesSent => Interlocked.Read(ref bytesSent);
+
+    public int FaultsLeft => Volatile.Read(ref faultsLeft);
+
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (requests)
+            {
+                return requests.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Requests that carry layer data to the registry (blob upload chunks and their completion).</summary>
+    public IReadOnlyList<string> BlobUploads => Requests.Where(line => BlobUpload().IsMatch(line)).ToList();
+
+    protected override async Task ServeAsync(TcpClient client)
+    {
+        var clientStream = client.GetStream();
+        var head = await ReadHeadAsync(clientStream);
+        if (head.Length == 0 || head[0] is < (byte)'A' or > (byte)'Z')
+        {
+            // Not HTTP: the engine first tries TLS, and falls back to plain HTTP when the connection closes.
+            return;
+        }
+
+        Record(head);
+        if (endless || Interlocked.Decrement(ref faultsLeft) >= 0)
+        {
+            if (fault == RegistryFault.Unavailable)
+            {
+                var body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"service unavailable\"}]}"u8.ToArray();
+                await clientStream.WriteAsync(Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+                await clientStream.WriteAsync(body);
+            }
+
+            return;
+        }
+
+        using var upstream = new TcpClient();
+        await upstream.ConnectAsync("127.0.0.1", upstreamPort);
+        var upstreamStream = upstream.GetStream();
+        await upstreamStream.WriteAsync(head);
+        await Task.WhenAny(CopyAsync(clientStream, upstreamStream, record: true), CopyAsync(upstreamStream, clientStream, record: false));
+    }
+
+    /// <summary>Reads up to the end of the first request's headers (a request head fits one read in practice).</summary>
+    private async Task<byte[]> ReadHeadAsync(NetworkStream stream)
+    {
+        var buffer = new byte[65536];
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(total), Stop.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+            if (buffer[0] is < (byte)'A' or > (byte)'Z' || Encoding.Latin1.GetString(buffer, 0, total).Contains("\r\n\r\n"))
+            {
+                break;
+            }
+        }
+
+        return buffer[..total];
+    }
+
+    private async Task CopyAsync(Stream from, Stream to, bool record)
+    {
+        var buffer = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
+            {
+                if (record)
+                {
+                    Record(buffer[..read]);
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    private void Record(byte[] data)
+    {
+        Interlocked.Add(ref bytesSent, data.Length);
+        foreach (Match match in RequestLine().Matches(Encoding.Latin1.GetString(data)))
+        {
+            lock (requests)
+            {
+                requests.Add(match.Value.TrimEnd('\r'));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"(?m)^(GET|HEAD|POST|PUT|PATCH|DELETE) /[^ ]* HTTP/1\.[01]\r?$")]
+    private static partial Regex RequestLine();
+
+    [GeneratedRegex(@"^(PATCH|PUT) /v2/.+/blobs/uploads/")]
+    private static partial Regex BlobUpload();
+}
