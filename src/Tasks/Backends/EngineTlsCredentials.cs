@@ -14,7 +14,7 @@ public static class EngineTlsCredentials
 #pragma warning disable SYSLIB0057 // the loader API that replaces this constructor does not exist in net8.0
         var client = new X509Certificate2(pem.Export(X509ContentType.Pkcs12));
 #pragma warning restore SYSLIB0057
-        var authority = X509Certificate2.CreateFromPemFile(tls.CaPath);
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaPath));
         return new CertificateCredentials(client)
         {
             ServerCertificateValidationCallback = (_, certificate, _, errors) => !tls.VerifyServer || IsTrusted(certificate, errors, authority),

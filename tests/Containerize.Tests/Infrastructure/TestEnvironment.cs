@@ -21,6 +21,14 @@ public static class TestEnvironment
     /// <summary>A base image of a few MB with APP_UID (busybox), for tests whose image need not run .NET.</summary>
     public static string TinyBase => Variable("CONTAINERIZE_TEST_TINY_BASE", "localhost:5000/ctz-test/tiny:1");
 
+    /// <summary>A second engine that takes only TLS with a client certificate, and the folder of ca.pem, cert.pem and key.pem for it.</summary>
+    public static string TlsEngine => Variable("CONTAINERIZE_TEST_TLS_HOST", "tcp://127.0.0.1:2376");
+
+    public static string TlsCertificates => Variable("CONTAINERIZE_TEST_TLS_CERTS", "/var/lib/containerize-env/tls/client");
+
+    /// <summary>XDG_RUNTIME_DIR under which Podman's Docker-compatible socket is podman/podman.sock.</summary>
+    public static string PodmanRuntimeDirectory => Variable("CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR", "/var/lib/containerize-env/xdg");
+
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static bool? engineAnswers;

@@ -83,6 +83,13 @@ public sealed class TestProject : IDisposable
 
     public string DockerfilePath => Path.Combine(ContextDirectory, "Dockerfile");
 
+    /// <summary>
+    /// A console app on the few-MB busybox base (<see cref="TestEnvironment.TinyBase"/>), tagged REPOSITORY:1.0.0: for
+    /// pushes and other engines, where the image is checked but not run (the base has no .NET).
+    /// </summary>
+    public static TestProject OnTinyBase(string name, string repository) => Create(name, "Console.WriteLine(\"tiny\");\n",
+        properties: $"<ContainerRepository>{repository}</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>");
+
     public void WriteProject(string text) => File.WriteAllText(ProjectPath, text);
 
     public void WriteFile(string relativePath, string text) => File.WriteAllText(Path.Combine(Directory, relativePath), text);

@@ -11,8 +11,6 @@ namespace Containerize.Tests.Integration;
 [SupportedOSPlatform("linux")]
 public sealed class PushTests
 {
-    private const string Program = "Console.WriteLine(\"pushed\");\n";
-
     /// <summary>An empty docker config folder and no credential variables: only what a test adds counts.</summary>
     private static Dictionary<string, string?> CleanEnvironment(string dockerConfig) => new()
     {
@@ -24,9 +22,6 @@ public sealed class PushTests
         ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
         ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
     };
-
-    private static TestProject TinyApp(string name, string repository) => TestProject.Create(name, Program,
-        properties: $"<ContainerRepository>{repository}</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>");
 
     private static string Credentials => $"{TestEnvironment.AuthUser}:{TestEnvironment.AuthPassword}";
 
@@ -64,7 +59,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         var registry = TestEnvironment.OpenRegistry + "/ctz-push";
-        using var project = TinyApp("PushedOnce", "pushed-once");
+        using var project = TestProject.OnTinyBase("PushedOnce", "pushed-once");
         project.Track($"{registry}/pushed-once:1.0.0");
         var first = project.Publish("-p:Containerize=true", "-p:ContainerRegistry=" + registry, "-getProperty:ContainerImageDigest").ShouldSucceed().Output.Trim();
         using var engine = new CountingEngineProxy();
@@ -81,7 +76,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var proxy = new RegistryProxy(Port(TestEnvironment.OpenRegistry));
-        using var project = TinyApp("Reupload", "reupload");
+        using var project = TestProject.OnTinyBase("Reupload", "reupload");
         project.Track($"{proxy.Host}/ctz-push/reupload:1.0.0");
         project.Track($"{proxy.Host}/ctz-push/reupload:again");
         project.Publish("-p:Containerize=true", $"-p:ContainerRegistry={proxy.Host}/ctz-push").ShouldSucceed();
@@ -100,7 +95,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var config = new TemporaryFolder();
-        using var project = TinyApp("EnvCredentials", "env-credentials");
+        using var project = TestProject.OnTinyBase("EnvCredentials", "env-credentials");
         var registry = TestEnvironment.AuthRegistry + "/ctz-push";
         project.Track($"{registry}/env-credentials:1.0.0");
         var environment = CleanEnvironment(config.Path);
@@ -117,7 +112,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var config = new TemporaryFolder();
-        using var project = TinyApp("SdkCredentials", "sdk-credentials");
+        using var project = TestProject.OnTinyBase("SdkCredentials", "sdk-credentials");
         var registry = TestEnvironment.AuthRegistry + "/ctz-push";
         project.Track($"{registry}/sdk-credentials:1.0.0");
         var environment = CleanEnvironment(config.Path);
@@ -137,7 +132,7 @@ public sealed class PushTests
         using var config = new TemporaryFolder();
         ProcessRunner.Run("docker", ["--config", config.Path, "login", TestEnvironment.AuthRegistry, "-u", TestEnvironment.AuthUser, "--password-stdin"],
             standardInput: TestEnvironment.AuthPassword).ShouldSucceed();
-        using var project = TinyApp("LoginCredentials", "login-credentials");
+        using var project = TestProject.OnTinyBase("LoginCredentials", "login-credentials");
         var registry = TestEnvironment.AuthRegistry + "/ctz-push";
         project.Track($"{registry}/login-credentials:1.0.0");
 
@@ -169,7 +164,7 @@ public sealed class PushTests
         File.WriteAllText(Path.Combine(config.Path, "config.json"), setting == "credHelpers"
             ? "{\"credHelpers\": {\"" + TestEnvironment.AuthRegistry + "\": \"ctztest\"}}"
             : """{"credsStore": "ctztest"}""");
-        using var project = TinyApp("HelperCredentials" + setting, "helper-" + setting.ToLowerInvariant());
+        using var project = TestProject.OnTinyBase("HelperCredentials" + setting, "helper-" + setting.ToLowerInvariant());
         var registry = TestEnvironment.AuthRegistry + "/ctz-push";
         project.Track($"{registry}/helper-{setting.ToLowerInvariant()}:1.0.0");
         var environment = CleanEnvironment(config.Path);
@@ -187,7 +182,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var config = new TemporaryFolder();
-        using var project = TinyApp("WrongPassword", "wrong-password");
+        using var project = TestProject.OnTinyBase("WrongPassword", "wrong-password");
         var registry = TestEnvironment.AuthRegistry + "/ctz-push";
         project.Track($"{registry}/wrong-password:1.0.0");
         var environment = CleanEnvironment(config.Path);
@@ -210,7 +205,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var config = new TemporaryFolder();
-        using var project = TinyApp("Anonymous", "anonymous");
+        using var project = TestProject.OnTinyBase("Anonymous", "anonymous");
 
         var result = project.Publish(CleanEnvironment(config.Path), "-p:Containerize=true", $"-p:ContainerRegistry={TestEnvironment.AuthRegistry}/ctz-push");
 
@@ -224,7 +219,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var registry = new DenyingRegistry();
-        using var project = TinyApp("Denied", "denied");
+        using var project = TestProject.OnTinyBase("Denied", "denied");
 
         var result = project.Publish("-p:Containerize=true", $"-p:ContainerRegistry={registry.Host}/acme");
 
@@ -237,7 +232,7 @@ public sealed class PushTests
     public void AnUnreachableRegistryIsItsOwnErrorWithinSeconds()
     {
         TestEnvironment.RequireEngine();
-        using var project = TinyApp("Unreachable", "unreachable");
+        using var project = TestProject.OnTinyBase("Unreachable", "unreachable");
         project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
         var clock = Stopwatch.StartNew();
 
@@ -255,7 +250,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var proxy = new RegistryProxy(Port(TestEnvironment.OpenRegistry), fault, faults: 2);
-        using var project = TinyApp("Flaky" + fault, "flaky-" + fault.ToString().ToLowerInvariant());
+        using var project = TestProject.OnTinyBase("Flaky" + fault, "flaky-" + fault.ToString().ToLowerInvariant());
         var reference = project.Track($"{proxy.Host}/ctz-push/flaky-{fault.ToString().ToLowerInvariant()}:1.0.0");
 
         var result = project.Publish("-p:Containerize=true", $"-p:ContainerRegistry={proxy.Host}/ctz-push", "-v:n", "-getProperty:ContainerImageDigest").ShouldSucceed();
@@ -269,7 +264,7 @@ public sealed class PushTests
     {
         TestEnvironment.RequireEngine();
         using var proxy = new RegistryProxy(Port(TestEnvironment.OpenRegistry), RegistryFault.Reset, faults: -1);
-        using var project = TinyApp("Broken", "broken");
+        using var project = TestProject.OnTinyBase("Broken", "broken");
         project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
         var clock = Stopwatch.StartNew();
 

@@ -1,0 +1,126 @@
+using Containerize.Tests.Infrastructure;
+
+namespace Containerize.Tests.Integration;
+
+/// <summary>Engines other than the default socket: a TLS engine on loopback, a docker context, Podman's socket.</summary>
+[TestClass]
+[TestCategory("Integration")]
+public sealed class RemoteEngineTests
+{
+    private static Dictionary<string, string?> TlsEnvironment(string certificates) => new()
+    {
+        ["DOCKER_HOST"] = TestEnvironment.TlsEngine,
+        ["DOCKER_TLS_VERIFY"] = "1",
+        ["DOCKER_CERT_PATH"] = certificates,
+    };
+
+    /// <summary>The docker CLI against the TLS engine, to check what it holds.</summary>
+    private static ProcessResult TlsDocker(params string[] arguments) =>
+        ProcessRunner.Run("docker", arguments, environment: TlsEnvironment(TestEnvironment.TlsCertificates), timeout: TimeSpan.FromMinutes(2));
+
+    [TestMethod]
+    public void ATlsEngineWithClientCertificatesBuildsTheImage()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.OnTinyBase("OverTls", "ctz-over-tls");
+
+        var result = project.Publish(TlsEnvironment(TestEnvironment.TlsCertificates), "-p:Containerize=true", "-getProperty:ContainerImageId");
+
+        try
+        {
+            result.ShouldSucceed();
+            Assert.AreEqual(result.Output.Trim(), TlsDocker("image", "inspect", "--format", "{{.Id}}", "ctz-over-tls:1.0.0").ShouldSucceed().Output.Trim());
+            Assert.IsFalse(DockerCli.ImageExists("ctz-over-tls:1.0.0"), "built by the TLS engine, not the default one");
+        }
+        finally
+        {
+            TlsDocker("rmi", "-f", "ctz-over-tls:1.0.0");
+        }
+    }
+
+    [TestMethod]
+    public void APlainConnectionToATlsEngineSaysToSetTheCertificates()
+    {
+        using var project = TestProject.OnTinyBase("PlainToTls", "ctz-plain-to-tls");
+
+        var result = project.Publish(new Dictionary<string, string?> { ["DOCKER_HOST"] = TestEnvironment.TlsEngine, ["DOCKER_TLS_VERIFY"] = null }, "-p:Containerize=true");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"error CTZ2009: The engine at {TestEnvironment.TlsEngine}/ (from DOCKER_HOST) accepts only TLS connections.");
+    }
+
+    [TestMethod]
+    public void TlsWithoutTheCertificateFilesNamesTheMissingFile()
+    {
+        using var empty = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("NoCertificates", "ctz-no-certificates");
+
+        var result = project.Publish(TlsEnvironment(empty.Path), "-p:Containerize=true");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"error CTZ2008: The engine needs TLS (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), but {empty.Path}/ca.pem");
+    }
+
+    [TestMethod]
+    public void TheCurrentDockerContextIsUsedWithItsTlsMaterial()
+    {
+        TestEnvironment.RequireEngine();
+        using var config = new TemporaryFolder();
+        var certificates = TestEnvironment.TlsCertificates;
+        var cli = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config.Path, ["DOCKER_HOST"] = null };
+        ProcessRunner.Run("docker", ["context", "create", "ctz-tls", "--docker",
+            $"host={TestEnvironment.TlsEngine},ca={certificates}/ca.pem,cert={certificates}/cert.pem,key={certificates}/key.pem"], environment: cli).ShouldSucceed();
+        ProcessRunner.Run("docker", ["context", "use", "ctz-tls"], environment: cli).ShouldSucceed();
+        using var project = TestProject.OnTinyBase("FromContext", "ctz-from-context");
+
+        var result = project.Publish(new Dictionary<string, string?>(cli) { ["DOCKER_TLS_VERIFY"] = null, ["DOCKER_CERT_PATH"] = null },
+            "-p:Containerize=true", "-v:d");
+
+        try
+        {
+            result.ShouldSucceed();
+            StringAssert.Contains(result.Output, $"Docker engine: {TestEnvironment.TlsEngine}/ (from docker context 'ctz-tls')");
+            TlsDocker("image", "inspect", "ctz-from-context:1.0.0").ShouldSucceed();
+        }
+        finally
+        {
+            TlsDocker("rmi", "-f", "ctz-from-context:1.0.0");
+        }
+    }
+
+    [TestMethod]
+    public void PodmansSocketIsFoundWhenNoOtherEngineIsThere()
+    {
+        TestEnvironment.RequireEngine();
+        var socket = Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock");
+        Assert.IsTrue(File.Exists(socket), $"Podman's socket {socket} exists (eng/env/up.sh starts Podman)");
+        using var project = TestProject.OnTinyBase("OnPodman", "ctz-on-podman");
+        project.Dotnet(["restore", project.ProjectPath]).ShouldSucceed();
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + socket };
+
+        // The default socket is hidden in a mount namespace of the build's own: /var/run is a fresh tmpfs there.
+        var result = ProcessRunner.Run("unshare", ["-m", "sh", "-c", "mount -t tmpfs none /var/run && exec \"$@\"", "sh",
+                "dotnet", "publish", project.ProjectPath, "--no-restore", "-p:Containerize=true", "-v:d", "-getProperty:ContainerImageId"],
+            project.Directory,
+            new Dictionary<string, string?>
+            {
+                ["NUGET_PACKAGES"] = PackedPackages.NuGetFolder,
+                ["XDG_RUNTIME_DIR"] = TestEnvironment.PodmanRuntimeDirectory,
+                ["DOCKER_HOST"] = null,
+                ["DOCKER_CONTEXT"] = null,
+                ["DOCKER_CONFIG"] = project.Directory,
+            },
+            TimeSpan.FromMinutes(5));
+
+        try
+        {
+            result.ShouldSucceed();
+            var id = ProcessRunner.Run("docker", ["image", "inspect", "--format", "{{.Id}}", "ctz-on-podman:1.0.0"], environment: podman).ShouldSucceed().Output.Trim();
+            StringAssert.Contains(id, result.Output.Trim().Replace("sha256:", ""));
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", "ctz-on-podman:1.0.0"], environment: podman);
+        }
+    }
+}
