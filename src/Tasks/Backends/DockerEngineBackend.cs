@@ -14,18 +14,21 @@ public sealed class DockerEngineBackend : IDisposable
     private readonly DockerClient client;
     private readonly DockerEndpoint endpoint;
     private readonly IBuildLog log;
+    private readonly RetryPolicy retries;
     private readonly Dictionary<string, int> retryCountdowns = [];
 
-    private DockerEngineBackend(DockerClient client, DockerEndpoint endpoint, IBuildLog log)
+    private DockerEngineBackend(DockerClient client, DockerEndpoint endpoint, IBuildLog log, RetryPolicy retries)
     {
         this.client = client;
         this.endpoint = endpoint;
         this.log = log;
+        this.retries = retries;
     }
 
     public DockerClient Client => client;
 
-    public static DockerEngineBackend Connect(DockerEndpoint endpoint, IBuildLog log)
+    /// <param name="retries">For requests that may be repeated safely (queries, pulls, pushes) after a transient engine failure.</param>
+    public static DockerEngineBackend Connect(DockerEndpoint endpoint, IBuildLog log, RetryPolicy retries)
     {
         var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri);
         if (endpoint.Tls is { } tls)
@@ -33,7 +36,7 @@ public sealed class DockerEngineBackend : IDisposable
             builder = builder.WithAuthProvider(EngineTlsCredentials.Create(tls));
         }
 
-        return new(builder.Build(), endpoint, log);
+        return new(builder.Build(), endpoint, log, retries);
     }
 
     /// <summary>
@@ -42,9 +45,9 @@ public sealed class DockerEngineBackend : IDisposable
     public async Task<bool> IsUpToDateAsync(BuildRecord record, ImageReference baseImage, CancellationToken cancellation)
     {
         var names = record.References.Append(baseImage.ToString()).ToDictionary(name => name, _ => true);
-        var images = await Call("list images", () => client.Images.ListImagesAsync(
+        var images = await Retried("list images", () => client.Images.ListImagesAsync(
             new ImagesListParameters { All = false, Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names } },
-            cancellation));
+            cancellation), cancellation);
 
         string? IdOf(string reference) => images.FirstOrDefault(image => image.RepoTags?.Contains(reference) == true
             || image.RepoDigests?.Contains(reference) == true)?.ID;
@@ -64,11 +67,11 @@ public sealed class DockerEngineBackend : IDisposable
             string? error = null;
             try
             {
-                await Call("pull the base image", () => client.Images.CreateImageAsync(
+                await Retried("pull the base image", () => client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
                     AuthConfigFor(credentials(), reference.Registry ?? RegistryNames.DockerHub),
                     new ImmediateProgress<JSONMessage>(message => error ??= LogProgress(message)),
-                    cancellation));
+                    cancellation), cancellation, reachesRegistry: true);
             }
             catch (ContainerizeException exception) when (exception.InnerException is DockerApiException refusal)
             {
@@ -149,8 +152,9 @@ public sealed class DockerEngineBackend : IDisposable
             error ??= LogProgress(message);
         });
 
-        await Call("push the image", () => client.Images.PushImageAsync(
-            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation));
+        await Retried("push the image", () => client.Images.PushImageAsync(
+            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation),
+            cancellation, reachesRegistry: true);
         return error is not null ? throw new RegistryPushException(error, engineRetried)
             : digest ?? throw new RegistryPushException("the engine reported no manifest digest");
     }
@@ -167,7 +171,7 @@ public sealed class DockerEngineBackend : IDisposable
     {
         try
         {
-            return await Call("inspect an image", () => client.Images.InspectImageAsync(name, cancellation));
+            return await Retried("inspect an image", () => client.Images.InspectImageAsync(name, cancellation), cancellation);
         }
         catch (DockerImageNotFoundException)
         {
@@ -248,6 +252,28 @@ public sealed class DockerEngineBackend : IDisposable
 
     internal async Task Call(string operation, Func<Task> request) =>
         await Call(operation, async () => { await request(); return true; });
+
+    /// <summary>
+    /// An engine request that may be repeated safely, tried again after a transient failure: a 5xx answer of the
+    /// engine (for a pull or push, only when its text says the registry failed transiently), a reset connection or a timeout.
+    /// </summary>
+    private Task<T> Retried<T>(string operation, Func<Task<T>> request, CancellationToken cancellation, bool reachesRegistry = false) =>
+        retries.RunAsync(
+            () => Call(operation, request),
+            exception => IsTransient(exception, reachesRegistry),
+            (exception, attempt, delay) => log.Report(Errors.EngineRetry(operation, exception.Message, attempt, retries.Attempts, delay)),
+            cancellation);
+
+    private Task Retried(string operation, Func<Task> request, CancellationToken cancellation, bool reachesRegistry) =>
+        Retried(operation, async () => { await request(); return true; }, cancellation, reachesRegistry);
+
+    private static bool IsTransient(Exception exception, bool reachesRegistry) => exception.InnerException switch
+    {
+        DockerApiException api => (int)api.StatusCode >= 500 && (!reachesRegistry || PushFailure.IsTransient(api.ResponseBody ?? "")),
+        { } inner when exception is ContainerizeException { Diagnostic.Code: "CTZ2001" } =>
+            Innermost(inner) is not System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.AddressNotAvailable or System.Net.Sockets.SocketError.HostNotFound },
+        _ => false,
+    };
 
     /// <summary>A failure to reach the engine at all, however the transport wraps it (Docker.DotNet's TCP transport throws an AggregateException).</summary>
     private static bool IsConnectionFailure(Exception exception) =>

@@ -130,6 +130,9 @@ public static class Errors
     public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
         $"The docker configuration {path} is not valid JSON ({reason}). Fix or remove it, or point DOCKER_CONFIG at another folder.");
 
+    public static Diagnostic EngineRetry(string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
+        $"The engine failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
+
     public static Diagnostic PushRetry(string reference, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"Pushing {reference} failed ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
 }

@@ -45,7 +45,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var recordPath = Path.Combine(request.ContextDirectory, BuildRecord.FileName);
         var pushHost = request.Push && spec.Registry.Length > 0 ? RegistryNames.Host(spec.Registry) : null;
 
-        using var engine = DockerEngineBackend.Connect(endpoint, log);
+        using var engine = DockerEngineBackend.Connect(endpoint, log, retries);
         log.Detail($"Docker engine: {endpoint.Uri} (from {endpoint.Source})");
         var record = BuildRecord.Load(recordPath);
         var upToDate = record is not null && record.Fingerprint == fingerprint && File.Exists(dockerfilePath)

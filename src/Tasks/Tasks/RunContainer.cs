@@ -19,7 +19,7 @@ public sealed class RunContainer : EngineTask
     protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
     {
         var endpoint = DockerEndpointResolver.ForThisMachine().ResolveRequired(DockerHost);
-        using var engine = DockerEngineBackend.Connect(endpoint, this);
+        using var engine = DockerEngineBackend.Connect(endpoint, this, RetryPolicy.Default);
         var image = Images[0].ItemSpec;
         Log.LogMessage(MessageImportance.High, $"Running {image}");
         var environment = Pairs(EnvironmentVariables).Select(pair => $"{pair.Key}={pair.Value}").ToList();

@@ -6,11 +6,13 @@ namespace Containerize.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP endpoint that forwards to the real engine's socket and records the request line of every
-/// HTTP request it carries, so a test can count what the code under test asked the engine.
+/// HTTP request it carries, so a test can count what the code under test asked the engine. With
+/// <paramref name="failFirst"/>, the first connections get a 500 answer instead, as from an engine in trouble.
 /// </summary>
-public sealed partial class CountingEngineProxy(string socketPath = "/var/run/docker.sock") : LoopbackServer
+public sealed partial class CountingEngineProxy(int failFirst = 0, string socketPath = "/var/run/docker.sock") : LoopbackServer
 {
     private readonly List<string> requests = [];
+    private int failuresLeft = failFirst;
 
     /// <summary>Request lines such as "GET /v1.41/images/json?... HTTP/1.1", in order.</summary>
     public IReadOnlyList<string> Requests
@@ -26,6 +28,17 @@ public sealed partial class CountingEngineProxy(string socketPath = "/var/run/do
 
     protected override async Task ServeAsync(TcpClient client)
     {
+        if (Interlocked.Decrement(ref failuresLeft) >= 0)
+        {
+            var stream = client.GetStream();
+            _ = await stream.ReadAsync(new byte[65536], Stop.Token); // the request head; its content does not matter
+            var body = "{\"message\":\"engine hiccup\"}"u8.ToArray();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+            await stream.WriteAsync(body);
+            return;
+        }
+
         using var engine = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
         using var engineStream = new NetworkStream(engine, ownsSocket: false);

@@ -66,6 +66,21 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    public void TransientEngineFailuresAreRetriedAndLogged()
+    {
+        TestEnvironment.RequireEngine();
+        using var engine = new CountingEngineProxy(failFirst: 2);
+        using var project = TestProject.OnTinyBase("FlakyEngine", "ctz-flaky-engine");
+        project.Track("ctz-flaky-engine:1.0.0");
+
+        var result = project.Publish("-p:Containerize=true", "-p:ContainerDockerHost=" + engine.Endpoint, "-v:n").ShouldSucceed();
+
+        StringAssert.Contains(result.Output, "The engine failed to inspect an image (The Docker engine refused to inspect an image: {\"message\":\"engine hiccup\"}.); trying again in 1 s (attempt 2 of 4).");
+        StringAssert.Contains(result.Output, "trying again in 3 s (attempt 3 of 4).");
+        Assert.IsTrue(DockerCli.ImageExists("ctz-flaky-engine:1.0.0"));
+    }
+
+    [TestMethod]
     public void ABaseImageThatCannotBePulledIsNamed()
     {
         TestEnvironment.RequireEngine();

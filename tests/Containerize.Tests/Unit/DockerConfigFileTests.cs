@@ -1,0 +1,176 @@
+using System.Text;
+using Containerize.Diagnostics;
+using Containerize.Registries;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+[TestClass]
+[TestCategory("Unit")]
+public sealed class DockerConfigFileTests : IDisposable
+{
+    private readonly TemporaryDirectory dockerConfig = new();
+    private readonly Dictionary<string, string?> environment = new(StringComparer.Ordinal);
+
+    public DockerConfigFileTests() => environment["DOCKER_CONFIG"] = dockerConfig.Path;
+
+    public void Dispose() => dockerConfig.Dispose();
+
+    private string ConfigPath => dockerConfig.Combine("config.json");
+
+    private string AuthsSource => $"\"auths\" in {ConfigPath}";
+
+    private DockerConfigFile? Load() => DockerConfigFile.Load(name => environment.GetValueOrDefault(name));
+
+    private DockerConfigFile LoadWritten(string json)
+    {
+        dockerConfig.WriteFile("config.json", json);
+        var config = Load();
+        Assert.IsNotNull(config);
+        return config;
+    }
+
+    private static string Auth(string pair) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pair));
+
+    [TestMethod]
+    [DataRow("127.0.0.1:5001", "127.0.0.1:5001")]
+    [DataRow("https://ghcr.io", "ghcr.io")]
+    [DataRow("http://localhost:5000/v2/", "localhost:5000")]
+    [DataRow("https://index.docker.io/v1/", "docker.io")]
+    [DataRow("ghcr.io", "ghcr.io")]
+    public void An_auths_key_is_found_by_its_host(string key, string host)
+    {
+        var config = LoadWritten($$"""{"auths":{"{{key}}":{"auth":"{{Auth("me:s3cret")}}"}}}""");
+
+        Assert.AreEqual(new RegistryCredentials("me", "s3cret", null, AuthsSource), config.StoredCredentials(host));
+    }
+
+    [TestMethod]
+    public void The_password_is_everything_after_the_first_colon()
+    {
+        var config = LoadWritten($$"""{"auths":{"ghcr.io":{"auth":"{{Auth("me:pa:ss:word")}}"}}}""");
+
+        Assert.AreEqual(new RegistryCredentials("me", "pa:ss:word", null, AuthsSource), config.StoredCredentials("ghcr.io"));
+    }
+
+    [TestMethod]
+    public void An_identity_token_is_kept_with_the_user_name_and_password_of_auth()
+    {
+        var config = LoadWritten($$"""{"auths":{"myregistry.azurecr.io":{"auth":"{{Auth("00000000-0000-0000-0000-000000000000:")}}","identitytoken":"refresh-token"}}}""");
+
+        Assert.AreEqual(
+            new RegistryCredentials("00000000-0000-0000-0000-000000000000", "", "refresh-token", AuthsSource),
+            config.StoredCredentials("myregistry.azurecr.io"));
+    }
+
+    [TestMethod]
+    public void An_identity_token_without_auth_is_used_alone()
+    {
+        var config = LoadWritten("""{"auths":{"myregistry.azurecr.io":{"identitytoken":"refresh-token"}}}""");
+
+        Assert.AreEqual(new RegistryCredentials("", "", "refresh-token", AuthsSource), config.StoredCredentials("myregistry.azurecr.io"));
+    }
+
+    [TestMethod]
+    public void An_identity_token_with_an_empty_auth_is_used_alone()
+    {
+        var config = LoadWritten("""{"auths":{"myregistry.azurecr.io":{"auth":"","identitytoken":"refresh-token"}}}""");
+
+        Assert.AreEqual(new RegistryCredentials("", "", "refresh-token", AuthsSource), config.StoredCredentials("myregistry.azurecr.io"));
+    }
+
+    [TestMethod]
+    [DataRow("""{"auth":""}""")]
+    [DataRow("""{}""")]
+    [DataRow("""{"auth":"","identitytoken":""}""")]
+    [DataRow("\"not an object\"")]
+    public void An_entry_without_credentials_gives_none(string entry)
+    {
+        var config = LoadWritten($$"""{"auths":{"ghcr.io":{{entry}}}}""");
+
+        Assert.IsNull(config.StoredCredentials("ghcr.io"));
+    }
+
+    [TestMethod]
+    public void A_host_without_an_entry_gives_none()
+    {
+        var config = LoadWritten($$"""{"auths":{"ghcr.io":{"auth":"{{Auth("me:s3cret")}}"}}}""");
+
+        Assert.IsNull(config.StoredCredentials("docker.io"));
+    }
+
+    [TestMethod]
+    public void CredHelpers_are_read_by_host()
+    {
+        var config = LoadWritten("""{"credHelpers":{"https://ghcr.io":"gh","localhost:5000":"pass","myregistry.azurecr.io":"acr-env"}}""");
+
+        Assert.AreSequenceEqual(
+            new[] { "ghcr.io=gh", "localhost:5000=pass", "myregistry.azurecr.io=acr-env" },
+            config.CredentialHelpers.Select(pair => $"{pair.Key}={pair.Value}").Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [TestMethod]
+    public void CredsStore_is_read()
+    {
+        var config = LoadWritten("""{"auths":{"https://index.docker.io/v1/":{}},"credsStore":"desktop"}""");
+
+        Assert.AreEqual("desktop", config.CredentialsStore);
+        Assert.IsEmpty(config.CredentialHelpers);
+    }
+
+    [TestMethod]
+    [DataRow("""{"credsStore":""}""")]
+    [DataRow("""{"auths":{}}""")]
+    [DataRow("""{"credsStore":null}""")]
+    public void An_empty_or_absent_credsStore_is_none(string json) =>
+        Assert.IsNull(LoadWritten(json).CredentialsStore);
+
+    [TestMethod]
+    public void A_config_that_is_not_an_object_holds_nothing()
+    {
+        var config = LoadWritten("[]");
+
+        Assert.IsEmpty(config.Auths);
+        Assert.IsEmpty(config.CredentialHelpers);
+        Assert.IsNull(config.CredentialsStore);
+    }
+
+    [TestMethod]
+    public void A_config_that_is_not_JSON_is_CTZ3008_naming_its_path()
+    {
+        dockerConfig.WriteFile("config.json", "{ \"auths\": ");
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => Load());
+
+        Assert.AreEqual("CTZ3008", exception.Diagnostic.Code);
+        Assert.StartsWith($"The docker configuration {ConfigPath} is not valid JSON (", exception.Diagnostic.Message);
+        Assert.EndsWith("). Fix or remove it, or point DOCKER_CONFIG at another folder.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void The_file_is_config_json_in_DOCKER_CONFIG() =>
+        Assert.AreEqual(ConfigPath, LoadWritten("{}").Path);
+
+    [TestMethod]
+    public void The_file_is_config_json_in_HOME_dot_docker_without_DOCKER_CONFIG()
+    {
+        using var home = new TemporaryDirectory();
+        var path = home.WriteFile(Path.Combine(".docker", "config.json"), "{}");
+        environment.Remove("DOCKER_CONFIG");
+        environment["HOME"] = home.Path;
+
+        Assert.AreEqual(path, Load()?.Path);
+    }
+
+    [TestMethod]
+    public void A_folder_without_config_json_is_no_config() =>
+        Assert.IsNull(Load());
+
+    [TestMethod]
+    public void Without_DOCKER_CONFIG_or_HOME_there_is_no_config()
+    {
+        environment.Clear();
+
+        Assert.IsNull(Load());
+    }
+}
