@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Containerize.Tests.Infrastructure;
 
@@ -9,7 +8,7 @@ namespace Containerize.Tests.Infrastructure;
 /// HTTP request it carries, so a test can count what the code under test asked the engine. With
 /// <paramref name="failFirst"/>, the first connections get a 500 answer instead, as from an engine in trouble.
 /// </summary>
-public sealed partial class CountingEngineProxy(int failFirst = 0, string socketPath = "/var/run/docker.sock") : LoopbackServer
+public sealed class CountingEngineProxy(int failFirst = 0, string socketPath = "/var/run/docker.sock") : LoopbackServer
 {
     private readonly List<string> requests = [];
     private int failuresLeft = failFirst;
@@ -32,10 +31,7 @@ public sealed partial class CountingEngineProxy(int failFirst = 0, string socket
         {
             var stream = client.GetStream();
             _ = await stream.ReadAsync(new byte[65536], Stop.Token); // the request head; its content does not matter
-            var body = "{\"message\":\"engine hiccup\"}"u8.ToArray();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-            await stream.WriteAsync(body);
+            await AnswerAsync(stream, "500 Internal Server Error", "{\"message\":\"engine hiccup\"}");
             return;
         }
 
@@ -43,36 +39,15 @@ public sealed partial class CountingEngineProxy(int failFirst = 0, string socket
         await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
         using var engineStream = new NetworkStream(engine, ownsSocket: false);
         var clientStream = client.GetStream();
-        await Task.WhenAny(CopyAsync(clientStream, engineStream, record: true), CopyAsync(engineStream, clientStream, record: false));
+        await Task.WhenAny(CopyAsync(clientStream, engineStream, Record), CopyAsync(engineStream, clientStream));
     }
 
-    private async Task CopyAsync(Stream from, Stream to, bool record)
+    private void Record(byte[] data)
     {
-        var buffer = new byte[81920];
-        try
+        lock (requests)
         {
-            int read;
-            while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
-            {
-                if (record)
-                {
-                    foreach (Match match in RequestLine().Matches(Encoding.Latin1.GetString(buffer, 0, read)))
-                    {
-                        lock (requests)
-                        {
-                            requests.Add(match.Value.TrimEnd('\r'));
-                        }
-                    }
-                }
-
-                await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-        {
+            requests.AddRange(RequestLines(data));
         }
     }
 
-    [GeneratedRegex(@"(?m)^(GET|HEAD|POST|PUT|DELETE) /[^ ]* HTTP/1\.[01]\r?$")]
-    private static partial Regex RequestLine();
 }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Containerize.Tests.Infrastructure;
 
 /// <summary>A TCP server on 127.0.0.1 at a free port that hands each connection to <see cref="ServeAsync"/> until disposed.</summary>
-public abstract class LoopbackServer : IDisposable
+public abstract partial class LoopbackServer : IDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private int connections;
@@ -29,6 +31,40 @@ public abstract class LoopbackServer : IDisposable
     }
 
     protected abstract Task ServeAsync(TcpClient client);
+
+    /// <summary>An HTTP answer with a JSON body, closing the connection.</summary>
+    protected static async Task AnswerAsync(Stream stream, string status, string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+        await stream.WriteAsync(body);
+    }
+
+    /// <summary>The HTTP request lines ("GET /v2/ HTTP/1.1") in a chunk of a client's stream.</summary>
+    protected static IEnumerable<string> RequestLines(ReadOnlySpan<byte> data) =>
+        RequestLine().Matches(Encoding.Latin1.GetString(data)).Select(match => match.Value.TrimEnd('\r'));
+
+    /// <summary>Copies one direction of a connection until it closes, showing each chunk to <paramref name="observe"/>.</summary>
+    protected async Task CopyAsync(Stream from, Stream to, Action<byte[]>? observe = null)
+    {
+        var buffer = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
+            {
+                observe?.Invoke(buffer[..read]);
+                await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"(?m)^(GET|HEAD|POST|PUT|PATCH|DELETE) /[^ ]* HTTP/1\.[01]\r?$")]
+    private static partial Regex RequestLine();
 
     private async Task AcceptAsync()
     {

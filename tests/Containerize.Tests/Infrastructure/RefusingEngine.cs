@@ -9,7 +9,7 @@ namespace Containerize.Tests.Infrastructure;
 /// </summary>
 public sealed class RefusingEngine(string message) : LoopbackServer
 {
-    private readonly byte[] body = Encoding.UTF8.GetBytes($"{{\"message\":\"{message}\"}}");
+    private readonly string body = $"{{\"message\":\"{message}\"}}";
 
     protected override async Task ServeAsync(TcpClient client)
     {
@@ -27,9 +27,6 @@ public sealed class RefusingEngine(string message) : LoopbackServer
             request.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
 
-        var header = Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-        await stream.WriteAsync(header);
-        await stream.WriteAsync(body);
+        await AnswerAsync(stream, "500 Internal Server Error", body);
     }
 }

@@ -63,10 +63,7 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         {
             if (fault == RegistryFault.Unavailable)
             {
-                var body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"service unavailable\"}]}"u8.ToArray();
-                await clientStream.WriteAsync(Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-                await clientStream.WriteAsync(body);
+                await AnswerAsync(clientStream, "503 Service Unavailable", "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"service unavailable\"}]}");
             }
 
             return;
@@ -76,7 +73,7 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         await upstream.ConnectAsync("127.0.0.1", upstreamPort);
         var upstreamStream = upstream.GetStream();
         await upstreamStream.WriteAsync(head);
-        await Task.WhenAny(CopyAsync(clientStream, upstreamStream, record: true), CopyAsync(upstreamStream, clientStream, record: false));
+        await Task.WhenAny(CopyAsync(clientStream, upstreamStream, Record), CopyAsync(upstreamStream, clientStream));
     }
 
     /// <summary>Reads up to the end of the first request's headers (a request head fits one read in practice).</summary>
@@ -102,41 +99,14 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         return buffer[..total];
     }
 
-    private async Task CopyAsync(Stream from, Stream to, bool record)
-    {
-        var buffer = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
-            {
-                if (record)
-                {
-                    Record(buffer[..read]);
-                }
-
-                await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-    }
-
     private void Record(byte[] data)
     {
         Interlocked.Add(ref bytesSent, data.Length);
-        foreach (Match match in RequestLine().Matches(Encoding.Latin1.GetString(data)))
+        lock (requests)
         {
-            lock (requests)
-            {
-                requests.Add(match.Value.TrimEnd('\r'));
-            }
+            requests.AddRange(RequestLines(data));
         }
     }
-
-    [GeneratedRegex(@"(?m)^(GET|HEAD|POST|PUT|PATCH|DELETE) /[^ ]* HTTP/1\.[01]\r?$")]
-    private static partial Regex RequestLine();
 
     [GeneratedRegex(@"^(PATCH|PUT) /v2/.+/blobs/uploads/")]
     private static partial Regex BlobUpload();

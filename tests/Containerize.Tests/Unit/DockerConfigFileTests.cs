@@ -32,6 +32,9 @@ public sealed class DockerConfigFileTests : IDisposable
 
     private static string Auth(string pair) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pair));
 
+    /// <summary>config.json with one "auths" entry.</summary>
+    private static string Auths(string key, string entry) => $"{{\"auths\":{{\"{key}\":{entry}}}}}";
+
     [TestMethod]
     [DataRow("127.0.0.1:5001", "127.0.0.1:5001")]
     [DataRow("https://ghcr.io", "ghcr.io")]
@@ -40,7 +43,7 @@ public sealed class DockerConfigFileTests : IDisposable
     [DataRow("ghcr.io", "ghcr.io")]
     public void An_auths_key_is_found_by_its_host(string key, string host)
     {
-        var config = LoadWritten($$"""{"auths":{"{{key}}":{"auth":"{{Auth("me:s3cret")}}"}}}""");
+        var config = LoadWritten(Auths(key, $$"""{"auth":"{{Auth("me:s3cret")}}"}"""));
 
         Assert.AreEqual(new RegistryCredentials("me", "s3cret", null, AuthsSource), config.StoredCredentials(host));
     }
@@ -48,7 +51,7 @@ public sealed class DockerConfigFileTests : IDisposable
     [TestMethod]
     public void The_password_is_everything_after_the_first_colon()
     {
-        var config = LoadWritten($$"""{"auths":{"ghcr.io":{"auth":"{{Auth("me:pa:ss:word")}}"}}}""");
+        var config = LoadWritten(Auths("ghcr.io", $$"""{"auth":"{{Auth("me:pa:ss:word")}}"}"""));
 
         Assert.AreEqual(new RegistryCredentials("me", "pa:ss:word", null, AuthsSource), config.StoredCredentials("ghcr.io"));
     }
@@ -56,7 +59,7 @@ public sealed class DockerConfigFileTests : IDisposable
     [TestMethod]
     public void An_identity_token_is_kept_with_the_user_name_and_password_of_auth()
     {
-        var config = LoadWritten($$"""{"auths":{"myregistry.azurecr.io":{"auth":"{{Auth("00000000-0000-0000-0000-000000000000:")}}","identitytoken":"refresh-token"}}}""");
+        var config = LoadWritten(Auths("myregistry.azurecr.io", $$"""{"auth":"{{Auth("00000000-0000-0000-0000-000000000000:")}}","identitytoken":"refresh-token"}"""));
 
         Assert.AreEqual(
             new RegistryCredentials("00000000-0000-0000-0000-000000000000", "", "refresh-token", AuthsSource),
@@ -86,7 +89,7 @@ public sealed class DockerConfigFileTests : IDisposable
     [DataRow("\"not an object\"")]
     public void An_entry_without_credentials_gives_none(string entry)
     {
-        var config = LoadWritten($$"""{"auths":{"ghcr.io":{{entry}}}}""");
+        var config = LoadWritten(Auths("ghcr.io", entry));
 
         Assert.IsNull(config.StoredCredentials("ghcr.io"));
     }
@@ -94,7 +97,7 @@ public sealed class DockerConfigFileTests : IDisposable
     [TestMethod]
     public void A_host_without_an_entry_gives_none()
     {
-        var config = LoadWritten($$"""{"auths":{"ghcr.io":{"auth":"{{Auth("me:s3cret")}}"}}}""");
+        var config = LoadWritten(Auths("ghcr.io", $$"""{"auth":"{{Auth("me:s3cret")}}"}"""));
 
         Assert.IsNull(config.StoredCredentials("docker.io"));
     }
