@@ -86,13 +86,14 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
 
         var folder = environment("DOCKER_CERT_PATH");
         folder = string.IsNullOrEmpty(folder) ? ConfigDirectory() : folder;
-        return RequireFiles(new EngineTls(folder ?? ".", VerifyServer: true), "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH");
+        return RequireFiles(new EngineTls(folder ?? ".", VerifyServer: true), "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH", requireCa: true);
     }
 
-    private EngineTls RequireFiles(EngineTls tls, string source)
+    /// <param name="requireCa">As the docker CLI: DOCKER_CERT_PATH must hold ca.pem; a context without one trusts the system's roots.</param>
+    private EngineTls RequireFiles(EngineTls tls, string source, bool requireCa)
     {
-        var missing = new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Where(path => !fileExists(path)).ToList();
-        return missing.Count == 0 ? tls : throw new ContainerizeException(Errors.EngineTlsFilesMissing(source, missing));
+        var missing = new[] { requireCa ? tls.CaPath : null, tls.CertificatePath, tls.KeyPath }.Where(path => path is not null && !fileExists(path)).ToList();
+        return missing.Count == 0 ? tls : throw new ContainerizeException(Errors.EngineTlsFilesMissing(source, missing!));
     }
 
     private DockerEndpoint? CurrentContextEndpoint()
@@ -124,14 +125,14 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
 
         var source = $"docker context '{name}'";
         var endpoint = Configured(host, source);
-        var tlsFolder = Path.Combine(configDirectory, "contexts", "tls", id, "docker");
-        if (!fileExists(Path.Combine(tlsFolder, "cert.pem")))
+        var tls = new EngineTls(Path.Combine(configDirectory, "contexts", "tls", id, "docker"), VerifyServer: true);
+        if (!new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Any(fileExists))
         {
             return endpoint;
         }
 
         var skipVerify = ReadString(metaPath, "Endpoints", "docker", "SkipTLSVerify") == "true";
-        return endpoint with { Tls = RequireFiles(new EngineTls(tlsFolder, !skipVerify), source) };
+        return endpoint with { Tls = RequireFiles(tls with { VerifyServer = !skipVerify }, source, requireCa: false) };
     }
 
     private string? ReadString(string path, params string[] properties)

@@ -14,19 +14,27 @@ public static class EngineTlsCredentials
 #pragma warning disable SYSLIB0057 // the loader API that replaces this constructor does not exist in net8.0
         var client = new X509Certificate2(pem.Export(X509ContentType.Pkcs12));
 #pragma warning restore SYSLIB0057
-        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaPath));
+        var authority = File.Exists(tls.CaPath) ? X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaPath)) : null;
         return new CertificateCredentials(client)
         {
             ServerCertificateValidationCallback = (_, certificate, _, errors) => !tls.VerifyServer || IsTrusted(certificate, errors, authority),
         };
     }
 
-    /// <summary>Signed by the CA of ca.pem (and not some other root), for the name or address the client asked for.</summary>
-    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 authority)
+    /// <summary>
+    /// Signed by the CA of ca.pem (and not some other root) — or, without ca.pem, by a root the system trusts — for the
+    /// name or address the client asked for.
+    /// </summary>
+    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? authority)
     {
         if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
         {
             return false;
+        }
+
+        if (authority is null)
+        {
+            return errors == SslPolicyErrors.None;
         }
 
         using var chain = new X509Chain();

@@ -125,10 +125,10 @@ public static class Errors
         $"The credential helper {program} (named by {source}) failed: {reason}. Install it or fix it, or remove that entry from config.json to push anonymously.");
 
     public static Diagnostic PasswordInDotnetVariable(string variable) => new("CTZ3007",
-        $"The registry password comes from {variable}. MSBuild writes every DOTNET_* environment variable into diagnostic (-v:diag) logs and binary logs, so it may end up in a build log. Use CONTAINERIZE_REGISTRY_PASSWORD (and CONTAINERIZE_REGISTRY_USERNAME) instead.", Severity.Warning);
+        $"A registry password is set in {variable}. MSBuild writes every DOTNET_* environment variable into diagnostic (-v:diag) logs and binary logs, so it may end up in a build log. Use CONTAINERIZE_REGISTRY_PASSWORD (and CONTAINERIZE_REGISTRY_USERNAME) instead.", Severity.Warning);
 
     public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
-        $"The docker configuration {path} is not valid JSON ({reason}). Fix or remove it, or point DOCKER_CONFIG at another folder.");
+        $"The docker configuration {path} cannot be read: {reason}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");
 
     public static Diagnostic EngineRetry(string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"The engine failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);

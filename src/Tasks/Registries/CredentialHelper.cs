@@ -37,10 +37,18 @@ public static class CredentialHelper
 
         using (process)
         {
-            process.StandardInput.Write(serverUrl);
-            process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
+            try
+            {
+                process.StandardInput.Write(serverUrl);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The helper exited without reading its input (a broken pipe): its exit code tells why.
+            }
+
             if (!process.WaitForExit(Timeout))
             {
                 process.Kill(entireProcessTree: true);

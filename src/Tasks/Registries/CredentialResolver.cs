@@ -41,17 +41,22 @@ public sealed class CredentialResolver(Func<string, string?> environment)
         var variables = access == RegistryAccess.Push ? PushVariables
             : host == pushHost ? PullVariables.Concat(PushVariables).ToArray()
             : PullVariables;
+
+        // MSBuild logs a DOTNET_* password whether or not it is the one used.
+        foreach (var (_, password) in variables.Where(pair => pair.Password.StartsWith("DOTNET_", StringComparison.Ordinal)))
+        {
+            if (!string.IsNullOrEmpty(environment(password)))
+            {
+                diagnostics.Add(Errors.PasswordInDotnetVariable(password));
+            }
+        }
+
         foreach (var (user, password) in variables)
         {
             var name = environment(user);
             var secret = environment(password);
             if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(secret))
             {
-                if (password.StartsWith("DOTNET_", StringComparison.Ordinal))
-                {
-                    diagnostics.Add(Errors.PasswordInDotnetVariable(password));
-                }
-
                 return new RegistryCredentials(name, secret, null, $"{user} and {password}");
             }
         }

@@ -52,15 +52,14 @@ public sealed class DockerConfigFile
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
-            var auths = Section(root, "auths").ToDictionary(p => RegistryNames.Host(p.Name), p => p.Value.Clone());
-            var helpers = Section(root, "credHelpers").Where(p => p.Value.ValueKind == JsonValueKind.String)
-                .ToDictionary(p => RegistryNames.Host(p.Name), p => p.Value.GetString()!);
+            var auths = ByHost(Section(root, "auths"), value => value.Clone());
+            var helpers = ByHost(Section(root, "credHelpers").Where(p => p.Value.ValueKind == JsonValueKind.String), value => value.GetString()!);
             var store = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("credsStore", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             return new DockerConfigFile(path, auths, helpers, string.IsNullOrEmpty(store) ? null : store);
         }
         catch (JsonException exception)
         {
-            throw new ContainerizeException(Errors.DockerConfigUnreadable(path, exception.Message));
+            throw new ContainerizeException(Errors.DockerConfigUnreadable(path, "it is not valid JSON (" + exception.Message + ")"));
         }
     }
 
@@ -76,7 +75,16 @@ public sealed class DockerConfigFile
         var token = entry.TryGetProperty("identitytoken", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
         {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            string pair;
+            try
+            {
+                pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            }
+            catch (FormatException)
+            {
+                throw new ContainerizeException(Errors.DockerConfigUnreadable(Path, $"the \"auth\" of {host} is not base64"));
+            }
+
             var colon = pair.IndexOf(':');
             if (colon > 0)
             {
@@ -85,6 +93,25 @@ public sealed class DockerConfigFile
         }
 
         return string.IsNullOrEmpty(token) ? null : new RegistryCredentials("", "", token, source);
+    }
+
+    /// <summary>
+    /// Entries by registry host. Several keys may name one host ("ghcr.io", "https://ghcr.io"): a key that is the host
+    /// itself wins, otherwise the first one.
+    /// </summary>
+    private static Dictionary<string, T> ByHost<T>(IEnumerable<JsonProperty> entries, Func<JsonElement, T> value)
+    {
+        var result = new Dictionary<string, T>();
+        foreach (var entry in entries)
+        {
+            var host = RegistryNames.Host(entry.Name);
+            if (!result.ContainsKey(host) || entry.Name == host)
+            {
+                result[host] = value(entry.Value);
+            }
+        }
+
+        return result;
     }
 
     private static IEnumerable<JsonProperty> Section(JsonElement root, string name) =>

@@ -29,8 +29,8 @@ public static class RegistryNames
     /// <summary>The registries the engine reaches over plain HTTP without configuration, and so does Containerize.</summary>
     public static bool IsLoopback(string host)
     {
-        var name = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
-        return name is "localhost" or "[::1]" || name.StartsWith("127.", StringComparison.Ordinal);
+        var name = host.StartsWith('[') ? host[1..host.IndexOf(']')] : host.Split(':')[0];
+        return name == "localhost" || (System.Net.IPAddress.TryParse(name, out var address) && System.Net.IPAddress.IsLoopback(address));
     }
 
     /// <summary>The server name a credential helper is asked about: Docker Hub's historical URL, else the host.</summary>

@@ -121,7 +121,7 @@ public sealed class PushTests
 
         var result = project.Publish(environment, "-p:Containerize=true", "-p:ContainerRegistry=" + registry).ShouldSucceed();
 
-        StringAssert.Contains(result.Output, "warning CTZ3007: The registry password comes from DOTNET_CONTAINER_REGISTRY_PWORD");
+        StringAssert.Contains(result.Output, "warning CTZ3007: A registry password is set in DOTNET_CONTAINER_REGISTRY_PWORD");
         Assert.AreEqual(64 + 7, Skopeo.Digest($"{registry}/sdk-credentials:1.0.0", Credentials).Length);
     }
 

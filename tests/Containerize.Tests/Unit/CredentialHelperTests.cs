@@ -91,6 +91,17 @@ public sealed class CredentialHelperTests : IDisposable
     }
 
     [TestMethod]
+    public void A_helper_that_exits_before_reading_its_input_is_judged_by_its_exit_code()
+    {
+        helpers.AddUnreading("early", "echo 'cannot unlock the keyring'\nexit 4\n");
+
+        var exception = Fails("early", serverUrl: new string('x', 1 << 20));
+
+        Assert.AreEqual("CTZ3006", exception.Diagnostic.Code);
+        Assert.Contains("it exited with code 4", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
     public void What_a_failing_helper_printed_is_left_out_of_the_message_because_it_may_be_a_secret()
     {
         helpers.Add("test", FakeCredentialHelpers.Failing(2, "{\"Username\":\"me\",\"Secret\":\"s3cret-in-output\"}"));

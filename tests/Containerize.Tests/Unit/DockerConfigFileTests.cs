@@ -146,8 +146,8 @@ public sealed class DockerConfigFileTests : IDisposable
         var exception = Assert.ThrowsExactly<ContainerizeException>(() => Load());
 
         Assert.AreEqual("CTZ3008", exception.Diagnostic.Code);
-        Assert.StartsWith($"The docker configuration {ConfigPath} is not valid JSON (", exception.Diagnostic.Message);
-        Assert.EndsWith("). Fix or remove it, or point DOCKER_CONFIG at another folder.", exception.Diagnostic.Message);
+        Assert.StartsWith($"The docker configuration {ConfigPath} cannot be read: it is not valid JSON (", exception.Diagnostic.Message);
+        Assert.EndsWith("). Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.", exception.Diagnostic.Message);
     }
 
     [TestMethod]
@@ -175,5 +175,25 @@ public sealed class DockerConfigFileTests : IDisposable
         environment.Clear();
 
         Assert.IsNull(Load());
+    }
+
+    [TestMethod]
+    public void Two_keys_for_one_host_are_read_and_the_exact_host_key_wins()
+    {
+        var config = LoadWritten($"{{\"auths\":{{\"https://ghcr.io\":{{\"auth\":\"{Auth("url:one")}\"}},\"ghcr.io\":{{\"auth\":\"{Auth("host:two")}\"}}}},\"credHelpers\":{{\"GHCR.io\":\"a\",\"ghcr.io\":\"b\"}}}}");
+
+        Assert.AreEqual(new RegistryCredentials("host", "two", null, AuthsSource), config.StoredCredentials("ghcr.io"));
+        Assert.AreEqual("b", config.CredentialHelpers["ghcr.io"]);
+    }
+
+    [TestMethod]
+    public void An_auth_that_is_not_base64_is_CTZ3008_naming_the_host()
+    {
+        var config = LoadWritten(Auths("ghcr.io", "{\"auth\":\"not base64!\"}"));
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => config.StoredCredentials("ghcr.io"));
+
+        Assert.AreEqual("CTZ3008", exception.Diagnostic.Code);
+        Assert.StartsWith($"The docker configuration {ConfigPath} cannot be read: the \"auth\" of ghcr.io is not base64.", exception.Diagnostic.Message);
     }
 }

@@ -267,4 +267,25 @@ public sealed class DockerEndpointResolverTlsTests : IDisposable
             $"The engine needs TLS (docker context 'remote'), but {Path.Combine(ContextTlsFolder("remote"), "key.pem")} is missing. ",
             exception.Diagnostic.Message);
     }
+
+    [TestMethod]
+    public void A_context_with_a_client_certificate_but_no_ca_trusts_the_systems_roots()
+    {
+        UseContext("remote");
+        WritePemFiles(ContextTlsFolder("remote"), "cert.pem", "key.pem");
+
+        Assert.AreEqual(new EngineTls(ContextTlsFolder("remote"), VerifyServer: true), RequireTls(Resolve()));
+    }
+
+    [TestMethod]
+    public void A_context_with_only_a_ca_still_uses_TLS_and_asks_for_the_client_certificate()
+    {
+        UseContext("remote");
+        WritePemFiles(ContextTlsFolder("remote"), "ca.pem");
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => Resolve());
+
+        Assert.AreEqual("CTZ2008", exception.Diagnostic.Code);
+        Assert.Contains("cert.pem", exception.Diagnostic.Message);
+    }
 }

@@ -48,6 +48,8 @@ public sealed class RegistryNamesTests
     [DataRow("localhost.example.com")]
     [DataRow("[::2]:5000")]
     [DataRow("ghcr.io")]
+    [DataRow("127.example.com")]
+    [DataRow("127.example.com:5000")]
     public void Other_hosts_are_not_loopback(string host) =>
         Assert.IsFalse(RegistryNames.IsLoopback(host));
 

@@ -20,11 +20,15 @@ internal sealed class FakeCredentialHelpers : IDisposable
     public static string Failing(int exitCode, string output) => $"cat <<'ANSWER'\n{output}\nANSWER\nexit {exitCode}\n";
 
     /// <summary>Writes docker-credential-<paramref name="name"/>; it records what it received, then runs <paramref name="body"/>.</summary>
-    public void Add(string name, string body)
+    public void Add(string name, string body) =>
+        AddScript(name, $"printf '%s|' \"$@\" > '{RecordPath(name, "arguments")}'\ncat > '{RecordPath(name, "input")}'\n{body}");
+
+    /// <summary>Writes docker-credential-<paramref name="name"/> that runs <paramref name="body"/> without reading its input.</summary>
+    public void AddUnreading(string name, string body) => AddScript(name, body);
+
+    private void AddScript(string name, string body)
     {
-        var script = folder.WriteFile(
-            "docker-credential-" + name,
-            $"#!/bin/sh\nprintf '%s|' \"$@\" > '{RecordPath(name, "arguments")}'\ncat > '{RecordPath(name, "input")}'\n{body}");
+        var script = folder.WriteFile("docker-credential-" + name, "#!/bin/sh\n" + body);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
