@@ -152,9 +152,14 @@ public sealed class DockerEngineBackend : IDisposable
             error ??= LogProgress(message);
         });
 
-        await Retried("push the image", () => client.Images.PushImageAsync(
-            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation),
-            cancellation, reachesRegistry: true);
+        if (credentials is not null && endpoint.Tls is null && endpoint.Uri.Scheme is "tcp" or "http")
+        {
+            log.Report(Errors.CredentialsOverPlainConnection(endpoint.Uri.ToString()));
+        }
+
+        // Not retried here: the caller retries the whole push (see IsTransient), once for engine and registry failures alike.
+        await Call("push the image", () => client.Images.PushImageAsync(
+            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation));
         return error is not null ? throw new RegistryPushException(error, engineRetried)
             : digest ?? throw new RegistryPushException("the engine reported no manifest digest");
     }
@@ -267,7 +272,8 @@ public sealed class DockerEngineBackend : IDisposable
     private Task Retried(string operation, Func<Task> request, CancellationToken cancellation, bool reachesRegistry) =>
         Retried(operation, async () => { await request(); return true; }, cancellation, reachesRegistry);
 
-    private static bool IsTransient(Exception exception, bool reachesRegistry) => exception.InnerException switch
+    /// <summary>Whether a failed engine request may pass when tried again (for a request that reaches a registry, judged by the registry's failure).</summary>
+    public static bool IsTransient(Exception exception, bool reachesRegistry) => exception.InnerException switch
     {
         DockerApiException api => (int)api.StatusCode >= 500 && (!reachesRegistry || PushFailure.IsTransient(api.ResponseBody ?? "")),
         { } inner when exception is ContainerizeException { Diagnostic.Code: "CTZ2001" } =>

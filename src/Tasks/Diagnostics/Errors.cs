@@ -124,8 +124,11 @@ public static class Errors
     public static Diagnostic CredentialHelperFailed(string program, string source, string reason) => new("CTZ3006",
         $"The credential helper {program} (named by {source}) failed: {reason}. Install it or fix it, or remove that entry from config.json to push anonymously.");
 
-    public static Diagnostic PasswordInDotnetVariable(string variable) => new("CTZ3007",
-        $"A registry password is set in {variable}. MSBuild writes every DOTNET_* environment variable into diagnostic (-v:diag) logs and binary logs, so it may end up in a build log. Use CONTAINERIZE_REGISTRY_PASSWORD (and CONTAINERIZE_REGISTRY_USERNAME) instead.", Severity.Warning);
+    public static Diagnostic PasswordInDotnetVariable(string variable, (string User, string Password) instead) => new("CTZ3007",
+        $"A registry password is set in {variable}. MSBuild writes every DOTNET_* environment variable into diagnostic (-v:diag) logs and binary logs, so it may end up in a build log. Unset it and use {instead.User} and {instead.Password} instead.", Severity.Warning);
+
+    public static Diagnostic CredentialsOverPlainConnection(string endpoint) => new("CTZ3009",
+        $"Registry credentials go to the engine at {endpoint} over a connection without TLS, where anyone on the network path can read them. Use the engine's socket, or TLS (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH).", Severity.Warning);
 
     public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
         $"The docker configuration {path} cannot be read: {reason}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");

@@ -91,7 +91,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             {
                 digest = await retries.RunAsync(
                     () => engine.PushAsync(reference, pushCredentials, cancellation),
-                    exception => exception is RegistryPushException { EngineRetried: false } && PushFailure.IsTransient(exception.Message),
+                    exception => exception is RegistryPushException push
+                        ? !push.EngineRetried && PushFailure.IsTransient(push.Message)
+                        : DockerEngineBackend.IsTransient(exception, reachesRegistry: true),
                     (exception, attempt, delay) => log.Report(Errors.PushRetry(reference, exception.Message, attempt, retries.Attempts, delay)),
                     cancellation);
             }

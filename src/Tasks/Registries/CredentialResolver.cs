@@ -47,7 +47,7 @@ public sealed class CredentialResolver(Func<string, string?> environment)
         {
             if (!string.IsNullOrEmpty(environment(password)))
             {
-                diagnostics.Add(Errors.PasswordInDotnetVariable(password));
+                diagnostics.Add(Errors.PasswordInDotnetVariable(password, password.Contains("_PULL_", StringComparison.Ordinal) ? PullVariables[0] : PushVariables[0]));
             }
         }
 

@@ -70,7 +70,8 @@ public sealed class CredentialResolverTests : IDisposable
         Assert.AreEqual("CTZ3007", warning.Code);
         Assert.AreEqual(Severity.Warning, warning.Severity);
         Assert.StartsWith($"A registry password is set in {variable}. ", warning.Message);
-        Assert.Contains("Use CONTAINERIZE_REGISTRY_PASSWORD (and CONTAINERIZE_REGISTRY_USERNAME) instead.", warning.Message);
+        var instead = variable.Contains("_PULL_") ? "CONTAINERIZE_PULL_REGISTRY" : "CONTAINERIZE_REGISTRY";
+        Assert.EndsWith($"Unset it and use {instead}_USERNAME and {instead}_PASSWORD instead.", warning.Message);
     }
 
     // Push: the order of the sources.
