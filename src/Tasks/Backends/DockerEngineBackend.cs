@@ -15,7 +15,6 @@ public sealed class DockerEngineBackend : IDisposable
     private readonly DockerEndpoint endpoint;
     private readonly IBuildLog log;
     private readonly RetryPolicy retries;
-    private readonly Dictionary<string, int> retryCountdowns = [];
 
     private DockerEngineBackend(DockerClient client, DockerEndpoint endpoint, IBuildLog log, RetryPolicy retries)
     {
@@ -64,13 +63,14 @@ public sealed class DockerEngineBackend : IDisposable
         if (image is null)
         {
             log.Info($"Pulling {name}");
-            string? error = null;
+            var messages = new EngineMessages(log);
+            var auth = AuthConfigFor(credentials(), reference.Registry ?? RegistryNames.DockerHub);
             try
             {
                 await Retried("pull the base image", () => client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
-                    AuthConfigFor(credentials(), reference.Registry ?? RegistryNames.DockerHub),
-                    new ImmediateProgress<JSONMessage>(message => error ??= LogProgress(message)),
+                    auth,
+                    messages,
                     cancellation), cancellation, reachesRegistry: true);
             }
             catch (ContainerizeException exception) when (exception.InnerException is DockerApiException refusal)
@@ -79,7 +79,7 @@ public sealed class DockerEngineBackend : IDisposable
             }
 
             image = await TryInspectAsync(name, cancellation)
-                ?? throw new ContainerizeException(Errors.BaseImageUnavailable(name, error ?? "the engine reported no error, but has no such image"));
+                ?? throw new ContainerizeException(Errors.BaseImageUnavailable(name, messages.Error ?? "the engine reported no error, but has no such image"));
         }
 
         var environment = (image.Config?.Env ?? [])
@@ -103,8 +103,7 @@ public sealed class DockerEngineBackend : IDisposable
                 ContextArchive.Write(contextDirectory, output, fileTime);
             }
 
-            string? error = null;
-            var progress = new ImmediateProgress<JSONMessage>(message => error ??= LogProgress(message));
+            var messages = new EngineMessages(log);
             using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
                 await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(
@@ -112,13 +111,13 @@ public sealed class DockerEngineBackend : IDisposable
                     input,
                     null,
                     null,
-                    progress,
+                    messages,
                     cancellation));
             }
 
-            if (error is not null)
+            if (messages.Error is not null)
             {
-                throw new ContainerizeException(Errors.BuildFailed(error));
+                throw new ContainerizeException(Errors.BuildFailed(messages.Error));
             }
 
             var built = await TryInspectAsync(references[0], cancellation)
@@ -138,19 +137,7 @@ public sealed class DockerEngineBackend : IDisposable
     {
         var colon = reference.LastIndexOf(':');
         var repository = reference[..colon];
-        string? error = null;
-        string? digest = null;
-        var engineRetried = false;
-        var progress = new ImmediateProgress<JSONMessage>(message =>
-        {
-            if (message.Aux?.ExtensionData?.TryGetValue("Digest", out var value) == true)
-            {
-                digest = value?.ToString();
-            }
-
-            engineRetried |= message.Status?.StartsWith("Retrying in", StringComparison.Ordinal) == true;
-            error ??= LogProgress(message);
-        });
+        var messages = new EngineMessages(log);
 
         if (credentials is not null && endpoint.Tls is null && endpoint.Uri.Scheme is "tcp" or "http")
         {
@@ -159,9 +146,9 @@ public sealed class DockerEngineBackend : IDisposable
 
         // Not retried here: the caller retries the whole push (see IsTransient), once for engine and registry failures alike.
         await Call("push the image", () => client.Images.PushImageAsync(
-            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), progress, cancellation));
-        return error is not null ? throw new RegistryPushException(error, engineRetried)
-            : digest ?? throw new RegistryPushException("the engine reported no manifest digest");
+            repository, new ImagePushParameters { Tag = reference[(colon + 1)..] }, AuthConfigFor(credentials, RegistryNames.Host(repository)), messages, cancellation));
+        return messages.Error is not null ? throw new RegistryPushException(messages.Error, messages.EngineRetried)
+            : messages.Digest ?? throw new RegistryPushException("the engine reported no manifest digest");
     }
 
     public void Dispose() => client.Dispose();
@@ -186,48 +173,6 @@ public sealed class DockerEngineBackend : IDisposable
         {
             return null;
         }
-    }
-
-    /// <summary>Logs a build, pull or push message; the per-chunk progress of a transfer is left out.</summary>
-    /// <returns>The error the message carries, if any.</returns>
-    private string? LogProgress(JSONMessage message)
-    {
-        var error = message.Error?.Message;
-        if (!string.IsNullOrEmpty(error))
-        {
-            return error.Trim();
-        }
-
-        if (message.Progress is not null || message.Status is "Waiting" or "Preparing" || IsCountdown(message))
-        {
-            return null;
-        }
-
-        var text = message.Stream ?? (message.ID is { Length: > 0 } id ? $"{id}: {message.Status}" : message.Status);
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            log.Info(text.TrimEnd('\n', '\r'));
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The engine counts down its retries once a second ("Retrying in 5 seconds", "… 4 seconds", …): only the first
-    /// line of each countdown is worth a log line.
-    /// </summary>
-    private bool IsCountdown(JSONMessage message)
-    {
-        const string prefix = "Retrying in ";
-        if (message.Status?.StartsWith(prefix, StringComparison.Ordinal) != true || message.ID is null)
-        {
-            return false;
-        }
-
-        var seconds = int.TryParse(message.Status[prefix.Length..].Split(' ')[0], out var value) ? value : 0;
-        var continues = retryCountdowns.TryGetValue(message.ID, out var previous) && seconds < previous;
-        retryCountdowns[message.ID] = seconds;
-        return continues;
     }
 
     /// <summary>Runs one engine request; a connection failure becomes the engine-unreachable error, a refusal CTZ2007.</summary>
