@@ -17,13 +17,15 @@ public sealed record ContainerizeRequest
     public bool Push { get; init; }
 }
 
-/// <summary>What a run made: the image, its references and where its Dockerfile is.</summary>
+/// <summary>What a run made: the image, its references, where its Dockerfile is, and which backend made it.</summary>
+/// <param name="Digest">The registry's manifest digest when the image was pushed.</param>
 public sealed record ContainerizeResult(
     string ImageId,
     IReadOnlyList<string> References,
     string DockerfilePath,
     string BaseName,
     string? BaseDigest,
-    string Platform,
+    IReadOnlyList<string> Platforms,
     bool WasUpToDate,
-    string? Digest = null);
+    string? Digest,
+    string Backend);

@@ -15,7 +15,7 @@ public static class ImageReport
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static void Write(string path, ContainerizeResult result, string backend)
+    public static void Write(string path, ContainerizeResult result)
     {
         var report = new
         {
@@ -23,8 +23,8 @@ public static class ImageReport
             ImageId = result.ImageId,
             Digest = result.Digest,
             Base = new { Name = result.BaseName, Digest = result.BaseDigest },
-            Backend = backend,
-            Platforms = new[] { result.Platform },
+            Backend = result.Backend,
+            Platforms = result.Platforms,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(report, Options) + "\n");
     }

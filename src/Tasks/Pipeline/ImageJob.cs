@@ -1,0 +1,26 @@
+using Containerize.Backends;
+using Containerize.Dockerfile;
+using Containerize.Registries;
+using Containerize.Spec;
+
+namespace Containerize.Pipeline;
+
+/// <summary>One image to make, whatever the backend: the resolved spec, its fingerprint and where its files go.</summary>
+public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, string Fingerprint)
+{
+    public string DockerfilePath => Path.Combine(Request.ContextDirectory, ContextStager.DockerfileName);
+
+    public string RecordPath => Path.Combine(Request.ContextDirectory, BuildRecord.FileName);
+
+    /// <summary>The push registry's host, or null when nothing is pushed.</summary>
+    public string? PushHost => Request.Push && Spec.Registry.Length > 0 ? RegistryNames.Host(Spec.Registry) : null;
+
+    public string BaseHost => RegistryNames.Host(Spec.BaseImage.Registry ?? RegistryNames.DockerHub);
+
+    /// <summary>File times in layers and contexts: SOURCE_DATE_EPOCH when set (validated by the resolver), else the Unix epoch.</summary>
+    public DateTimeOffset FileTime =>
+        long.TryParse(Request.Settings.SourceDateEpoch, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UnixEpoch;
+
+    /// <summary>The references the registry still lacks according to the record.</summary>
+    public bool NeedsPush(BuildRecord record) => PushHost is not null && !record.References.All(reference => record.Pushed?.Contains(reference) == true);
+}
