@@ -55,6 +55,27 @@ public sealed class DockerEngineBackend : IDisposable
             && IdOf(baseImage.ToString()) == record.BaseImageId;
     }
 
+    /// <summary>One engine request: true when every reference names the image with this id.</summary>
+    public async Task<bool> HoldsAsync(IReadOnlyList<string> references, string imageId, CancellationToken cancellation)
+    {
+        var images = await Retried("list images", () => client.Images.ListImagesAsync(
+            new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = references.ToDictionary(name => name, _ => true) } },
+            cancellation), cancellation);
+        return references.All(reference => images.Any(image => image.ID == imageId && image.RepoTags?.Contains(reference) == true));
+    }
+
+    /// <summary>Loads a docker archive (docker load), which tags the image with the archive's references.</summary>
+    public async Task LoadAsync(string archivePath, CancellationToken cancellation)
+    {
+        var messages = new EngineMessages(log);
+        await using var archive = File.OpenRead(archivePath);
+        await Call("load the image", () => client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, archive, messages, cancellation));
+        if (messages.Error is not null)
+        {
+            throw new ContainerizeException(Errors.EngineRequestFailed("load the image", messages.Error));
+        }
+    }
+
     /// <summary>The base image as the engine has it, pulled first (with the registry's credentials, if any) when the engine does not.</summary>
     public async Task<BaseImageFacts> GetBaseImageAsync(ImageReference reference, Func<RegistryCredentials?> credentials, CancellationToken cancellation)
     {

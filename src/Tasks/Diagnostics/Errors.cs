@@ -58,9 +58,6 @@ public static class Errors
     public static Diagnostic InvalidBaseRegistry(string value) => new("CTZ1018",
         $"ContainerBaseRegistry '{value}' is not a registry host[:port], optionally with a path (for example: mcr.microsoft.com, localhost:5000 or mirror.example.com/mcr).");
 
-    public static Diagnostic DaemonlessNotAvailable() => new("CTZ1019",
-        "ContainerizeBackend 'daemonless' is not available in this version of Containerize. Use 'docker' (or 'auto') with a running Docker engine.");
-
     public static Diagnostic InvalidDockerHost(string value, string source) => new("CTZ1020",
         $"{source} '{value}' is not an engine endpoint. Use unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/docker_engine.");
 
@@ -138,4 +135,34 @@ public static class Errors
 
     public static Diagnostic PushRetry(string reference, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"Pushing {reference} failed ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
+
+    public static Diagnostic RegistryRequestFailed(string registry, string operation, string status, string? registryMessage, int attempts = 1) => new("CTZ3010",
+        $"The registry {registry} answered {status} when asked to {operation}" + (attempts > 1 ? $" (after {attempts} attempts)" : "") + (string.IsNullOrEmpty(registryMessage) ? "" : $": {registryMessage}") + $". Check that {registry} is an OCI distribution registry that allows this; its own log tells more.");
+
+    public static Diagnostic RegistryAnswersPlainHttp(string registry) => new("CTZ3011",
+        $"The registry {registry} answers over plain HTTP, and Containerize reached for it over HTTPS. If it is meant to serve plain HTTP, add it to ContainerInsecureRegistries (for example: -p:ContainerInsecureRegistries={registry}); otherwise serve it over HTTPS.");
+
+    public static Diagnostic BaseImageNotInRegistry(string registry, string image, string missing) => new("CTZ3012",
+        $"The registry {registry} has no {missing} of {image}: that base image is not in this registry. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the image was pushed there completely.");
+
+    public static Diagnostic ContentDigestMismatch(string registry, string digest, string actual) => new("CTZ3013",
+        $"The content that {registry} served for {digest} hashes to {actual}, so it is not the content that digest names. Run the build again; if it persists, the registry's storage (or a proxy or mirror in between) is damaged: check it, or use another registry.");
+
+    public static Diagnostic RegistryRetry(string registry, string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
+        $"The registry {registry} failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
+
+    public static Diagnostic CachedBlobReplaced(string path, string digest) => new("",
+        $"The cached blob {path} does not match its digest {digest}; it is removed and downloaded again.", Severity.Message);
+
+    public static Diagnostic NowhereToPutTheImage() => new("CTZ1019",
+        "ContainerizeBackend 'daemonless' (or 'auto' with no engine) has nowhere to put the image. Set ContainerRegistry to push it, ContainerArchiveOutputPath to write it as a file, or run a Docker engine to load it into.");
+
+    public static Diagnostic UnknownArchiveFormat(string value) => new("CTZ1025",
+        $"ContainerArchiveFormat '{value}' is not known. Use 'docker' (a tar for docker load) or 'oci' (an OCI image layout tar).");
+
+    public static Diagnostic InvalidInsecureRegistry(string value) => new("CTZ1026",
+        $"ContainerInsecureRegistries holds '{value}', which is not a registry host[:port] (for example: registry.local:5000).");
+
+    public static Diagnostic BasePlatformMissing(string reference, string platform) => new("CTZ2010",
+        $"The base image {reference} has no image for {platform}. Choose a base image that has one, or another RuntimeIdentifier.");
 }

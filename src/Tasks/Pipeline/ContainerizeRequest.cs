@@ -15,6 +15,12 @@ public sealed record ContainerizeRequest
     public string DockerHost { get; init; } = "";
     /// <summary>Push every reference to the registry after the build (ContainerPush; true by default once ContainerRegistry is set).</summary>
     public bool Push { get; init; }
+    /// <summary>ContainerArchiveOutputPath: also write the image as a file (daemonless backend); empty for none.</summary>
+    public string ArchivePath { get; init; } = "";
+    /// <summary>ContainerArchiveFormat: docker (for docker load) or oci (an OCI image layout tar).</summary>
+    public string ArchiveFormat { get; init; } = "docker";
+    /// <summary>ContainerInsecureRegistries: hosts the in-process registry client reaches over plain HTTP, besides loopback.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 }
 
 /// <summary>What a run made: the image, its references, where its Dockerfile is, and which backend made it.</summary>

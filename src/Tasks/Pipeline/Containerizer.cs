@@ -9,8 +9,11 @@ namespace Containerize.Pipeline;
 /// <summary>
 /// One containerize run: resolve and validate the spec (no engine or registry yet), plan the layers, choose the
 /// backend, let it make (and push) the image, and write container-image.json.
+/// The backend: 'docker' needs the engine; 'daemonless' makes the image in-process; 'auto' takes the engine when one
+/// is configured or its socket exists (a configured one that does not answer is an error; a socket found by looking
+/// that does not answer falls back), else daemonless.
 /// </summary>
-public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoints, CredentialResolver credentials, RetryPolicy retries)
+public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoints, CredentialResolver credentials, RetryPolicy retries, BlobCache cache)
 {
     public static readonly string ToolVersion = typeof(Containerizer).Assembly.GetName().Version?.ToString() ?? "0";
 
@@ -22,6 +25,18 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         if (spec is not null && !Directory.Exists(request.PublishDirectory))
         {
             diagnostics.Add(Errors.PublishOutputMissing(request.PublishDirectory));
+            spec = null;
+        }
+
+        if (request.ArchiveFormat is not ("docker" or "oci"))
+        {
+            diagnostics.Add(Errors.UnknownArchiveFormat(request.ArchiveFormat));
+            spec = null;
+        }
+
+        foreach (var host in request.InsecureRegistries.Where(host => !ReferenceRules.IsRegistry(host)))
+        {
+            diagnostics.Add(Errors.InvalidInsecureRegistry(host));
             spec = null;
         }
 
@@ -38,11 +53,51 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         }
 
         var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion));
-        var endpoint = endpoints.ResolveRequired(request.DockerHost);
-        using var engine = DockerEngineBackend.Connect(endpoint, log, retries);
+        var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
+        var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
+        if (backend == "daemonless" || (endpoint is null && backend is "" or "auto"))
+        {
+            if (!daemonlessHasADestination)
+            {
+                throw new ContainerizeException(Errors.NowhereToPutTheImage());
+            }
+
+            return await RunDaemonlessAsync(job, endpoint, cancellation);
+        }
+
+        try
+        {
+            using var engine = Connect(endpoint!);
+            return Report(job, await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).RunAsync(job, cancellation));
+        }
+        catch (ContainerizeException exception) when (exception.Diagnostic.Code == "CTZ2001" && backend != "docker" && !endpoint!.IsConfigured
+            && (job.PushHost is not null || request.ArchivePath.Length > 0))
+        {
+            log.Info($"No engine answers at {endpoint.Uri} ({endpoint.Source}); making the image daemonless.");
+            return await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
+        }
+    }
+
+    private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
+    {
+        var lookup = new CredentialLookup(credentials, log);
+        RegistryClient ClientFor(string host, RegistryAccess access) => new(
+            host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
+
+        using var engine = engineEndpoint is null || job.PushHost is not null ? null : Connect(engineEndpoint);
+        return Report(job, await new DaemonlessImageBuild(new DaemonlessBackend(cache, log), ClientFor, engine, log).RunAsync(job, cancellation));
+    }
+
+    private DockerEngineBackend Connect(DockerEndpoint endpoint)
+    {
         log.Detail($"Docker engine: {endpoint.Uri} (from {endpoint.Source})");
-        var result = await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).RunAsync(job, cancellation);
-        ImageReport.Write(Path.Combine(request.ContextDirectory, ImageReport.FileName), result);
+        return DockerEngineBackend.Connect(endpoint, log, retries);
+    }
+
+    private static ContainerizeResult Report(ImageJob job, ContainerizeResult result)
+    {
+        ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
         return result;
     }
 }

@@ -53,10 +53,6 @@ public static class SpecResolver
         {
             diagnostics.Add(Errors.UnknownBackend(backend));
         }
-        else if (value == "daemonless")
-        {
-            diagnostics.Add(Errors.DaemonlessNotAvailable());
-        }
     }
 
     private static ImageReference? ResolveBaseImage(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)

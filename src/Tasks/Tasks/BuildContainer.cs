@@ -56,6 +56,9 @@ public sealed class BuildContainer : EngineTask
     public ITaskItem[] DisabledLabels { get; set; } = [];
     public string DockerHost { get; set; } = "";
     public bool Push { get; set; }
+    public string ArchiveOutputPath { get; set; } = "";
+    public string ArchiveFormat { get; set; } = "";
+    public ITaskItem[] InsecureRegistries { get; set; } = [];
 
     [Output] public string ImageId { get; set; } = "";
     [Output] public string ImageDigest { get; set; } = "";
@@ -95,9 +98,12 @@ public sealed class BuildContainer : EngineTask
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
             Push = Push,
+            ArchivePath = ArchiveOutputPath,
+            ArchiveFormat = ArchiveFormat.Length == 0 ? "docker" : ArchiveFormat.ToLowerInvariant(),
+            InsecureRegistries = Values(InsecureRegistries).SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
         };
 
-        var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default);
+        var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
         var result = await containerizer.RunAsync(request, cancellation);
         if (result is null)
         {

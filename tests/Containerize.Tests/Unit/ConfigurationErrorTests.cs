@@ -158,11 +158,6 @@ public sealed class ConfigurationErrorTests
         Assert.StartsWith($"ContainerBaseRegistry '{registry}' is not a registry host[:port]", MessageOf("CTZ1018", new ContainerSettings { BaseRegistry = registry }));
 
     [TestMethod]
-    public void The_daemonless_backend_is_CTZ1019_in_this_version() =>
-        Assert.StartsWith("ContainerizeBackend 'daemonless' is not available in this version of Containerize.",
-            MessageOf("CTZ1019", new ContainerSettings { Backend = "daemonless" }));
-
-    [TestMethod]
     [DataRow("ghcr.io/Acme")]
     [DataRow("https://ghcr.io")]
     [DataRow("my registry")]

@@ -21,7 +21,7 @@ public sealed class ContainerizerTests : IDisposable
 
     /// <summary>A machine with no engine: no variables, no sockets.</summary>
     private Containerizer NoEngineAnywhere() =>
-        new(log, new DockerEndpointResolver(_ => null, _ => false), new CredentialResolver(_ => null), RetryPolicy.Default);
+        new(log, new DockerEndpointResolver(_ => null, _ => false), new CredentialResolver(_ => null), RetryPolicy.Default, new BlobCache(work.Combine("cache"), log));
 
     private ContainerizeRequest Request(string publishDirectory, ContainerSettings? settings = null, string dockerHost = "") => new()
     {
@@ -68,12 +68,27 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
-    public async Task No_engine_endpoint_anywhere_is_CTZ2001()
+    [DataRow("")]
+    [DataRow("auto")]
+    [DataRow("daemonless")]
+    public async Task With_no_engine_no_registry_and_no_archive_there_is_nowhere_to_put_the_image_CTZ1019(string backend)
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");
 
         var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
-            () => NoEngineAnywhere().RunAsync(Request(publish.Path), TestContext.CancellationToken));
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, new ContainerSettings { Backend = backend }), TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1019", exception.Diagnostic.Code);
+        Assert.StartsWith("ContainerizeBackend 'daemonless' (or 'auto' with no engine) has nowhere to put the image.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task The_docker_backend_with_no_engine_endpoint_anywhere_is_CTZ2001()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, new ContainerSettings { Backend = "docker" }), TestContext.CancellationToken));
 
         Assert.AreEqual("CTZ2001", exception.Diagnostic.Code);
         Assert.StartsWith("The Docker engine at unix:///var/run/docker.sock (from the default socket) did not answer: no engine socket exists.", exception.Diagnostic.Message);

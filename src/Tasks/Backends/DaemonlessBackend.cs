@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Containerize.Diagnostics;
+using Containerize.Oci;
+using Containerize.Registries;
+using Containerize.Spec;
+
+namespace Containerize.Backends;
+
+/// <summary>
+/// An OCI image made in-process from the same spec the Dockerfile comes from: the base image's manifest and config
+/// from its registry, the app's layers written as reproducible gzip tars, the config and manifest in the base image's
+/// format. It then goes to a registry, an archive, or the engine.
+/// </summary>
+public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
+{
+    /// <summary>The base image for one platform: what its registry serves, and the config as JSON.</summary>
+    public sealed record BaseImage(RegistryClient Client, string Repository, string ManifestMediaType, string ManifestDigest, Descriptor Config, JsonObject ConfigJson, IReadOnlyList<Descriptor> Layers)
+    {
+        public BaseImageFacts Facts => new(Config.Digest, ManifestDigest, Environment());
+
+        private IReadOnlyDictionary<string, string> Environment() =>
+            (ConfigJson["config"]?["Env"]?.AsArray() ?? [])
+                .Select(entry => entry?.GetValue<string>().Split('=', 2) ?? [])
+                .Where(parts => parts.Length == 2)
+                .GroupBy(parts => parts[0])
+                .ToDictionary(group => group.Key, group => group.Last()[1]);
+    }
+
+    /// <summary>A made image: its config and manifest, and every layer (the base image's, then the app's files on disk).</summary>
+    public sealed record OciImage(byte[] Config, Descriptor ConfigDescriptor, byte[] Manifest, string ManifestMediaType, string ManifestDigest, IReadOnlyList<Descriptor> BaseLayers, IReadOnlyList<BuiltLayer> AppLayers, Platform Platform);
+
+    /// <summary>The platform images are made for: from the runtime identifier (linux-x64, linux-musl-arm64, …), else this machine's.</summary>
+    public static Platform PlatformFor(string runtimeIdentifier)
+    {
+        var architecture = runtimeIdentifier.Length > 0 ? runtimeIdentifier[(runtimeIdentifier.LastIndexOf('-') + 1)..] : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        return architecture switch
+        {
+            "x64" => new Platform("linux", "amd64"),
+            "arm64" => new Platform("linux", "arm64") { Variant = "v8" },
+            "arm" => new Platform("linux", "arm") { Variant = "v7" },
+            "x86" => new Platform("linux", "386"),
+            _ => new Platform("linux", architecture),
+        };
+    }
+
+    /// <summary>The base image's manifest for the platform (chosen from an index if the reference names one) and its config.</summary>
+    public async Task<BaseImage> GetBaseImageAsync(RegistryClient client, ImageReference reference, Platform platform, CancellationToken cancellation)
+    {
+        var manifest = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag ?? "latest", cancellation);
+        if (MediaTypes.IsIndex(manifest.MediaType))
+        {
+            var entry = ManifestsOf(manifest.Content).FirstOrDefault(candidate => Matches(candidate.Platform, platform))
+                ?? throw new ContainerizeException(Errors.BasePlatformMissing(reference.ToString(), platform.ToString()));
+            manifest = await client.GetManifestAsync(reference.Repository, entry.Digest, cancellation);
+        }
+
+        using var document = JsonDocument.Parse(manifest.Content);
+        var config = document.RootElement.GetProperty("config").Deserialize<Descriptor>()!;
+        var layers = document.RootElement.GetProperty("layers").Deserialize<List<Descriptor>>()!;
+        var configPath = await BlobAsync(client, reference.Repository, config.Digest, cancellation);
+        var configJson = JsonNode.Parse(await File.ReadAllBytesAsync(configPath, cancellation))!.AsObject();
+        return new BaseImage(client, reference.Repository, manifest.MediaType, manifest.Digest, config, configJson, layers);
+    }
+
+    /// <summary>Writes the app's layers, the config and the manifest (in the base image's format) under <paramref name="folder"/>.</summary>
+    public OciImage Build(BaseImage baseImage, ContainerSpec spec, string folder, DateTimeOffset time)
+    {
+        Directory.CreateDirectory(folder);
+        var (configType, layerType) = MediaTypes.For(baseImage.ManifestMediaType);
+        var layers = spec.Layers.Select(layer => LayerWriter.Write(layer, spec.WorkingDirectory, Path.Combine(folder, layer.Name + ".tar.gz"), time, layerType)).ToList();
+        var config = ImageConfigWriter.Write(baseImage.ConfigJson.DeepClone().AsObject(), spec, layers, time);
+        var configDescriptor = new Descriptor(configType, ManifestWriter.Digest(config), config.Length);
+        var manifest = ManifestWriter.WriteManifest(baseImage.ManifestMediaType, configDescriptor, baseImage.Layers.Concat(layers.Select(layer => layer.Descriptor)).ToList());
+        var platform = new Platform(baseImage.ConfigJson["os"]?.GetValue<string>() ?? "linux", baseImage.ConfigJson["architecture"]?.GetValue<string>() ?? "amd64")
+        {
+            Variant = baseImage.ConfigJson["variant"]?.GetValue<string>(),
+        };
+        return new OciImage(config, configDescriptor, manifest, baseImage.ManifestMediaType, ManifestWriter.Digest(manifest), baseImage.Layers, layers, platform);
+    }
+
+    /// <summary>
+    /// Sends what the registry lacks — checked blob by blob, base layers mounted from the base repository when it is on
+    /// the same registry — then the manifest for each tag.
+    /// </summary>
+    /// <returns>The manifest digest.</returns>
+    public async Task<string> PushAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, BaseImage baseImage, OciImage image, CancellationToken cancellation)
+    {
+        var sameRegistry = target.Registry == baseImage.Client.Registry;
+        foreach (var layer in image.BaseLayers)
+        {
+            if (await target.BlobExistsAsync(repository, layer.Digest, cancellation)
+                || (sameRegistry && await target.TryMountBlobAsync(repository, layer.Digest, baseImage.Repository, cancellation)))
+            {
+                continue;
+            }
+
+            var path = await BlobAsync(baseImage.Client, baseImage.Repository, layer.Digest, cancellation);
+            await target.UploadBlobAsync(repository, layer.Digest, layer.Size, () => File.OpenRead(path), cancellation);
+        }
+
+        foreach (var layer in image.AppLayers)
+        {
+            if (!await target.BlobExistsAsync(repository, layer.Descriptor.Digest, cancellation))
+            {
+                log.Info($"Uploading {layer.Descriptor.Digest} ({layer.Descriptor.Size:N0} bytes)");
+                await target.UploadBlobAsync(repository, layer.Descriptor.Digest, layer.Descriptor.Size, () => File.OpenRead(layer.Path), cancellation);
+            }
+        }
+
+        if (!await target.BlobExistsAsync(repository, image.ConfigDescriptor.Digest, cancellation))
+        {
+            await target.UploadBlobAsync(repository, image.ConfigDescriptor.Digest, image.Config.Length, () => new MemoryStream(image.Config, writable: false), cancellation);
+        }
+
+        var digest = image.ManifestDigest;
+        foreach (var tag in tags)
+        {
+            digest = await target.PutManifestAsync(repository, tag, image.ManifestMediaType, image.Manifest, cancellation);
+            log.Info($"Pushed {target.Registry}/{repository}:{tag} ({digest})");
+        }
+
+        return digest;
+    }
+
+    /// <summary>Every layer of the image as a file: the base image's from the cache (downloaded once), the app's as written.</summary>
+    public async Task<IReadOnlyList<(Descriptor Descriptor, string Path)>> LayerFilesAsync(BaseImage baseImage, OciImage image, CancellationToken cancellation)
+    {
+        var files = new List<(Descriptor, string)>();
+        foreach (var layer in image.BaseLayers)
+        {
+            files.Add((layer, await BlobAsync(baseImage.Client, baseImage.Repository, layer.Digest, cancellation)));
+        }
+
+        files.AddRange(image.AppLayers.Select(layer => (layer.Descriptor, layer.Path)));
+        return files;
+    }
+
+    private Task<string> BlobAsync(RegistryClient client, string repository, string digest, CancellationToken cancellation) =>
+        cache.GetAsync(digest, client.Registry, stream => client.DownloadBlobAsync(repository, digest, stream, cancellation), cancellation);
+
+    private static IReadOnlyList<Descriptor> ManifestsOf(byte[] index)
+    {
+        using var document = JsonDocument.Parse(index);
+        return document.RootElement.GetProperty("manifests").Deserialize<List<Descriptor>>()!;
+    }
+
+    private static bool Matches(Platform? candidate, Platform wanted) =>
+        candidate is not null && candidate.Os == wanted.Os && candidate.Architecture == wanted.Architecture
+        && (wanted.Variant is null || candidate.Variant is null || candidate.Variant == wanted.Variant);
+}

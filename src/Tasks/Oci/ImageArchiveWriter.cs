@@ -1,0 +1,118 @@
+using System.Formats.Tar;
+
+namespace Containerize.Oci;
+
+/// <summary>
+/// Writes an image as one tar stream: the archive `docker load` takes (manifest.json naming the config and the
+/// layers, gzip-compressed as they are), or an OCI image layout (oci-layout, index.json, blobs/sha256/…).
+/// Entries are in ordinal order of their names, with the fixed headers of <see cref="TarEntries"/> dated at the
+/// Unix epoch, so the same image gives the same archive; layer files are streamed from disk, never held in memory.
+/// A blob that several layers share is written once.
+/// </summary>
+public static class ImageArchiveWriter
+{
+    public const string DockerManifestName = "manifest.json";
+    public const string OciLayoutName = "oci-layout";
+    public const string OciIndexName = "index.json";
+    public const string BlobsFolder = "blobs/sha256/";
+    public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+
+    private static readonly DateTimeOffset EntryTime = DateTimeOffset.UnixEpoch;
+
+    /// <param name="config">The image config, as its digest was taken.</param>
+    /// <param name="layers">Every layer of the image, the base image's too, in rootfs order, each with the .tar.gz holding it.</param>
+    /// <param name="repoTags">The full references `docker load` tags the image with (repository:tag); none leaves it untagged.</param>
+    public static void WriteDockerArchive(Stream output, byte[] config, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> repoTags)
+    {
+        var configName = Hex(ManifestWriter.Digest(config)) + ".json";
+        var layerNames = layers.Select(layer => Hex(layer.Descriptor.Digest) + ".tar.gz").ToList();
+        var manifest = ManifestWriter.Json(writer =>
+        {
+            writer.WriteStartArray();
+            writer.WriteStartObject();
+            writer.WriteString("Config", configName);
+            writer.WriteStartArray("RepoTags");
+            foreach (var tag in repoTags)
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("Layers");
+            foreach (var name in layerNames)
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        });
+
+        var entries = new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
+        {
+            [DockerManifestName] = Content(manifest),
+            [configName] = Content(config),
+        };
+        AddLayers(entries, layers, layerNames);
+        Write(output, entries);
+    }
+
+    /// <param name="manifest">The image manifest, as its digest was taken.</param>
+    /// <param name="config">The image config the manifest names.</param>
+    /// <param name="layers">Every layer the manifest names, in its order, each with the .tar.gz holding it.</param>
+    /// <param name="tags">The names index.json gives the manifest (org.opencontainers.image.ref.name), one descriptor each; none gives one unnamed descriptor.</param>
+    public static void WriteOciLayout(Stream output, byte[] manifest, string manifestMediaType, byte[] config, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> tags)
+    {
+        var manifestDescriptor = new Descriptor(manifestMediaType, ManifestWriter.Digest(manifest), manifest.LongLength);
+        var descriptors = tags.Count == 0
+            ? [manifestDescriptor]
+            : tags.Select(tag => manifestDescriptor with { Annotations = new Dictionary<string, string> { [RefNameAnnotation] = tag } }).ToList();
+
+        var entries = new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
+        {
+            [OciLayoutName] = Content("{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()),
+            [OciIndexName] = Content(ManifestWriter.WriteIndex(MediaTypes.OciIndex, descriptors)),
+            ["blobs/"] = Folder,
+            [BlobsFolder] = Folder,
+        };
+        entries[BlobsFolder + Hex(manifestDescriptor.Digest)] = Content(manifest);
+        entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(config)), Content(config));
+        AddLayers(entries, layers, layers.Select(layer => BlobsFolder + Hex(layer.Descriptor.Digest)).ToList());
+        Write(output, entries);
+    }
+
+    private static void AddLayers(SortedDictionary<string, Action<TarWriter, string>> entries, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var (descriptor, path) = layers[i];
+            var size = new FileInfo(path).Length;
+            if (size != descriptor.Size)
+            {
+                throw new ArgumentException($"The layer file '{path}' has {size} bytes, its descriptor {descriptor.Digest} says {descriptor.Size}.", nameof(layers));
+            }
+
+            entries.TryAdd(names[i], (writer, name) => TarEntries.WriteFile(writer, name, path, executable: false, EntryTime));
+        }
+    }
+
+    private static void Write(Stream output, SortedDictionary<string, Action<TarWriter, string>> entries)
+    {
+        using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        foreach (var (name, write) in entries)
+        {
+            write(writer, name);
+        }
+    }
+
+    private static Action<TarWriter, string> Content(byte[] content) => (writer, name) => TarEntries.WriteFile(writer, name, content, EntryTime);
+
+    private static void Folder(TarWriter writer, string name) => writer.WriteEntry(TarEntries.Directory(name, EntryTime));
+
+    /// <summary>The hex part of "sha256:&lt;hex&gt;".</summary>
+    private static string Hex(string digest) =>
+        digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71
+            ? digest["sha256:".Length..]
+            : throw new ArgumentException($"'{digest}' is not a sha256 digest.", nameof(digest));
+}

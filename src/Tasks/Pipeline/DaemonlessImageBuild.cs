@@ -1,0 +1,101 @@
+using Containerize.Backends;
+using Containerize.Dockerfile;
+using Containerize.Oci;
+using Containerize.Registries;
+using Containerize.Spec;
+
+namespace Containerize.Pipeline;
+
+/// <summary>
+/// The daemonless backend: skip the work when nothing changed and the destinations hold the image (one registry
+/// request, the archive file, or one engine request), else make the OCI image in-process and put it where it goes —
+/// the registry, an archive, and (with an engine and no registry) the engine.
+/// </summary>
+/// <param name="clientFor">A registry client for a host, with the credentials for that access.</param>
+/// <param name="engine">The engine to load the image into when nothing is pushed, or null.</param>
+public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string, RegistryAccess, RegistryClient> clientFor, DockerEngineBackend? engine, Diagnostics.IBuildLog log)
+{
+    public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
+    {
+        var spec = job.Spec;
+        var references = spec.References.ToList();
+        var archive = job.Request.ArchivePath;
+        var load = engine is not null && job.PushHost is null;
+        using var target = job.PushHost is null ? null : clientFor(job.PushHost, RegistryAccess.Push);
+        var repository = RepositoryPath(spec);
+
+        var record = BuildRecord.Load(job.RecordPath);
+        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)
+            && (archive.Length == 0 || File.Exists(archive))
+            && (target is null || (!job.NeedsPush(record) && await target.GetManifestDigestAsync(repository, spec.Tags[0], cancellation) == record.Digest))
+            && (!load || await engine!.HoldsAsync(references, record.ImageId, cancellation));
+        if (upToDate)
+        {
+            log.Info($"{references[0]} is up to date ({record!.Digest ?? record.ImageId}).");
+            return Result(job, record!, upToDate: true);
+        }
+
+        using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
+        var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, DaemonlessBackend.PlatformFor(job.Request.Project.RuntimeIdentifier), cancellation);
+        spec = BaseImageCompletion.Complete(spec, baseImage.Facts);
+        ContextStager.Stage(spec, job.Request.ContextDirectory);
+        log.Info($"Making {string.Join(", ", references)} in-process (daemonless)");
+        var image = backend.Build(baseImage, spec, Path.Combine(job.Request.ContextDirectory, "oci"), job.FileTime);
+
+        var digest = target is null ? null : await backend.PushAsync(target, repository, spec.Tags, baseImage, image, cancellation);
+        if (archive.Length > 0 || load)
+        {
+            var layers = await backend.LayerFilesAsync(baseImage, image, cancellation);
+            if (archive.Length > 0)
+            {
+                WriteArchive(archive, job.Request.ArchiveFormat, image, layers, job.Request.ArchiveFormat == "oci" ? spec.Tags : references);
+                log.Info($"Wrote {archive}");
+            }
+
+            if (load)
+            {
+                var loadable = Path.Combine(job.Request.ContextDirectory, "oci", "image.tar");
+                WriteArchive(loadable, "docker", image, layers, references);
+                await engine!.LoadAsync(loadable, cancellation);
+                File.Delete(loadable);
+                log.Info($"Loaded {string.Join(", ", references)} into the engine");
+            }
+        }
+
+        record = new BuildRecord(job.Fingerprint, image.ConfigDescriptor.Digest, baseImage.ManifestDigest, image.ConfigDescriptor.Digest,
+            image.Platform.ToString(), references, digest, digest is null ? null : references);
+        record.Save(job.RecordPath);
+        return Result(job, record, upToDate: false);
+    }
+
+    /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
+    private static string RepositoryPath(ContainerSpec spec)
+    {
+        var slash = spec.Registry.IndexOf('/');
+        return slash < 0 ? spec.Repository : spec.Registry[(slash + 1)..] + "/" + spec.Repository;
+    }
+
+    /// <summary>Writes beside the destination first, so a failed run never leaves half an archive under its name.</summary>
+    private static void WriteArchive(string path, string format, DaemonlessBackend.OciImage image, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var partial = path + ".partial";
+        using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            if (format == "oci")
+            {
+                ImageArchiveWriter.WriteOciLayout(output, image.Manifest, image.ManifestMediaType, image.Config, layers, names);
+            }
+            else
+            {
+                ImageArchiveWriter.WriteDockerArchive(output, image.Config, layers, names);
+            }
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
+        new(record.ImageId, record.References, job.DockerfilePath, job.Spec.BaseImage.ToString(), record.BaseImageDigest,
+            [record.Platform], upToDate, record.Digest, "daemonless");
+}
