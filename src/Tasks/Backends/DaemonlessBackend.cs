@@ -124,6 +124,21 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         return digest;
     }
 
+    /// <summary>
+    /// The manifest in OCI media types, for an OCI image layout (tools reading one look for OCI manifests): the same
+    /// config and layer bytes, so only the manifest — and its digest — differ from a Docker-format one.
+    /// </summary>
+    public static byte[] OciManifest(OciImage image)
+    {
+        static Descriptor AsOci(Descriptor descriptor, string mediaType) => descriptor with { MediaType = mediaType };
+        var layers = image.BaseLayers.Select(layer => layer.MediaType == MediaTypes.DockerLayerGzip ? AsOci(layer, MediaTypes.OciLayerGzip) : layer)
+            .Concat(image.AppLayers.Select(layer => AsOci(layer.Descriptor, MediaTypes.OciLayerGzip)))
+            .ToList();
+        return MediaTypes.IsOci(image.ManifestMediaType)
+            ? image.Manifest
+            : ManifestWriter.WriteManifest(MediaTypes.OciManifest, AsOci(image.ConfigDescriptor, MediaTypes.OciConfig), layers);
+    }
+
     /// <summary>Every layer of the image as a file: the base image's from the cache (downloaded once), the app's as written.</summary>
     public async Task<IReadOnlyList<(Descriptor Descriptor, string Path)>> LayerFilesAsync(BaseImage baseImage, OciImage image, CancellationToken cancellation)
     {

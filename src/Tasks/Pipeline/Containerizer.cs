@@ -85,7 +85,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         RegistryClient ClientFor(string host, RegistryAccess access) => new(
             host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
 
-        using var engine = engineEndpoint is null || job.PushHost is not null ? null : Connect(engineEndpoint);
+        // The engine only receives the image when it goes nowhere else.
+        using var engine = engineEndpoint is null || job.PushHost is not null || job.Request.ArchivePath.Length > 0 ? null : Connect(engineEndpoint);
         return Report(job, await new DaemonlessImageBuild(new DaemonlessBackend(cache, log), ClientFor, engine, log).RunAsync(job, cancellation));
     }
 

@@ -9,10 +9,10 @@ namespace Containerize.Pipeline;
 /// <summary>
 /// The daemonless backend: skip the work when nothing changed and the destinations hold the image (one registry
 /// request, the archive file, or one engine request), else make the OCI image in-process and put it where it goes —
-/// the registry, an archive, and (with an engine and no registry) the engine.
+/// the registry, an archive, or (when neither is asked for) the engine.
 /// </summary>
 /// <param name="clientFor">A registry client for a host, with the credentials for that access.</param>
-/// <param name="engine">The engine to load the image into when nothing is pushed, or null.</param>
+/// <param name="engine">The engine to load the image into when it goes to no registry and no archive, or null.</param>
 public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string, RegistryAccess, RegistryClient> clientFor, DockerEngineBackend? engine, Diagnostics.IBuildLog log)
 {
     public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
@@ -20,7 +20,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         var spec = job.Spec;
         var references = spec.References.ToList();
         var archive = job.Request.ArchivePath;
-        var load = engine is not null && job.PushHost is null;
+        var load = engine is not null;
         using var target = job.PushHost is null ? null : clientFor(job.PushHost, RegistryAccess.Push);
         var repository = RepositoryPath(spec);
 
@@ -84,7 +84,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         {
             if (format == "oci")
             {
-                ImageArchiveWriter.WriteOciLayout(output, image.Manifest, image.ManifestMediaType, image.Config, layers, names);
+                ImageArchiveWriter.WriteOciLayout(output, DaemonlessBackend.OciManifest(image), MediaTypes.OciManifest, image.Config, layers, names);
             }
             else
             {

@@ -379,8 +379,16 @@ public sealed class RegistryClient : IDisposable
         var response = await SendFollowingRedirectsAsync(create, authorization, operation, idle);
         if (response.StatusCode == HttpStatusCode.Unauthorized && FromRegistry(response))
         {
-            var retry = await authenticator.ChallengedAsync(response, access.Repository, access.Scopes, authorization, idle);
-            response.Dispose();
+            AuthenticationHeaderValue retry;
+            try
+            {
+                retry = await authenticator.ChallengedAsync(response, access.Repository, access.Scopes, authorization, idle);
+            }
+            finally
+            {
+                response.Dispose();
+            }
+
             response = await SendFollowingRedirectsAsync(create, retry, operation, idle);
             if (response.StatusCode == HttpStatusCode.Unauthorized && FromRegistry(response))
             {

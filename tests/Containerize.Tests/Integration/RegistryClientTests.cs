@@ -28,17 +28,18 @@ public sealed class RegistryClientTests
 
     private static string DigestOf(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 
-    private static string Unique(string name) => $"ctz-client/{name}-{Guid.NewGuid():N}"[..40];
+    /// <summary>A repository of these tests; the blobs are random, so a blob is never there before a test puts it there.</summary>
+    private static string Repository(string name) => "ctz-client/" + name;
 
     [TestMethod]
     public async Task ABlobUploadedInOnePieceIsThereDownloadsByteEqualAndMountsIntoAnotherRepository()
     {
         TestEnvironment.RequireEngine();
         using var client = Client(TestEnvironment.OpenRegistry);
-        var content = RandomBytes(3 * 1024 * 1024 + 17);
+        var content = RandomBytes(1024 * 1024 + 17);
         var digest = DigestOf(content);
-        var repository = Unique("blobs");
-        var other = Unique("mounted");
+        var repository = Repository("blobs");
+        var other = Repository("mounted");
         Assert.IsFalse(await client.BlobExistsAsync(repository, digest, CancellationToken.None));
 
         await client.UploadBlobAsync(repository, digest, content.Length, () => new MemoryStream(content, writable: false), CancellationToken.None);
@@ -61,9 +62,9 @@ public sealed class RegistryClientTests
         using var client = Client(TestEnvironment.OpenRegistry);
         var content = RandomBytes(1000);
         var digest = DigestOf(content);
-        var repository = Unique("mount-miss");
+        var repository = Repository("mount-miss");
 
-        Assert.IsFalse(await client.TryMountBlobAsync(repository, digest, Unique("nowhere"), CancellationToken.None));
+        Assert.IsFalse(await client.TryMountBlobAsync(repository, digest, Repository("nowhere"), CancellationToken.None));
 
         await client.UploadBlobAsync(repository, digest, content.Length, () => new MemoryStream(content), CancellationToken.None);
         Assert.IsTrue(await client.BlobExistsAsync(repository, digest, CancellationToken.None));
@@ -76,7 +77,7 @@ public sealed class RegistryClientTests
         using var client = new RegistryClient(TestEnvironment.OpenRegistry, null, plainHttp: true, Retries, log) { ChunkSize = 64 * 1024, MonolithicUploads = false };
         var content = RandomBytes(200 * 1024 + 3);
         var digest = DigestOf(content);
-        var repository = Unique("chunks");
+        var repository = Repository("chunks");
 
         await client.UploadBlobAsync(repository, digest, content.Length, () => new MemoryStream(content), CancellationToken.None);
 
@@ -91,7 +92,7 @@ public sealed class RegistryClientTests
     {
         TestEnvironment.RequireEngine();
         using var client = Client(TestEnvironment.OpenRegistry);
-        var repository = Unique("manifest");
+        var repository = Repository("manifest");
         var (layer, diffId) = Layer("hello.txt", "Hello from the registry client");
         var config = Encoding.UTF8.GetBytes(
             $$$"""{"architecture":"amd64","os":"linux","config":{"Env":["A=1"]},"rootfs":{"type":"layers","diff_ids":["{{{diffId}}}"]}}""");
@@ -123,7 +124,7 @@ public sealed class RegistryClientTests
     public async Task TheHtpasswdRegistryRefusesAnonymousRequestsAndWrongPasswordsWithCtz3001AndTakesTheRightOnes()
     {
         TestEnvironment.RequireEngine();
-        var repository = Unique("private");
+        var repository = Repository("private");
         var content = RandomBytes(4096);
         var digest = DigestOf(content);
 
