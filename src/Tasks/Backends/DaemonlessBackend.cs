@@ -87,6 +87,44 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
     /// <returns>The manifest digest.</returns>
     public async Task<string> PushAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, BaseImage baseImage, OciImage image, CancellationToken cancellation)
     {
+        await PushBlobsAsync(target, repository, baseImage, image, cancellation);
+        return await PutAsync(target, repository, tags, image.ManifestMediaType, image.Manifest, cancellation);
+    }
+
+    /// <summary>
+    /// One image per platform, then an index of them for each tag: each manifest goes to the registry by its digest,
+    /// the index (a Docker manifest list or an OCI index, as the base images' format) by tag.
+    /// </summary>
+    /// <returns>The index's digest.</returns>
+    public async Task<string> PushIndexAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, IReadOnlyList<(BaseImage Base, OciImage Image)> images, CancellationToken cancellation)
+    {
+        foreach (var (baseImage, image) in images)
+        {
+            await PushBlobsAsync(target, repository, baseImage, image, cancellation);
+            await target.PutManifestAsync(repository, image.ManifestDigest, image.ManifestMediaType, image.Manifest, cancellation);
+        }
+
+        var indexType = images.Any(entry => MediaTypes.IsOci(entry.Image.ManifestMediaType)) ? MediaTypes.OciIndex : MediaTypes.DockerManifestList;
+        var index = ManifestWriter.WriteIndex(indexType, images
+            .Select(entry => new Descriptor(entry.Image.ManifestMediaType, entry.Image.ManifestDigest, entry.Image.Manifest.Length) { Platform = entry.Image.Platform })
+            .ToList());
+        return await PutAsync(target, repository, tags, indexType, index, cancellation);
+    }
+
+    private async Task<string> PutAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, string mediaType, byte[] content, CancellationToken cancellation)
+    {
+        var digest = ManifestWriter.Digest(content);
+        foreach (var tag in tags)
+        {
+            digest = await target.PutManifestAsync(repository, tag, mediaType, content, cancellation);
+            log.Info($"Pushed {target.Registry}/{repository}:{tag} ({digest})");
+        }
+
+        return digest;
+    }
+
+    private async Task PushBlobsAsync(RegistryClient target, string repository, BaseImage baseImage, OciImage image, CancellationToken cancellation)
+    {
         var sameRegistry = target.Registry == baseImage.Client.Registry;
         foreach (var layer in image.BaseLayers)
         {
@@ -113,15 +151,6 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         {
             await target.UploadBlobAsync(repository, image.ConfigDescriptor.Digest, image.Config.Length, () => new MemoryStream(image.Config, writable: false), cancellation);
         }
-
-        var digest = image.ManifestDigest;
-        foreach (var tag in tags)
-        {
-            digest = await target.PutManifestAsync(repository, tag, image.ManifestMediaType, image.Manifest, cancellation);
-            log.Info($"Pushed {target.Registry}/{repository}:{tag} ({digest})");
-        }
-
-        return digest;
     }
 
     /// <summary>

@@ -165,4 +165,13 @@ public static class Errors
 
     public static Diagnostic BasePlatformMissing(string reference, string platform) => new("CTZ2010",
         $"The base image {reference} has no image for {platform}. Choose a base image that has one, or another RuntimeIdentifier.");
+
+    public static Diagnostic NotALinuxRuntimeIdentifier(string identifier) => new("CTZ1027",
+        $"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier. Container images here are Linux images: use linux-x64, linux-arm64, linux-musl-x64, …");
+
+    public static Diagnostic SeveralRuntimeIdentifiersNeedPortableOutput(string identifiers) => new("CTZ1028",
+        $"ContainerRuntimeIdentifiers '{identifiers}' names several platforms, and this app is published for one (RuntimeIdentifier, SelfContained or PublishAot is set). A multi-platform image is made from one framework-dependent, portable publish (no RuntimeIdentifier), which runs on every platform; publish without -r, or containerize one RID at a time.");
+
+    public static Diagnostic MultiPlatformNeedsARegistry() => new("CTZ1029",
+        "Several ContainerRuntimeIdentifiers make a multi-platform image (an image index), which only a registry holds here: set ContainerRegistry, with ContainerizeBackend 'daemonless' or 'auto'. The Docker engine cannot store an index, and multi-platform archives are not written yet.");
 }

@@ -54,6 +54,14 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion));
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        if (spec.RuntimeIdentifiers.Count > 1)
+        {
+            // An index: only a registry holds one here, and only the daemonless backend makes one.
+            return backend == "docker" || job.PushHost is null
+                ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
+                : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
+        }
+
         var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
         var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
         if (backend == "daemonless" || (endpoint is null && backend is "" or "auto"))

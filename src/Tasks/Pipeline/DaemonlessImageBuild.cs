@@ -36,7 +36,12 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         }
 
         using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
-        var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, DaemonlessBackend.PlatformFor(job.Request.Project.RuntimeIdentifier), cancellation);
+        if (spec.RuntimeIdentifiers.Count > 1)
+        {
+            return await RunMultiPlatformAsync(job, baseClient, target!, repository, cancellation);
+        }
+
+        var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, DaemonlessBackend.PlatformFor(spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier), cancellation);
         spec = BaseImageCompletion.Complete(spec, baseImage.Facts);
         ContextStager.Stage(spec, job.Request.ContextDirectory);
         log.Info($"Making {string.Join(", ", references)} in-process (daemonless)");
@@ -64,6 +69,32 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
         record = new BuildRecord(job.Fingerprint, image.ConfigDescriptor.Digest, baseImage.ManifestDigest, image.ConfigDescriptor.Digest,
             image.Platform.ToString(), references, digest, digest is null ? null : references);
+        record.Save(job.RecordPath);
+        return Result(job, record, upToDate: false);
+    }
+
+    /// <summary>
+    /// One image per platform from the same portable publish output (the resolver allows several RIDs only for it):
+    /// the platform's base image, the same app layers; pushed with an index for the tags.
+    /// </summary>
+    private async Task<ContainerizeResult> RunMultiPlatformAsync(ImageJob job, RegistryClient baseClient, RegistryClient target, string repository, CancellationToken cancellation)
+    {
+        var images = new List<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>();
+        ContainerSpec? completed = null;
+        foreach (var identifier in job.Spec.RuntimeIdentifiers)
+        {
+            var platform = DaemonlessBackend.PlatformFor(identifier);
+            var baseImage = await backend.GetBaseImageAsync(baseClient, job.Spec.BaseImage, platform, cancellation);
+            completed = BaseImageCompletion.Complete(job.Spec, baseImage.Facts);
+            log.Info($"Making the {platform} image of {job.Spec.References.First()} in-process (daemonless)");
+            images.Add((baseImage, backend.Build(baseImage, completed, Path.Combine(job.Request.ContextDirectory, "oci", identifier), job.FileTime)));
+        }
+
+        ContextStager.Stage(completed!, job.Request.ContextDirectory);
+        var references = job.Spec.References.ToList();
+        var digest = await backend.PushIndexAsync(target, repository, job.Spec.Tags, images, cancellation);
+        var record = new BuildRecord(job.Fingerprint, images[0].Image.ConfigDescriptor.Digest, images[0].Base.ManifestDigest, digest,
+            string.Join(",", images.Select(entry => entry.Image.Platform.ToString())), references, digest, references);
         record.Save(job.RecordPath);
         return Result(job, record, upToDate: false);
     }
@@ -97,5 +128,5 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
     private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
         new(record.ImageId, record.References, job.DockerfilePath, job.Spec.BaseImage.ToString(), record.BaseImageDigest,
-            [record.Platform], upToDate, record.Digest, "daemonless");
+            record.Platform.Split(','), upToDate, record.Digest, "daemonless");
 }

@@ -23,6 +23,9 @@ public sealed record ContainerSpec
     public required IReadOnlyList<string> Cmd { get; init; }
     public IReadOnlyList<Layer> Layers { get; init; } = [];
 
+    /// <summary>The Linux RIDs the image is made for; empty: the project's RuntimeIdentifier or this machine's. Several make an image index.</summary>
+    public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];
+
     /// <summary>Whether the base digest label is wanted once the digest is known.</summary>
     public bool LabelBaseDigest { get; init; }
 

@@ -55,6 +55,8 @@ public sealed record ContainerSettings
     public bool GenerateLabels { get; init; } = true;
     /// <summary>Default OCI labels switched off, by their name after org.opencontainers.image. (title, base.digest, …).</summary>
     public IReadOnlyCollection<string> DisabledLabels { get; init; } = [];
+    /// <summary>ContainerRuntimeIdentifiers: the Linux RIDs to make images for, ';'-separated (default: the project's RuntimeIdentifier).</summary>
+    public string RuntimeIdentifiers { get; init; } = "";
     /// <summary>SOURCE_DATE_EPOCH from the environment, when set.</summary>
     public string SourceDateEpoch { get; init; } = "";
 }

@@ -40,6 +40,7 @@ public static class SpecResolver
             LabelBaseDigest = settings.GenerateLabels && !settings.DisabledLabels.Contains("base.digest"),
             Entrypoint = [],
             Cmd = [],
+            RuntimeIdentifiers = ResolveRuntimeIdentifiers(project, settings.RuntimeIdentifiers, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
 
@@ -161,6 +162,22 @@ public static class SpecResolver
         }
 
         return tags.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<string> ResolveRuntimeIdentifiers(ProjectFacts project, string value, ICollection<Diagnostic> diagnostics)
+    {
+        var identifiers = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var identifier in identifiers.Where(identifier => !identifier.StartsWith("linux-", StringComparison.Ordinal)))
+        {
+            diagnostics.Add(Errors.NotALinuxRuntimeIdentifier(identifier));
+        }
+
+        if (identifiers.Count > 1 && (project.SelfContained || project.PublishAot || project.RuntimeIdentifier.Length > 0))
+        {
+            diagnostics.Add(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(value));
+        }
+
+        return identifiers;
     }
 
     private static string ResolveWorkingDirectory(string workingDirectory, ICollection<Diagnostic> diagnostics)

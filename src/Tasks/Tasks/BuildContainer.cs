@@ -55,6 +55,7 @@ public sealed class BuildContainer : EngineTask
     public bool GenerateLabels { get; set; } = true;
     public ITaskItem[] DisabledLabels { get; set; } = [];
     public string DockerHost { get; set; } = "";
+    public string RuntimeIdentifiers { get; set; } = "";
     public bool Push { get; set; }
     public string ArchiveOutputPath { get; set; } = "";
     public string ArchiveFormat { get; set; } = "";
@@ -87,6 +88,7 @@ public sealed class BuildContainer : EngineTask
                 Labels = Pairs(Labels), AppCommand = Values(AppCommand), AppCommandArgs = Values(AppCommandArgs), DefaultArgs = Values(DefaultArgs),
                 AppCommandInstruction = AppCommandInstruction, GenerateLabels = GenerateLabels, DisabledLabels = Values(DisabledLabels),
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "",
+                RuntimeIdentifiers = RuntimeIdentifiers,
             },
             PublishDirectory = PublishDirectory,
             Origins = PublishedFiles

@@ -29,6 +29,9 @@ public static class TestEnvironment
     /// <summary>XDG_RUNTIME_DIR under which Podman's Docker-compatible socket is podman/podman.sock.</summary>
     public static string PodmanRuntimeDirectory => Variable("CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR", "/var/lib/containerize-env/xdg");
 
+    /// <summary>An index of the tiny base for linux/amd64 and linux/arm64 (v8).</summary>
+    public static string MultiPlatformBase => Variable("CONTAINERIZE_TEST_MULTI_BASE", "localhost:5000/ctz-test/tiny-multi:1");
+
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static bool? engineAnswers;

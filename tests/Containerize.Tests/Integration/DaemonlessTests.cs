@@ -256,4 +256,36 @@ public sealed class DaemonlessTests
 
         Assert.AreEqual(result.Output.Trim(), Skopeo.Digest($"{Registry}/dl-auto:1.0.0"));
     }
+
+    [TestMethod]
+    public void TwoPlatformsMakeOneIndexWithAnImageForEach()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.Create("DlMulti", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>dl-multi</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>");
+
+        var digest = Publish(project, cache, "-p:ContainerRegistry=" + Registry, "-p:ContainerRuntimeIdentifiers=linux-x64%3Blinux-arm64");
+
+        var raw = ProcessRunner.Run("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Registry}/dl-multi:1.0.0"]).ShouldSucceed().Output.TrimEnd('\n');
+        Assert.AreEqual(digest, "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw))).ToLowerInvariant());
+        using var index = JsonDocument.Parse(raw);
+        var platforms = index.RootElement.GetProperty("manifests").EnumerateArray()
+            .Select(entry => entry.GetProperty("platform").GetProperty("os").GetString() + "/" + entry.GetProperty("platform").GetProperty("architecture").GetString())
+            .ToArray();
+        CollectionAssert.AreEqual(new[] { "linux/amd64", "linux/arm64" }, platforms);
+        foreach (var (architecture, variant) in new[] { ("amd64", ""), ("arm64", "v8") })
+        {
+            var arguments = new List<string> { "inspect", "--tls-verify=false", "--config", "--override-os", "linux", "--override-arch", architecture };
+            if (variant.Length > 0)
+            {
+                arguments.AddRange(["--override-variant", variant]);
+            }
+
+            using var config = JsonDocument.Parse(ProcessRunner.Run("skopeo", [.. arguments, $"docker://{Registry}/dl-multi:1.0.0"]).ShouldSucceed().Output);
+            Assert.AreEqual(architecture, config.RootElement.GetProperty("architecture").GetString());
+            Assert.AreEqual("1654", config.RootElement.GetProperty("config").GetProperty("User").GetString());
+            CollectionAssert.AreEqual(new[] { "dotnet", "/app/DlMulti.dll" }, DockerCli.Strings(config.RootElement.GetProperty("config").GetProperty("Entrypoint")));
+        }
+    }
 }

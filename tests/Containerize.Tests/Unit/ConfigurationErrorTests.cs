@@ -183,4 +183,16 @@ public sealed class ConfigurationErrorTests
     public void A_NUL_in_ContainerDefaultArgs_is_CTZ1024() =>
         Assert.AreEqual("ContainerDefaultArgs holds a NUL character, which no command line can pass. Remove it.",
             MessageOf("CTZ1024", new ContainerSettings { DefaultArgs = ["\0"] }));
+
+    [TestMethod]
+    [DataRow("win-x64")]
+    [DataRow("osx-arm64")]
+    public void A_runtime_identifier_that_is_not_linux_is_CTZ1027(string identifier) =>
+        Assert.StartsWith($"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier.",
+            MessageOf("CTZ1027", new ContainerSettings { RuntimeIdentifiers = "linux-x64;" + identifier }));
+
+    [TestMethod]
+    public void Several_runtime_identifiers_for_a_self_contained_app_is_CTZ1028() =>
+        Assert.StartsWith("ContainerRuntimeIdentifiers 'linux-x64;linux-arm64' names several platforms, and this app is published for one",
+            MessageOf("CTZ1028", new ContainerSettings { RuntimeIdentifiers = "linux-x64;linux-arm64" }, Projects.SelfContained()));
 }

@@ -106,4 +106,18 @@ public sealed class ContainerizerTests : IDisposable
         Assert.AreEqual("CTZ2001", exception.Diagnostic.Code);
         Assert.StartsWith($"The Docker engine at {socket} (from ContainerDockerHost) did not answer:", exception.Diagnostic.Message);
     }
+
+    [TestMethod]
+    [DataRow("docker", "localhost:5000/acme")]
+    [DataRow("auto", "")]
+    public async Task Several_platforms_without_a_registry_or_with_the_docker_backend_is_CTZ1029(string backend, string registry)
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var settings = new ContainerSettings { Backend = backend, Registry = registry, RuntimeIdentifiers = "linux-x64;linux-arm64" };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, settings) with { Push = true }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1029", exception.Diagnostic.Code);
+    }
 }

@@ -206,4 +206,9 @@ public sealed class SpecResolverTests
         Assert.IsNull(spec);
         Assert.AreSequenceEqual(new[] { "CTZ1003", "CTZ1004", "CTZ1007", "CTZ1008" }, diagnostics.Select(d => d.Code).Order(StringComparer.Ordinal).ToArray());
     }
+
+    [TestMethod]
+    public void Several_runtime_identifiers_of_a_portable_app_are_kept_in_order_without_repeats() =>
+        Assert.AreSequenceEqual(new[] { "linux-x64", "linux-arm64" },
+            Resolution.Succeeds(Projects.Console(), new ContainerSettings { RuntimeIdentifiers = "linux-x64; linux-arm64;linux-x64" }).RuntimeIdentifiers.ToArray());
 }
