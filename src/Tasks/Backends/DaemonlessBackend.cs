@@ -105,11 +105,14 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         }
 
         var indexType = images.Any(entry => MediaTypes.IsOci(entry.Image.ManifestMediaType)) ? MediaTypes.OciIndex : MediaTypes.DockerManifestList;
-        var index = ManifestWriter.WriteIndex(indexType, images
-            .Select(entry => new Descriptor(entry.Image.ManifestMediaType, entry.Image.ManifestDigest, entry.Image.Manifest.Length) { Platform = entry.Image.Platform })
-            .ToList());
-        return await PutAsync(target, repository, tags, indexType, index, cancellation);
+        return await PutAsync(target, repository, tags, indexType, Index(indexType, images.Select(entry => (entry.Image.Manifest, entry.Image.ManifestMediaType, entry.Image.Platform))), cancellation);
     }
+
+    /// <summary>An image index (or Docker manifest list) of one manifest per platform.</summary>
+    public static byte[] Index(string indexMediaType, IEnumerable<(byte[] Manifest, string MediaType, Platform Platform)> manifests) =>
+        ManifestWriter.WriteIndex(indexMediaType, manifests
+            .Select(entry => new Descriptor(entry.MediaType, ManifestWriter.Digest(entry.Manifest), entry.Manifest.Length) { Platform = entry.Platform })
+            .ToList());
 
     private async Task<string> PutAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, string mediaType, byte[] content, CancellationToken cancellation)
     {

@@ -173,5 +173,5 @@ public static class Errors
         $"ContainerRuntimeIdentifiers '{identifiers}' names several platforms, and this app is published for one (RuntimeIdentifier, SelfContained or PublishAot is set). A multi-platform image is made from one framework-dependent, portable publish (no RuntimeIdentifier), which runs on every platform; publish without -r, or containerize one RID at a time.");
 
     public static Diagnostic MultiPlatformNeedsARegistry() => new("CTZ1029",
-        "Several ContainerRuntimeIdentifiers make a multi-platform image (an image index), which only a registry holds here: set ContainerRegistry, with ContainerizeBackend 'daemonless' or 'auto'. The Docker engine cannot store an index, and multi-platform archives are not written yet.");
+        "Several ContainerRuntimeIdentifiers make a multi-platform image (an image index), which only a registry or an OCI layout holds: set ContainerRegistry, or ContainerArchiveOutputPath with ContainerArchiveFormat 'oci', and ContainerizeBackend 'daemonless' or 'auto'. The Docker engine and docker load archives cannot hold an index.");
 }

@@ -82,6 +82,37 @@ public static class ImageArchiveWriter
         Write(output, entries);
     }
 
+    /// <summary>
+    /// A multi-platform image as an OCI image layout: index.json names the image index (once per tag), the index
+    /// blob lists each platform's manifest, and every manifest, config and layer is a blob.
+    /// </summary>
+    /// <param name="index">The image index, as its digest was taken (OCI media types throughout).</param>
+    /// <param name="images">Each platform's manifest (as listed in the index), config and layer files.</param>
+    public static void WriteOciIndexLayout(Stream output, byte[] index, IReadOnlyList<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)> images, IReadOnlyList<string> tags)
+    {
+        var indexDescriptor = new Descriptor(MediaTypes.OciIndex, ManifestWriter.Digest(index), index.LongLength);
+        var descriptors = tags.Count == 0
+            ? [indexDescriptor]
+            : tags.Select(tag => indexDescriptor with { Annotations = new Dictionary<string, string> { [RefNameAnnotation] = tag } }).ToList();
+
+        var entries = new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
+        {
+            [OciLayoutName] = Content("{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()),
+            [OciIndexName] = Content(ManifestWriter.WriteIndex(MediaTypes.OciIndex, descriptors)),
+            ["blobs/"] = Folder,
+            [BlobsFolder] = Folder,
+        };
+        entries[BlobsFolder + Hex(indexDescriptor.Digest)] = Content(index);
+        foreach (var (manifest, config, layers) in images)
+        {
+            entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(manifest)), Content(manifest));
+            entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(config)), Content(config));
+            AddLayers(entries, layers, layers.Select(layer => BlobsFolder + Hex(layer.Descriptor.Digest)).ToList());
+        }
+
+        Write(output, entries);
+    }
+
     private static void AddLayers(SortedDictionary<string, Action<TarWriter, string>> entries, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names)
     {
         for (var i = 0; i < layers.Count; i++)

@@ -56,8 +56,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
         if (spec.RuntimeIdentifiers.Count > 1)
         {
-            // An index: only a registry holds one here, and only the daemonless backend makes one.
-            return backend == "docker" || job.PushHost is null
+            // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.
+            var canHoldAnIndex = job.PushHost is not null || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
+            return backend == "docker" || !canHoldAnIndex
                 ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
                 : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
         }

@@ -38,7 +38,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
         if (spec.RuntimeIdentifiers.Count > 1)
         {
-            return await RunMultiPlatformAsync(job, baseClient, target!, repository, cancellation);
+            return await RunMultiPlatformAsync(job, baseClient, target, repository, cancellation);
         }
 
         var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, DaemonlessBackend.PlatformFor(spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier), cancellation);
@@ -77,7 +77,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     /// One image per platform from the same portable publish output (the resolver allows several RIDs only for it):
     /// the platform's base image, the same app layers; pushed with an index for the tags.
     /// </summary>
-    private async Task<ContainerizeResult> RunMultiPlatformAsync(ImageJob job, RegistryClient baseClient, RegistryClient target, string repository, CancellationToken cancellation)
+    private async Task<ContainerizeResult> RunMultiPlatformAsync(ImageJob job, RegistryClient baseClient, RegistryClient? target, string repository, CancellationToken cancellation)
     {
         var images = new List<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>();
         ContainerSpec? completed = null;
@@ -92,11 +92,34 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
         ContextStager.Stage(completed!, job.Request.ContextDirectory);
         var references = job.Spec.References.ToList();
-        var digest = await backend.PushIndexAsync(target, repository, job.Spec.Tags, images, cancellation);
-        var record = new BuildRecord(job.Fingerprint, images[0].Image.ConfigDescriptor.Digest, images[0].Base.ManifestDigest, digest,
-            string.Join(",", images.Select(entry => entry.Image.Platform.ToString())), references, digest, references);
+        var digest = target is null ? null : await backend.PushIndexAsync(target, repository, job.Spec.Tags, images, cancellation);
+        if (job.Request.ArchivePath.Length > 0)
+        {
+            await WriteIndexArchiveAsync(job.Request.ArchivePath, images, job.Spec.Tags, cancellation);
+            log.Info($"Wrote {job.Request.ArchivePath}");
+        }
+
+        var indexDigest = digest ?? ManifestWriter.Digest(OciIndex(images));
+        var record = new BuildRecord(job.Fingerprint, images[0].Image.ConfigDescriptor.Digest, images[0].Base.ManifestDigest, indexDigest,
+            string.Join(",", images.Select(entry => entry.Image.Platform.ToString())), references, digest, digest is null ? null : references);
         record.Save(job.RecordPath);
         return Result(job, record, upToDate: false);
+    }
+
+    /// <summary>The index of an OCI layout: OCI manifests throughout, as tools reading a layout expect.</summary>
+    private static byte[] OciIndex(IEnumerable<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images) =>
+        DaemonlessBackend.Index(MediaTypes.OciIndex, images.Select(entry => (DaemonlessBackend.OciManifest(entry.Image), MediaTypes.OciManifest, entry.Image.Platform)));
+
+    private async Task WriteIndexArchiveAsync(string path, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, IReadOnlyList<string> tags, CancellationToken cancellation)
+    {
+        var contents = new List<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)>();
+        foreach (var (baseImage, image) in images)
+        {
+            var layers = await backend.LayerFilesAsync(baseImage, image, cancellation);
+            contents.Add((DaemonlessBackend.OciManifest(image), image.Config, layers.Select(layer => layer.Descriptor.MediaType == MediaTypes.DockerLayerGzip ? (layer.Descriptor with { MediaType = MediaTypes.OciLayerGzip }, layer.Path) : layer).ToList()));
+        }
+
+        WriteAtomically(path, output => ImageArchiveWriter.WriteOciIndexLayout(output, OciIndex(images), contents, tags));
     }
 
     /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
@@ -106,12 +129,8 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         return slash < 0 ? spec.Repository : spec.Registry[(slash + 1)..] + "/" + spec.Repository;
     }
 
-    /// <summary>Writes beside the destination first, so a failed run never leaves half an archive under its name.</summary>
-    private static void WriteArchive(string path, string format, DaemonlessBackend.OciImage image, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var partial = path + ".partial";
-        using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+    private static void WriteArchive(string path, string format, DaemonlessBackend.OciImage image, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names) =>
+        WriteAtomically(path, output =>
         {
             if (format == "oci")
             {
@@ -121,6 +140,16 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             {
                 ImageArchiveWriter.WriteDockerArchive(output, image.Config, layers, names);
             }
+        });
+
+    /// <summary>Writes beside the destination first, so a failed run never leaves half an archive under its name.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var partial = path + ".partial";
+        using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            write(output);
         }
 
         File.Move(partial, path, overwrite: true);

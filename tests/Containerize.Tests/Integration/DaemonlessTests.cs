@@ -288,4 +288,25 @@ public sealed class DaemonlessTests
             CollectionAssert.AreEqual(new[] { "dotnet", "/app/DlMulti.dll" }, DockerCli.Strings(config.RootElement.GetProperty("config").GetProperty("Entrypoint")));
         }
     }
+
+    [TestMethod]
+    public void TwoPlatformsGoToAnOciLayoutArchiveAsAnIndex()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var output = new TemporaryFolder();
+        using var project = TestProject.Create("DlMultiArchive", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>dl-multi-archive</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>");
+        var archive = Path.Combine(output.Path, "multi.tar");
+
+        Publish(project, cache, "-p:ContainerArchiveOutputPath=" + archive, "-p:ContainerArchiveFormat=oci", "-p:ContainerRuntimeIdentifiers=linux-x64%3Blinux-arm64");
+
+        foreach (var architecture in new[] { "amd64", "arm64" })
+        {
+            using var config = JsonDocument.Parse(ProcessRunner.Run("skopeo",
+                ["inspect", "--config", "--override-os", "linux", "--override-arch", architecture, $"oci-archive:{archive}:1.0.0"]).ShouldSucceed().Output);
+            Assert.AreEqual(architecture, config.RootElement.GetProperty("architecture").GetString());
+            Assert.AreEqual("/app", config.RootElement.GetProperty("config").GetProperty("WorkingDir").GetString());
+        }
+    }
 }
