@@ -1,18 +1,16 @@
 using System.Formats.Tar;
 using Containerize.Layers;
+using Containerize.Oci;
 
 namespace Containerize.Dockerfile;
 
 /// <summary>
 /// Writes a staged context folder as the tar stream the engine's build endpoint takes. Entries are sorted and
-/// every header field is set (owner root, fixed time, 0755 for folders and executables, 0644 otherwise), so the
-/// engine sees the same context for the same files, wherever and whenever they were published.
+/// every header field is set (<see cref="TarEntries"/>), so the engine sees the same context for the same files,
+/// wherever and whenever they were published.
 /// </summary>
 public static class ContextArchive
 {
-    private const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
-    private const UnixFileMode Regular = (UnixFileMode)0b110_100_100;
-
     public static void Write(string contextDirectory, Stream output, DateTimeOffset fileTime)
     {
         var root = Path.GetFullPath(contextDirectory);
@@ -25,28 +23,14 @@ public static class ContextArchive
 
         foreach (var (path, name) in entries)
         {
-            var isDirectory = Directory.Exists(path);
-            var entry = new GnuTarEntry(isDirectory ? TarEntryType.Directory : TarEntryType.RegularFile, isDirectory ? name + "/" : name)
+            if (Directory.Exists(path))
             {
-                ModificationTime = fileTime,
-                AccessTime = fileTime,
-                ChangeTime = fileTime,
-                Uid = 0,
-                Gid = 0,
-                UserName = "",
-                GroupName = "",
-                Mode = isDirectory || FileModes.IsExecutable(path) ? Executable : Regular,
-            };
-
-            if (isDirectory)
-            {
-                writer.WriteEntry(entry);
-                continue;
+                writer.WriteEntry(TarEntries.Directory(name + "/", fileTime));
             }
-
-            using var content = File.OpenRead(path);
-            entry.DataStream = content;
-            writer.WriteEntry(entry);
+            else
+            {
+                TarEntries.WriteFile(writer, name, path, FileModes.IsExecutable(path), fileTime);
+            }
         }
     }
 
