@@ -64,6 +64,20 @@ public sealed class DockerEngineBackend : IDisposable
         return references.All(reference => images.Any(image => image.ID == imageId && image.RepoTags?.Contains(reference) == true));
     }
 
+    /// <summary>Writes the references as a docker archive (docker save), beside the path first so no half archive is left under its name.</summary>
+    public async Task SaveAsync(IReadOnlyList<string> references, string path, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var partial = path + ".partial";
+        await using (var archive = await Call("save the image", () => client.Images.SaveImagesAsync(references.ToArray(), cancellation)))
+        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            await archive.CopyToAsync(output, cancellation);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
     /// <summary>Loads a docker archive (docker load), which tags the image with the archive's references.</summary>
     public async Task LoadAsync(string archivePath, CancellationToken cancellation)
     {

@@ -107,10 +107,10 @@ public static class Errors
         $"The registry {registry} did not accept {Registries.RegistryCredentials.Describe(credentials)}. Check the user name and password (CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD), or log in with 'docker login {registry}' so that config.json or a credential helper holds them.");
 
     public static Diagnostic RegistryDenied(string registry, string repository, Registries.RegistryCredentials? credentials) => new("CTZ3002",
-        $"The registry {registry} refused to let {Registries.RegistryCredentials.Describe(credentials)} push to {repository}. Check that this account may write to that repository (or create it), or set ContainerRegistry / ContainerRepository to one it may.");
+        $"The registry {registry} refused {Registries.RegistryCredentials.Describe(credentials)} access to {repository}. Check that this account may read it (a base image) or write to it (a push: or create it), or use a repository it may.");
 
     public static Diagnostic RegistryUnreachable(string registry, string reason) => new("CTZ3003",
-        $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry, that the registry runs, and that the engine can reach it (its proxy and DNS settings apply, not this machine's).");
+        $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry (or ContainerBaseImage), that the registry runs, and that it can be reached from here — through the engine, the engine's own proxy and DNS settings apply.");
 
     public static Diagnostic EngineRequiresHttps(string registry, string reason) => new("CTZ3004",
         $"The engine reached {registry} over HTTPS, and the registry answered over plain HTTP ({reason}). The engine pushes over plain HTTP only to loopback registries and those in its own insecure-registries setting (/etc/docker/daemon.json); add {registry} there, or serve the registry over HTTPS. ContainerInsecureRegistries does not change what the engine does.");
@@ -174,4 +174,10 @@ public static class Errors
 
     public static Diagnostic MultiPlatformNeedsARegistry() => new("CTZ1029",
         "Several ContainerRuntimeIdentifiers make a multi-platform image (an image index), which only a registry or an OCI layout holds: set ContainerRegistry, or ContainerArchiveOutputPath with ContainerArchiveFormat 'oci', and ContainerizeBackend 'daemonless' or 'auto'. The Docker engine and docker load archives cannot hold an index.");
+
+    public static Diagnostic ArchivePathIsAFolder(string path) => new("CTZ1030",
+        $"ContainerArchiveOutputPath '{path}' is a folder. Name the file to write (for example: {Path.Combine(path, "image.tar")}).");
+
+    public static Diagnostic OciArchiveNeedsDaemonless() => new("CTZ1031",
+        "ContainerArchiveFormat 'oci' is written by the daemonless backend; the engine backend writes what docker save gives ('docker'). Set ContainerizeBackend=daemonless, or ContainerArchiveFormat=docker.");
 }

@@ -11,7 +11,7 @@ namespace Containerize.Pipeline;
 /// backend, let it make (and push) the image, and write container-image.json.
 /// The backend: 'docker' needs the engine; 'daemonless' makes the image in-process; 'auto' takes the engine when one
 /// is configured or its socket exists (a configured one that does not answer is an error; a socket found by looking
-/// that does not answer falls back), else daemonless.
+/// that does not answer falls back), else daemonless — and daemonless for what only it makes (an index, an OCI archive).
 /// </summary>
 public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoints, CredentialResolver credentials, RetryPolicy retries, BlobCache cache)
 {
@@ -34,6 +34,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
+        if (request.ArchivePath.Length > 0 && Directory.Exists(request.ArchivePath))
+        {
+            diagnostics.Add(Errors.ArchivePathIsAFolder(request.ArchivePath));
+            spec = null;
+        }
+
         foreach (var host in request.InsecureRegistries.Where(host => !ReferenceRules.IsRegistry(host)))
         {
             diagnostics.Add(Errors.InvalidInsecureRegistry(host));
@@ -52,12 +58,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             throw new ContainerizeException(Errors.PublishOutputMissing(request.PublishDirectory));
         }
 
-        var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion));
+        var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, $"{request.ArchivePath}|{request.ArchiveFormat}"));
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
         if (spec.RuntimeIdentifiers.Count > 1)
         {
             // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.
-            var canHoldAnIndex = job.PushHost is not null || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
+            var canHoldAnIndex = (job.PushHost is not null && request.ArchivePath.Length == 0) || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
             return backend == "docker" || !canHoldAnIndex
                 ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
                 : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
@@ -65,7 +71,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
         var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
-        if (backend == "daemonless" || (endpoint is null && backend is "" or "auto"))
+        var auto = backend is "" or "auto";
+        var ociArchive = request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci";
+        if (backend == "daemonless" || (auto && (endpoint is null || ociArchive)))
         {
             if (!daemonlessHasADestination)
             {
@@ -73,6 +81,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             }
 
             return await RunDaemonlessAsync(job, endpoint, cancellation);
+        }
+
+        if (ociArchive)
+        {
+            throw new ContainerizeException(Errors.OciArchiveNeedsDaemonless());
         }
 
         try

@@ -8,7 +8,8 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The engine backend: skip the build when nothing changed (one engine request), else complete the spec from the
-/// engine's base image, stage the Dockerfile and context, build; then push what the registry still lacks.
+/// engine's base image, stage the Dockerfile and context, build; then write the archive (docker save) if one is asked
+/// for, and push what the registry still lacks.
 /// </summary>
 public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLookup credentials, RetryPolicy retries, IBuildLog log)
 {
@@ -32,6 +33,13 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
             var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, cancellation);
             record = new BuildRecord(job.Fingerprint, baseImage.Id, baseImage.Digest, imageId, platform, references);
             record.Save(job.RecordPath);
+        }
+
+        var archive = job.Request.ArchivePath;
+        if (archive.Length > 0 && (!upToDate || !File.Exists(archive)))
+        {
+            await engine.SaveAsync(record!.References, archive, cancellation);
+            log.Info($"Wrote {archive}");
         }
 
         if (job.NeedsPush(record!))

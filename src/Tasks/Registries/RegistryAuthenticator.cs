@@ -104,7 +104,7 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
         {
             var body = await RegistryErrorBody.ReadAsync(response, idle.Token);
             var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            if ((int)response.StatusCode >= 500)
+            if (RegistryClient.IsTransientStatus(response.StatusCode))
             {
                 throw new TransientRegistryException(status + " from " + realm.Authority, attempts => Errors.RegistryRequestFailed(realm.Authority, operation, status, body.Summary, attempts));
             }

@@ -409,7 +409,7 @@ public sealed class RegistryClient : IDisposable
             throw new ContainerizeException(Errors.RegistryDenied(registry, access.Repository, credentials));
         }
 
-        if ((int)response.StatusCode >= 500)
+        if (IsTransientStatus(response.StatusCode))
         {
             throw await UnexpectedAsync(response, operation, idle);
         }
@@ -664,10 +664,13 @@ public sealed class RegistryClient : IDisposable
     {
         var status = $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
         var name = FromRegistry(response) ? registry : response.RequestMessage!.RequestUri!.Authority;
-        return (int)response.StatusCode >= 500
+        return IsTransientStatus(response.StatusCode)
             ? new TransientRegistryException(status, attempts => Errors.RegistryRequestFailed(name, operation, status, body.Summary, attempts))
             : new ContainerizeException(Errors.RegistryRequestFailed(name, operation, status, body.Summary));
     }
+
+    /// <summary>A 5xx answer or 429 Too Many Requests: worth trying again after a pause.</summary>
+    internal static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
 
     /// <summary>The repository as the API names it: Docker Hub's official images live under library/.</summary>
     private string Repository(string repository)

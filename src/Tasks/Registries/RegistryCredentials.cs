@@ -9,7 +9,7 @@ public sealed record RegistryCredentials(string Username, string Password, strin
     /// <summary>For messages: whose credentials were used, or that none were.</summary>
     public static string Describe(RegistryCredentials? credentials) =>
         credentials is null
-            ? "an anonymous push (no credentials for it were found in the environment or the docker config)"
+            ? "a request without credentials (none were found for it in the environment or the docker config)"
             : $"the credentials from {credentials.Source}";
 
     /// <summary>Never prints the secret: records are logged and compared in tests.</summary>

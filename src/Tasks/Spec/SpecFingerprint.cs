@@ -11,10 +11,11 @@ namespace Containerize.Spec;
 /// </summary>
 public static class SpecFingerprint
 {
-    public static string Compute(ContainerSpec spec, string toolVersion)
+    /// <param name="destination">Where the image goes besides the spec's references (an archive and its format), so that changing it is a change.</param>
+    public static string Compute(ContainerSpec spec, string toolVersion, string destination = "")
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(toolVersion + "\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(toolVersion + "\n" + destination + "\n"));
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(spec with { Layers = [] }));
         var buffer = new byte[81920];
         foreach (var layer in spec.Layers)

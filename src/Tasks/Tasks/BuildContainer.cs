@@ -102,7 +102,10 @@ public sealed class BuildContainer : EngineTask
             Push = Push,
             ArchivePath = ArchiveOutputPath,
             ArchiveFormat = ArchiveFormat.Length == 0 ? "docker" : ArchiveFormat.ToLowerInvariant(),
-            InsecureRegistries = Values(InsecureRegistries).SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+            InsecureRegistries = Values(InsecureRegistries)
+                .SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(host => host.ToLowerInvariant())
+                .ToList(),
         };
 
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));

@@ -309,4 +309,34 @@ public sealed class DaemonlessTests
             Assert.AreEqual("/app", config.RootElement.GetProperty("config").GetProperty("WorkingDir").GetString());
         }
     }
+
+    [TestMethod]
+    public void ABaseIndexWithoutThePlatformIsCTZ2010()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.Create("DlNoPlatform", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>dl-no-platform</ContainerRepository><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>");
+
+        var result = project.Publish(NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + Registry,
+            "-p:ContainerRuntimeIdentifiers=linux-arm");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"error CTZ2010: The base image {TestEnvironment.MultiPlatformBase} has no image for linux/arm/v7.");
+    }
+
+    [TestMethod]
+    public void TheEngineBackendWritesTheArchiveWithDockerSave()
+    {
+        TestEnvironment.RequireEngine();
+        using var output = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("EngineArchive", "engine-archive");
+        project.Track("engine-archive:1.0.0");
+        var archive = Path.Combine(output.Path, "saved.tar");
+
+        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerArchiveOutputPath=" + archive).ShouldSucceed();
+
+        DockerCli.Run("rmi", "engine-archive:1.0.0").ShouldSucceed();
+        StringAssert.Contains(DockerCli.Run("load", "-i", archive).ShouldSucceed().Output, "Loaded image: engine-archive:1.0.0");
+    }
 }

@@ -210,7 +210,7 @@ public sealed class PushTests
         var result = project.Publish(CleanEnvironment(config.Path), "-p:Containerize=true", $"-p:ContainerRegistry={TestEnvironment.AuthRegistry}/ctz-push");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, $"error CTZ3001: The registry {TestEnvironment.AuthRegistry} did not accept an anonymous push");
+        StringAssert.Contains(result.Output, $"error CTZ3001: The registry {TestEnvironment.AuthRegistry} did not accept a request without credentials");
         StringAssert.Contains(result.Output, $"docker login {TestEnvironment.AuthRegistry}");
     }
 
@@ -224,8 +224,8 @@ public sealed class PushTests
         var result = project.Publish("-p:Containerize=true", $"-p:ContainerRegistry={registry.Host}/acme");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, $"error CTZ3002: The registry {registry.Host} refused to let an anonymous push");
-        StringAssert.Contains(result.Output, $"push to {registry.Host}/acme/denied:1.0.0");
+        StringAssert.Contains(result.Output, $"error CTZ3002: The registry {registry.Host} refused a request without credentials");
+        StringAssert.Contains(result.Output, $"access to {registry.Host}/acme/denied:1.0.0");
     }
 
     [TestMethod]

@@ -132,7 +132,7 @@ public sealed class RegistryClientTests
         {
             var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => anonymous.BlobExistsAsync(repository, digest, CancellationToken.None));
             Assert.AreEqual("CTZ3001", error.Diagnostic.Code);
-            StringAssert.Contains(error.Message, $"The registry {TestEnvironment.AuthRegistry} did not accept an anonymous push");
+            StringAssert.Contains(error.Message, $"The registry {TestEnvironment.AuthRegistry} did not accept a request without credentials");
         }
 
         using (var wrong = Client(TestEnvironment.AuthRegistry, new RegistryCredentials(TestEnvironment.AuthUser, "not-the-Password-9", null, "a test")))

@@ -120,4 +120,30 @@ public sealed class ContainerizerTests : IDisposable
 
         Assert.AreEqual("CTZ1029", exception.Diagnostic.Code);
     }
+
+    [TestMethod]
+    public async Task An_archive_path_that_is_a_folder_is_CTZ1030()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        Directory.CreateDirectory(work.Combine("out"));
+
+        var result = await NoEngineAnywhere().RunAsync(Request(publish.Path) with { ArchivePath = work.Combine("out") }, TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        Assert.AreEqual("CTZ1030", Assert.ContainsSingle(log.Diagnostics).Code);
+    }
+
+    [TestMethod]
+    public async Task An_oci_archive_from_the_docker_backend_is_CTZ1031_before_any_engine_call()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var resolver = new DockerEndpointResolver(name => name == "DOCKER_HOST" ? "tcp://127.0.0.1:1" : null, _ => false);
+        var containerizer = new Containerizer(log, resolver, new CredentialResolver(_ => null), RetryPolicy.Default, new BlobCache(work.Combine("cache"), log));
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => containerizer.RunAsync(
+            Request(publish.Path, new ContainerSettings { Backend = "docker" }) with { ArchivePath = work.Combine("image.tar"), ArchiveFormat = "oci" },
+            TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1031", exception.Diagnostic.Code);
+    }
 }

@@ -54,7 +54,7 @@ public sealed class PushFailureTests
         Assert.AreEqual("CTZ3001", diagnostic.Code);
         Assert.AreEqual(Severity.Error, diagnostic.Severity);
         Assert.StartsWith(
-            "The registry ghcr.io did not accept an anonymous push (no credentials for it were found in the environment or the docker config). ",
+            "The registry ghcr.io did not accept a request without credentials (none were found for it in the environment or the docker config). ",
             diagnostic.Message);
     }
 
@@ -81,7 +81,7 @@ public sealed class PushFailureTests
 
         Assert.AreEqual("CTZ3002", diagnostic.Code);
         Assert.StartsWith(
-            "The registry ghcr.io refused to let the credentials from CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD push to ghcr.io/acme/shop:1.0.0. ",
+            "The registry ghcr.io refused the credentials from CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD access to ghcr.io/acme/shop:1.0.0. ",
             diagnostic.Message);
         Assert.DoesNotContain("s3cret", diagnostic.Message);
     }
@@ -92,7 +92,7 @@ public sealed class PushFailureTests
         var diagnostic = Explain("denied: requested access to the resource is denied");
 
         Assert.AreEqual("CTZ3002", diagnostic.Code);
-        Assert.StartsWith("The registry ghcr.io refused to let an anonymous push (", diagnostic.Message);
+        Assert.StartsWith("The registry ghcr.io refused a request without credentials (", diagnostic.Message);
     }
 
     [TestMethod]

@@ -97,7 +97,7 @@ public sealed class RegistryClientAuthenticationTests
 
         Assert.AreEqual("CTZ3001", error.Diagnostic.Code);
         StringAssert.Contains(error.Message, "registry.example");
-        StringAssert.Contains(error.Message, "anonymous");
+        StringAssert.Contains(error.Message, "a request without credentials");
         Assert.HasCount(1, handler.Requests);
     }
 
