@@ -170,7 +170,7 @@ public static class Errors
         $"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier. Container images here are Linux images: use linux-x64, linux-arm64, linux-musl-x64, …");
 
     public static Diagnostic SeveralRuntimeIdentifiersNeedPortableOutput(string identifiers) => new("CTZ1028",
-        $"ContainerRuntimeIdentifiers '{identifiers}' names several platforms, and this app is published for one (RuntimeIdentifier, SelfContained or PublishAot is set). A multi-platform image is made from one framework-dependent, portable publish (no RuntimeIdentifier), which runs on every platform; publish without -r, or containerize one RID at a time.");
+        $"ContainerRuntimeIdentifiers '{identifiers}' names several platforms, and this app is published per RID (RuntimeIdentifier, SelfContained or PublishAot is set), but only one publish output was given. Run the Containerize target (dotnet publish -p:Containerize=true or -t:Containerize), which publishes once per RID.");
 
     public static Diagnostic MultiPlatformNeedsARegistry() => new("CTZ1029",
         "Several ContainerRuntimeIdentifiers make a multi-platform image (an image index), which only a registry or an OCI layout holds: set ContainerRegistry, or ContainerArchiveOutputPath with ContainerArchiveFormat 'oci', and ContainerizeBackend 'daemonless' or 'auto'. The Docker engine and docker load archives cannot hold an index.");

@@ -21,7 +21,12 @@ public sealed record ContainerizeRequest
     public string ArchiveFormat { get; init; } = "docker";
     /// <summary>ContainerInsecureRegistries: hosts the in-process registry client reaches over plain HTTP, besides loopback.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    /// <summary>One publish per RID, when the app is published per RID for several ContainerRuntimeIdentifiers; else empty.</summary>
+    public IReadOnlyList<RuntimePublish> RuntimePublishes { get; init; } = [];
 }
+
+/// <summary>The publish output for one RID: its folder and the origins of its files.</summary>
+public sealed record RuntimePublish(string RuntimeIdentifier, string PublishDirectory, IReadOnlyDictionary<string, PublishedFileOrigin> Origins);
 
 /// <summary>What a run made: the image, its references, where its Dockerfile is, and which backend made it.</summary>
 /// <param name="Digest">The registry's manifest digest when the image was pushed.</param>

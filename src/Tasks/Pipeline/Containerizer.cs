@@ -22,7 +22,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     {
         var diagnostics = new List<Diagnostic>();
         var spec = SpecResolver.Resolve(request.Project, request.Settings, diagnostics);
-        if (spec is not null && !Directory.Exists(request.PublishDirectory))
+        var perRuntime = request.RuntimePublishes.Count > 0;
+        if (spec is not null && !perRuntime && !Directory.Exists(request.PublishDirectory))
         {
             diagnostics.Add(Errors.PublishOutputMissing(request.PublishDirectory));
             spec = null;
@@ -52,14 +53,31 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return null;
         }
 
-        spec = spec with { Layers = LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins) };
-        if (spec.Layers.Count == 0)
+        spec = spec with { Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins) };
+        if (!perRuntime && spec.Layers.Count == 0)
         {
             throw new ContainerizeException(Errors.PublishOutputMissing(request.PublishDirectory));
         }
 
-        var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, $"{request.ArchivePath}|{request.ArchiveFormat}"));
+        var platformSpecs = perRuntime
+            ? request.RuntimePublishes.Select(publish => (publish.RuntimeIdentifier, spec with
+                {
+                    Layers = LayerPlanner.Plan(publish.PublishDirectory, request.Project.AssemblyName, publish.Origins),
+                })).ToList()
+            : spec.RuntimeIdentifiers.Select(identifier => (identifier, spec)).ToList();
+
+        // Per RID, the files are in each platform's spec: their fingerprints stand for them.
+        var destination = $"{request.ArchivePath}|{request.ArchiveFormat}"
+            + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
+        var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0
+            && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
+        {
+            // The targets publish per RID in this case; a single RID-specific publish must not go to every platform.
+            throw new ContainerizeException(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(string.Join(";", spec.RuntimeIdentifiers)));
+        }
+
         if (spec.RuntimeIdentifiers.Count > 1)
         {
             // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.

@@ -81,11 +81,11 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     {
         var images = new List<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>();
         ContainerSpec? completed = null;
-        foreach (var identifier in job.Spec.RuntimeIdentifiers)
+        foreach (var (identifier, spec) in job.PlatformSpecs)
         {
             var platform = DaemonlessBackend.PlatformFor(identifier);
-            var baseImage = await backend.GetBaseImageAsync(baseClient, job.Spec.BaseImage, platform, cancellation);
-            completed = BaseImageCompletion.Complete(job.Spec, baseImage.Facts);
+            var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
+            completed = BaseImageCompletion.Complete(spec, baseImage.Facts);
             log.Info($"Making the {platform} image of {job.Spec.References.First()} in-process (daemonless)");
             images.Add((baseImage, backend.Build(baseImage, completed, Path.Combine(job.Request.ContextDirectory, "oci", identifier), job.FileTime)));
         }

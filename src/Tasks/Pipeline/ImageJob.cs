@@ -8,6 +8,12 @@ namespace Containerize.Pipeline;
 /// <summary>One image to make, whatever the backend: the resolved spec, its fingerprint and where its files go.</summary>
 public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, string Fingerprint)
 {
+    /// <summary>
+    /// For several platforms, each RID with its spec: the same spec for a portable publish, or the spec with that
+    /// RID's own layers for a publish per RID.
+    /// </summary>
+    public IReadOnlyList<(string RuntimeIdentifier, ContainerSpec Spec)> PlatformSpecs { get; init; } = [];
+
     public string DockerfilePath => Path.Combine(Request.ContextDirectory, ContextStager.DockerfileName);
 
     public string RecordPath => Path.Combine(Request.ContextDirectory, BuildRecord.FileName);

@@ -40,7 +40,7 @@ public static class SpecResolver
             LabelBaseDigest = settings.GenerateLabels && !settings.DisabledLabels.Contains("base.digest"),
             Entrypoint = [],
             Cmd = [],
-            RuntimeIdentifiers = ResolveRuntimeIdentifiers(project, settings.RuntimeIdentifiers, diagnostics),
+            RuntimeIdentifiers = ResolveRuntimeIdentifiers(settings.RuntimeIdentifiers, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
 
@@ -164,17 +164,12 @@ public static class SpecResolver
         return tags.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static IReadOnlyList<string> ResolveRuntimeIdentifiers(ProjectFacts project, string value, ICollection<Diagnostic> diagnostics)
+    private static IReadOnlyList<string> ResolveRuntimeIdentifiers(string value, ICollection<Diagnostic> diagnostics)
     {
         var identifiers = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         foreach (var identifier in identifiers.Where(identifier => !identifier.StartsWith("linux-", StringComparison.Ordinal)))
         {
             diagnostics.Add(Errors.NotALinuxRuntimeIdentifier(identifier));
-        }
-
-        if (identifiers.Count > 1 && (project.SelfContained || project.PublishAot || project.RuntimeIdentifier.Length > 0))
-        {
-            diagnostics.Add(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(value));
         }
 
         return identifiers;

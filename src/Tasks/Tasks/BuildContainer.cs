@@ -24,6 +24,8 @@ public sealed class BuildContainer : EngineTask
     public bool InvariantGlobalization { get; set; }
     public ITaskItem[] FrameworkReferences { get; set; } = [];
     public ITaskItem[] PublishedFiles { get; set; } = [];
+    /// <summary>The files of each per-RID publish, with ContainerRuntimeIdentifier and ContainerPublishDirectory metadata.</summary>
+    public ITaskItem[] RuntimePublishedFiles { get; set; } = [];
     public string Version { get; set; } = "";
     public string Title { get; set; } = "";
     public string Description { get; set; } = "";
@@ -91,12 +93,11 @@ public sealed class BuildContainer : EngineTask
                 RuntimeIdentifiers = RuntimeIdentifiers,
             },
             PublishDirectory = PublishDirectory,
-            Origins = PublishedFiles
-                .Where(file => file.GetMetadata("RelativePath").Length > 0)
-                .GroupBy(file => file.GetMetadata("RelativePath").Replace('\\', '/'))
-                .ToDictionary(group => group.Key, group => new PublishedFileOrigin(
-                    group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
-                    group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference")),
+            Origins = OriginsOf(PublishedFiles),
+            RuntimePublishes = RuntimePublishedFiles
+                .GroupBy(file => (Identifier: file.GetMetadata("ContainerRuntimeIdentifier"), Directory: file.GetMetadata("ContainerPublishDirectory")))
+                .Select(group => new RuntimePublish(group.Key.Identifier, group.Key.Directory, OriginsOf(group)))
+                .ToList(),
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
             Push = Push,
@@ -126,4 +127,12 @@ public sealed class BuildContainer : EngineTask
         Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {string.Join(", ", result.References)} ({result.Digest ?? result.ImageId})");
         return true;
     }
+
+    /// <summary>Where each published file came from, by its path in the publish folder (ResolvedFileToPublish metadata).</summary>
+    private static Dictionary<string, PublishedFileOrigin> OriginsOf(IEnumerable<ITaskItem> files) =>
+        files.Where(file => file.GetMetadata("RelativePath").Length > 0)
+            .GroupBy(file => file.GetMetadata("RelativePath").Replace('\\', '/'))
+            .ToDictionary(group => group.Key, group => new PublishedFileOrigin(
+                group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
+                group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference"));
 }

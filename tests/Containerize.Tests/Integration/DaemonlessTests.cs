@@ -339,4 +339,26 @@ public sealed class DaemonlessTests
         DockerCli.Run("rmi", "engine-archive:1.0.0").ShouldSucceed();
         StringAssert.Contains(DockerCli.Run("load", "-i", archive).ShouldSucceed().Output, "Loaded image: engine-archive:1.0.0");
     }
+
+    [TestMethod]
+    public void ASelfContainedAppIsPublishedPerRuntimeForEachPlatform()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.Create("DlPerRid", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>dl-per-rid</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>"
+                + "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers><SelfContained>true</SelfContained>");
+
+        var digest = Publish(project, cache, "-p:ContainerRegistry=" + Registry, "-p:ContainerRuntimeIdentifiers=linux-x64%3Blinux-arm64");
+
+        using var index = JsonDocument.Parse(ProcessRunner.Run("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Registry}/dl-per-rid:1.0.0"]).ShouldSucceed().Output);
+        var manifests = index.RootElement.GetProperty("manifests").EnumerateArray()
+            .ToDictionary(entry => entry.GetProperty("platform").GetProperty("architecture").GetString()!, entry => entry.GetProperty("digest").GetString()!);
+        CollectionAssert.AreEquivalent(new[] { "amd64", "arm64" }, manifests.Keys.ToArray());
+        var amd64 = ManifestLayers($"{Registry}/dl-per-rid@{manifests["amd64"]}");
+        var arm64 = ManifestLayers($"{Registry}/dl-per-rid@{manifests["arm64"]}");
+        Assert.AreNotEqual(amd64[1], arm64[1], "each platform has its own runtime layer (the runtime pack of its RID)");
+        Assert.IsTrue(Directory.Exists(Path.Combine(project.Directory, "bin", "Release", "net10.0", "linux-arm64", "publish")), "published for linux-arm64");
+        StringAssert.StartsWith(digest, "sha256:");
+    }
 }

@@ -191,8 +191,4 @@ public sealed class ConfigurationErrorTests
         Assert.StartsWith($"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier.",
             MessageOf("CTZ1027", new ContainerSettings { RuntimeIdentifiers = "linux-x64;" + identifier }));
 
-    [TestMethod]
-    public void Several_runtime_identifiers_for_a_self_contained_app_is_CTZ1028() =>
-        Assert.StartsWith("ContainerRuntimeIdentifiers 'linux-x64;linux-arm64' names several platforms, and this app is published for one",
-            MessageOf("CTZ1028", new ContainerSettings { RuntimeIdentifiers = "linux-x64;linux-arm64" }, Projects.SelfContained()));
 }

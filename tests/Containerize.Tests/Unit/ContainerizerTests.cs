@@ -146,4 +146,17 @@ public sealed class ContainerizerTests : IDisposable
 
         Assert.AreEqual("CTZ1031", exception.Diagnostic.Code);
     }
+
+    [TestMethod]
+    public async Task Several_platforms_of_an_app_published_per_RID_with_only_one_publish_is_CTZ1028()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var settings = new ContainerSettings { Registry = "localhost:5000/acme", RuntimeIdentifiers = "linux-x64;linux-arm64" };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => NoEngineAnywhere().RunAsync(
+            Request(publish.Path, settings) with { Push = true, Project = Projects.SelfContained() }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1028", exception.Diagnostic.Code);
+        Assert.Contains("publishes once per RID", exception.Diagnostic.Message);
+    }
 }
