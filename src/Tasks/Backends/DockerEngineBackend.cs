@@ -126,9 +126,40 @@ public sealed class DockerEngineBackend : IDisposable
         return new BaseImageFacts(image.ID, digest, environment);
     }
 
+    /// <summary>
+    /// The package manager of an image, found by looking for its program in a container made from the image (never
+    /// started): apt-get, apk, tdnf, dnf. Null when there is none (a chiseled or distroless image).
+    /// </summary>
+    public async Task<string?> FindPackageManagerAsync(string image, CancellationToken cancellation)
+    {
+        var created = await Call("create a container", () => client.Containers.CreateContainerAsync(
+            new CreateContainerParameters { Image = image, Entrypoint = ["/nonexistent"], HostConfig = new HostConfig { NetworkMode = "none" } }, cancellation));
+        try
+        {
+            foreach (var (manager, program) in new[] { ("apt", "/usr/bin/apt-get"), ("apk", "/sbin/apk"), ("tdnf", "/usr/bin/tdnf"), ("dnf", "/usr/bin/dnf") })
+            {
+                try
+                {
+                    await client.Containers.GetArchiveFromContainerAsync(created.ID, new ContainerPathStatParameters { Path = program }, statOnly: true, cancellation);
+                    return manager;
+                }
+                catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+                {
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            await Call("remove the container", () => client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None));
+        }
+    }
+
     /// <summary>Builds the staged context with the engine's build endpoint, streaming its output into the log.</summary>
+    /// <param name="networkMode">The network of RUN steps (ContainerBuildNetwork); empty for the engine's default.</param>
     /// <returns>The new image's id and platform (os/architecture).</returns>
-    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, CancellationToken cancellation)
+    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, string networkMode, CancellationToken cancellation)
     {
         var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
         try
@@ -142,7 +173,11 @@ public sealed class DockerEngineBackend : IDisposable
             using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
                 await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(
-                    new ImageBuildParameters { Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true },
+                    new ImageBuildParameters
+                    {
+                        Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
+                        NetworkMode = networkMode.Length > 0 ? networkMode : null,
+                    },
                     input,
                     null,
                     null,

@@ -180,4 +180,22 @@ public static class Errors
 
     public static Diagnostic OciArchiveNeedsDaemonless() => new("CTZ1031",
         "ContainerArchiveFormat 'oci' is written by the daemonless backend; the engine backend writes what docker save gives ('docker'). Set ContainerizeBackend=daemonless, or ContainerArchiveFormat=docker.");
+
+    public static Diagnostic InvalidRunCommand(string command, string reason) => new("CTZ1032",
+        $"ContainerRunCommand '{command}' {reason}. Write one command per item; put commands with ';' or '*' in the Command metadata (MSBuild splits and expands Include).");
+
+    public static Diagnostic InvalidPackage(string value) => new("CTZ1033",
+        $"ContainerPackage '{value}' is not a package name (and Version) a package manager takes. Use names such as curl or libicu72, versions such as 7.88.1-10+deb12u5.");
+
+    public static Diagnostic UnknownPackageManager(string value) => new("CTZ1034",
+        $"ContainerPackageManager '{value}' is not known. Use apt (Debian, Ubuntu), apk (Alpine), tdnf (Azure Linux) or dnf (Fedora, RHEL), or leave it empty to find it in the base image.");
+
+    public static Diagnostic InvalidHealthCheck(string property, string value) => new("CTZ1035",
+        $"{property} '{value}' is not valid. ContainerHealthCheck is a ';'-separated command (exec form); its Interval, Timeout and StartPeriod are durations such as 30s, 1m or 500ms; Retries a whole number.");
+
+    public static Diagnostic NoPackageManagerInBase(string reference) => new("CTZ2011",
+        $"The base image {reference} has no package manager (no apt-get, apk, tdnf or dnf: a chiseled or distroless image), so ContainerPackage cannot be installed. Use a base image with one (for example the non-chiseled tag), copy the files with ContainerFile items, or install them in your own Dockerfile (ContainerDockerfile).");
+
+    public static Diagnostic StepsNeedTheEngine() => new("CTZ2012",
+        "ContainerRunCommand and ContainerPackage run steps inside the image, which needs a Docker engine; the daemonless backend cannot run them. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
 }

@@ -29,6 +29,21 @@ public static class DockerfileWriter
         var text = new StringBuilder();
         text.Append("# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n");
         text.Append("FROM ").Append(spec.BaseImage).Append('\n');
+        if (spec.NeedsEngine)
+        {
+            text.Append("USER root\n");
+        }
+
+        if (spec.Packages.Count > 0)
+        {
+            text.Append("RUN ").Append(PackageInstall(spec.PackageManager, spec.Packages)).Append('\n');
+        }
+
+        foreach (var step in spec.RunSteps)
+        {
+            text.Append("RUN ").Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
+        }
+
         AppendPairs(text, "ENV", spec.Environment, quoteKeys: false);
         if (spec.Ports.Count > 0)
         {
@@ -47,6 +62,20 @@ public static class DockerfileWriter
             text.Append("CMD ").Append(ExecForm(spec.Cmd)).Append('\n');
         }
 
+        if (spec.HealthCheck is { } check)
+        {
+            text.Append("HEALTHCHECK");
+            foreach (var (option, value) in new[] { ("interval", check.Interval), ("timeout", check.Timeout), ("start-period", check.StartPeriod), ("retries", check.Retries) })
+            {
+                if (value.Length > 0)
+                {
+                    text.Append(" --").Append(option).Append('=').Append(value);
+                }
+            }
+
+            text.Append(" CMD ").Append(ExecForm(check.Command)).Append('\n');
+        }
+
         var destination = spec.WorkingDirectory.EndsWith('/') ? spec.WorkingDirectory : spec.WorkingDirectory + "/";
         var appLayer = spec.Layers.Count > 0 && spec.Layers[^1].Name == LayerPlanner.App ? spec.Layers[^1] : null;
         foreach (var layer in spec.Layers.Where(layer => layer != appLayer))
@@ -61,6 +90,23 @@ public static class DockerfileWriter
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// One shell command that installs the packages with the base image's package manager and leaves no cache behind
+    /// (names and versions are validated by SpecResolver: no shell metacharacters).
+    /// </summary>
+    public static string PackageInstall(string manager, IReadOnlyList<PackageSetting> packages)
+    {
+        string Pin(PackageSetting package, string separator) => package.Version.Length == 0 ? package.Name : package.Name + separator + package.Version;
+        return manager switch
+        {
+            "apt" => $"apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {string.Join(' ', packages.Select(p => Pin(p, "=")))} && rm -rf /var/lib/apt/lists/*",
+            "apk" => $"apk add --no-cache {string.Join(' ', packages.Select(p => Pin(p, "=")))}",
+            "tdnf" => $"tdnf install -y {string.Join(' ', packages.Select(p => Pin(p, "-")))} && tdnf clean all",
+            "dnf" => $"dnf install -y {string.Join(' ', packages.Select(p => Pin(p, "-")))} && dnf clean all",
+            _ => throw new InvalidOperationException("The package manager is not known yet: find it in the base image first."),
+        };
     }
 
     /// <summary>A double-quoted Dockerfile word: \, " and $ escaped, nothing else changed.</summary>

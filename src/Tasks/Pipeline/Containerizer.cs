@@ -121,6 +121,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
     private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
     {
+        if (job.Spec.NeedsEngine)
+        {
+            throw new ContainerizeException(Errors.StepsNeedTheEngine());
+        }
+
         var lookup = new CredentialLookup(credentials, log);
         RegistryClient ClientFor(string host, RegistryAccess access) => new(
             host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);

@@ -27,10 +27,19 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         {
             var baseImage = await engine.GetBaseImageAsync(spec.BaseImage, () => credentials.Find(job.BaseHost, RegistryAccess.Pull, job.PushHost), cancellation);
             spec = BaseImageCompletion.Complete(spec, baseImage);
+            if (spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
+            {
+                spec = spec with
+                {
+                    PackageManager = await engine.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation)
+                        ?? throw new ContainerizeException(Errors.NoPackageManagerInBase(spec.BaseImage.ToString())),
+                };
+            }
+
             ContextStager.Stage(spec, job.Request.ContextDirectory);
             log.Info($"Building {string.Join(", ", spec.References)} from {job.DockerfilePath}");
             var references = spec.References.ToList();
-            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, cancellation);
+            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, cancellation);
             record = new BuildRecord(job.Fingerprint, baseImage.Id, baseImage.Digest, imageId, platform, references);
             record.Save(job.RecordPath);
         }

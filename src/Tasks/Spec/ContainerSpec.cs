@@ -23,6 +23,23 @@ public sealed record ContainerSpec
     public required IReadOnlyList<string> Cmd { get; init; }
     public IReadOnlyList<Layer> Layers { get; init; } = [];
 
+    /// <summary>ContainerRunCommand steps, in order; they run as root before the app user is set.</summary>
+    public IReadOnlyList<RunCommandSetting> RunSteps { get; init; } = [];
+
+    /// <summary>ContainerPackage items, installed in one step before the RUN steps.</summary>
+    public IReadOnlyList<PackageSetting> Packages { get; init; } = [];
+
+    /// <summary>apt, apk, tdnf or dnf; empty until known (ContainerPackageManager, or found in the base image).</summary>
+    public string PackageManager { get; init; } = "";
+
+    /// <summary>The network mode of build steps (ContainerBuildNetwork); empty: the engine's default.</summary>
+    public string BuildNetwork { get; init; } = "";
+
+    public HealthCheck? HealthCheck { get; init; }
+
+    /// <summary>True when making the image needs an engine to run steps in it.</summary>
+    public bool NeedsEngine => RunSteps.Count > 0 || Packages.Count > 0;
+
     /// <summary>The Linux RIDs the image is made for; empty: the project's RuntimeIdentifier or this machine's. Several make an image index.</summary>
     public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];
 
@@ -33,6 +50,9 @@ public sealed record ContainerSpec
     public IEnumerable<string> References =>
         Tags.Select(tag => (Registry.Length == 0 ? "" : Registry + "/") + Repository + ":" + tag);
 }
+
+/// <summary>A HEALTHCHECK: the exec-form command and its options (Docker durations such as 30s, or empty for the default).</summary>
+public sealed record HealthCheck(IReadOnlyList<string> Command, string Interval, string Timeout, string StartPeriod, string Retries);
 
 /// <summary>One layer of the app: files copied from the publish output to the working directory.</summary>
 public sealed record Layer(string Name, IReadOnlyList<LayerFile> Files);

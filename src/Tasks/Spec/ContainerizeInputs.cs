@@ -27,6 +27,12 @@ public sealed record ProjectFacts
     public string SourceRevisionId { get; init; } = "";
 }
 
+/// <summary>A ContainerRunCommand item: the command (Command metadata, else Include) and whether it is exec form.</summary>
+public sealed record RunCommandSetting(string Command, bool ExecForm);
+
+/// <summary>A ContainerPackage item: the package and its pinned version (Version metadata), if any.</summary>
+public sealed record PackageSetting(string Name, string Version);
+
 /// <summary>A ContainerPort item as written: Include and Type metadata.</summary>
 public sealed record PortSetting(string Port, string Type);
 
@@ -55,6 +61,16 @@ public sealed record ContainerSettings
     public bool GenerateLabels { get; init; } = true;
     /// <summary>Default OCI labels switched off, by their name after org.opencontainers.image. (title, base.digest, …).</summary>
     public IReadOnlyCollection<string> DisabledLabels { get; init; } = [];
+    public IReadOnlyList<RunCommandSetting> RunCommands { get; init; } = [];
+    public IReadOnlyList<PackageSetting> Packages { get; init; } = [];
+    public string PackageManager { get; init; } = "";
+    public string BuildNetwork { get; init; } = "";
+    /// <summary>ContainerHealthCheck: the exec-form command, ';'-separated.</summary>
+    public string HealthCheck { get; init; } = "";
+    public string HealthCheckInterval { get; init; } = "";
+    public string HealthCheckTimeout { get; init; } = "";
+    public string HealthCheckStartPeriod { get; init; } = "";
+    public string HealthCheckRetries { get; init; } = "";
     /// <summary>ContainerRuntimeIdentifiers: the Linux RIDs to make images for, ';'-separated (default: the project's RuntimeIdentifier).</summary>
     public string RuntimeIdentifiers { get; init; } = "";
     /// <summary>SOURCE_DATE_EPOCH from the environment, when set.</summary>

@@ -41,6 +41,11 @@ public static class SpecResolver
             Entrypoint = [],
             Cmd = [],
             RuntimeIdentifiers = ResolveRuntimeIdentifiers(settings.RuntimeIdentifiers, diagnostics),
+            RunSteps = ResolveRunCommands(settings.RunCommands, diagnostics),
+            Packages = ResolvePackages(settings.Packages, diagnostics),
+            PackageManager = ResolvePackageManager(settings.PackageManager, diagnostics),
+            BuildNetwork = settings.BuildNetwork.Trim(),
+            HealthCheck = ResolveHealthCheck(settings, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
 
@@ -173,6 +178,82 @@ public static class SpecResolver
         }
 
         return identifiers;
+    }
+
+    private static readonly Regex PackagePattern = new(@"^[A-Za-z0-9][A-Za-z0-9+._-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex PackageVersionPattern = new(@"^[A-Za-z0-9][A-Za-z0-9.+~:_-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex DurationPattern = new(@"^[0-9]+(ms|s|m|h)$", RegexOptions.CultureInvariant);
+    private static readonly string[] PackageManagers = ["apt", "apk", "tdnf", "dnf"];
+
+    private static IReadOnlyList<RunCommandSetting> ResolveRunCommands(IReadOnlyList<RunCommandSetting> commands, ICollection<Diagnostic> diagnostics)
+    {
+        foreach (var command in commands)
+        {
+            if (command.Command.Trim().Length == 0)
+            {
+                diagnostics.Add(Errors.InvalidRunCommand(command.Command, "is empty"));
+            }
+            else if (HasLineBreakOrNul(command.Command))
+            {
+                diagnostics.Add(Errors.InvalidRunCommand(command.Command, "holds a newline, carriage return or NUL, which one RUN line cannot hold"));
+            }
+            else if (!command.ExecForm && command.Command.TrimEnd().EndsWith('\\'))
+            {
+                diagnostics.Add(Errors.InvalidRunCommand(command.Command, "ends with '\\', which would join the next line of the Dockerfile to it"));
+            }
+        }
+
+        return commands.Select(command => command with { Command = command.Command.Trim() }).ToList();
+    }
+
+    private static IReadOnlyList<PackageSetting> ResolvePackages(IReadOnlyList<PackageSetting> packages, ICollection<Diagnostic> diagnostics)
+    {
+        foreach (var package in packages.Where(p => !PackagePattern.IsMatch(p.Name) || (p.Version.Length > 0 && !PackageVersionPattern.IsMatch(p.Version))))
+        {
+            diagnostics.Add(Errors.InvalidPackage(package.Version.Length > 0 ? $"{package.Name} {package.Version}" : package.Name));
+        }
+
+        return packages;
+    }
+
+    private static string ResolvePackageManager(string value, ICollection<Diagnostic> diagnostics)
+    {
+        var manager = value.Trim().ToLowerInvariant();
+        if (manager.Length > 0 && !PackageManagers.Contains(manager))
+        {
+            diagnostics.Add(Errors.UnknownPackageManager(value));
+        }
+
+        return manager;
+    }
+
+    private static HealthCheck? ResolveHealthCheck(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        if (settings.HealthCheck.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        var command = settings.HealthCheck.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (command.Length == 0 || command.Any(argument => argument.Contains('\0')))
+        {
+            diagnostics.Add(Errors.InvalidHealthCheck("ContainerHealthCheck", settings.HealthCheck));
+        }
+
+        foreach (var (name, duration) in new[] { ("ContainerHealthCheckInterval", settings.HealthCheckInterval), ("ContainerHealthCheckTimeout", settings.HealthCheckTimeout), ("ContainerHealthCheckStartPeriod", settings.HealthCheckStartPeriod) })
+        {
+            if (duration.Length > 0 && !DurationPattern.IsMatch(duration))
+            {
+                diagnostics.Add(Errors.InvalidHealthCheck(name, duration));
+            }
+        }
+
+        if (settings.HealthCheckRetries.Length > 0 && !uint.TryParse(settings.HealthCheckRetries, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            diagnostics.Add(Errors.InvalidHealthCheck("ContainerHealthCheckRetries", settings.HealthCheckRetries));
+        }
+
+        return new HealthCheck(command, settings.HealthCheckInterval, settings.HealthCheckTimeout, settings.HealthCheckStartPeriod, settings.HealthCheckRetries);
     }
 
     private static string ResolveWorkingDirectory(string workingDirectory, ICollection<Diagnostic> diagnostics)

@@ -58,6 +58,15 @@ public sealed class BuildContainer : EngineTask
     public ITaskItem[] DisabledLabels { get; set; } = [];
     public string DockerHost { get; set; } = "";
     public string RuntimeIdentifiers { get; set; } = "";
+    public ITaskItem[] RunCommands { get; set; } = [];
+    public ITaskItem[] Packages { get; set; } = [];
+    public string PackageManager { get; set; } = "";
+    public string BuildNetwork { get; set; } = "";
+    public string HealthCheck { get; set; } = "";
+    public string HealthCheckInterval { get; set; } = "";
+    public string HealthCheckTimeout { get; set; } = "";
+    public string HealthCheckStartPeriod { get; set; } = "";
+    public string HealthCheckRetries { get; set; } = "";
     public bool Push { get; set; }
     public string ArchiveOutputPath { get; set; } = "";
     public string ArchiveFormat { get; set; } = "";
@@ -91,6 +100,12 @@ public sealed class BuildContainer : EngineTask
                 AppCommandInstruction = AppCommandInstruction, GenerateLabels = GenerateLabels, DisabledLabels = Values(DisabledLabels),
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "",
                 RuntimeIdentifiers = RuntimeIdentifiers,
+                RunCommands = RunCommands.Select(item => new RunCommandSetting(
+                    item.GetMetadata("Command") is { Length: > 0 } command ? command : item.ItemSpec,
+                    item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase))).ToList(),
+                Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version"))).ToList(),
+                PackageManager = PackageManager, BuildNetwork = BuildNetwork, HealthCheck = HealthCheck, HealthCheckInterval = HealthCheckInterval,
+                HealthCheckTimeout = HealthCheckTimeout, HealthCheckStartPeriod = HealthCheckStartPeriod, HealthCheckRetries = HealthCheckRetries,
             },
             PublishDirectory = PublishDirectory,
             Origins = OriginsOf(PublishedFiles),

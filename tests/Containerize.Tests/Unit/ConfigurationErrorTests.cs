@@ -191,4 +191,38 @@ public sealed class ConfigurationErrorTests
         Assert.StartsWith($"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier.",
             MessageOf("CTZ1027", new ContainerSettings { RuntimeIdentifiers = "linux-x64;" + identifier }));
 
+
+    [TestMethod]
+    [DataRow("line\nbreak", "holds a newline")]
+    [DataRow("   ", "is empty")]
+    [DataRow("echo a \\", "ends with '\\'")]
+    public void A_run_command_that_one_RUN_line_cannot_hold_is_CTZ1032(string command, string reason) =>
+        Assert.Contains(reason, MessageOf("CTZ1032", new ContainerSettings { RunCommands = [new RunCommandSetting(command, false)] }));
+
+    [TestMethod]
+    [DataRow("curl; rm -rf /", "")]
+    [DataRow("curl", "1.0 && rm")]
+    public void A_package_name_or_version_a_package_manager_does_not_take_is_CTZ1033(string name, string version) =>
+        Assert.StartsWith("ContainerPackage '", MessageOf("CTZ1033", new ContainerSettings { Packages = [new PackageSetting(name, version)] }));
+
+    [TestMethod]
+    public void An_unknown_package_manager_is_CTZ1034() =>
+        Assert.StartsWith("ContainerPackageManager 'yum' is not known.", MessageOf("CTZ1034", new ContainerSettings { PackageManager = "yum" }));
+
+    [TestMethod]
+    [DataRow("ContainerHealthCheckInterval", "30")]
+    [DataRow("ContainerHealthCheckTimeout", "soon")]
+    [DataRow("ContainerHealthCheckRetries", "-1")]
+    public void A_health_check_option_that_is_not_a_duration_or_count_is_CTZ1035(string property, string value)
+    {
+        var settings = new ContainerSettings
+        {
+            HealthCheck = "curl;-f;http://localhost:8080/",
+            HealthCheckInterval = property == "ContainerHealthCheckInterval" ? value : "",
+            HealthCheckTimeout = property == "ContainerHealthCheckTimeout" ? value : "",
+            HealthCheckRetries = property == "ContainerHealthCheckRetries" ? value : "",
+        };
+
+        Assert.StartsWith($"{property} '{value}' is not valid.", MessageOf("CTZ1035", settings));
+    }
 }

@@ -138,4 +138,38 @@ public sealed class DockerfileWriterTests
 
         Assert.Contains("\nCOPY layers/5-app/ /\n", DockerfileWriter.Write(spec));
     }
+
+    [TestMethod]
+    [DataRow("apt", "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl libicu72=72.1-3 && rm -rf /var/lib/apt/lists/*")]
+    [DataRow("apk", "RUN apk add --no-cache curl libicu72=72.1-3")]
+    [DataRow("tdnf", "RUN tdnf install -y curl libicu72-72.1-3 && tdnf clean all")]
+    [DataRow("dnf", "RUN dnf install -y curl libicu72-72.1-3 && dnf clean all")]
+    public void Packages_are_installed_in_one_RUN_with_the_package_manager_as_root_before_everything_else(string manager, string expected)
+    {
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console(), new ContainerSettings
+        {
+            Packages = [new PackageSetting("curl", ""), new PackageSetting("libicu72", "72.1-3")],
+            PackageManager = manager,
+            RunCommands = [new RunCommandSetting("echo shell form > /tmp/x", false), new RunCommandSetting("/bin/echo \"exec form\"", true)],
+        }), BaseImages.DotNet());
+
+        var lines = DockerfileWriter.Write(spec).Split('\n');
+
+        Assert.AreSequenceEqual(new[] { "USER root", expected, "RUN echo shell form > /tmp/x", "RUN [\"/bin/echo\", \"exec form\"]" }, lines[2..6]);
+    }
+
+    [TestMethod]
+    public void A_health_check_is_written_in_exec_form_with_its_options()
+    {
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Web(), new ContainerSettings
+        {
+            HealthCheck = "curl;-f;http://localhost:8080/healthz",
+            HealthCheckInterval = "10s",
+            HealthCheckTimeout = "2s",
+            HealthCheckStartPeriod = "500ms",
+            HealthCheckRetries = "3",
+        }), BaseImages.AspNet());
+
+        Assert.Contains("\nHEALTHCHECK --interval=10s --timeout=2s --start-period=500ms --retries=3 CMD [\"curl\", \"-f\", \"http://localhost:8080/healthz\"]\n", DockerfileWriter.Write(spec));
+    }
 }
