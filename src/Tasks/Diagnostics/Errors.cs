@@ -197,5 +197,8 @@ public static class Errors
         $"The base image {reference} has no package manager (no apt-get, apk, tdnf or dnf: a chiseled or distroless image), so ContainerPackage cannot be installed. Use a base image with one (for example the non-chiseled tag), copy the files with ContainerFile items, or install them in your own Dockerfile (ContainerDockerfile).");
 
     public static Diagnostic StepsNeedTheEngine() => new("CTZ2012",
-        "ContainerRunCommand and ContainerPackage run steps inside the image, which needs a Docker engine; the daemonless backend cannot run them. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
+        "ContainerRunCommand and ContainerPackage run steps inside the image, and ContainerWritableDirectory folders are made by the engine's COPY --chown; the daemonless backend does neither yet. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
+
+    public static Diagnostic InvalidWritableDirectory(string value) => new("CTZ1036",
+        $"ContainerWritableDirectory '{value}' must be an absolute Linux path other than '/', made of letters, digits and '/', '.', '_', '-', '@', '+' (for example: /app/data).");
 }

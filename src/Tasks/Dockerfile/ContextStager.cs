@@ -32,6 +32,11 @@ public static class ContextStager
         }
 
         RemoveUnwanted(layersRoot, wanted);
+        if (spec.WritableDirectories.Count > 0)
+        {
+            Directory.CreateDirectory(Path.Combine(layersRoot, DockerfileWriter.EmptyFolder));
+        }
+
         WriteIfChanged(Path.Combine(contextDirectory, ".dockerignore"), DockerIgnore);
         var dockerfile = Path.Combine(contextDirectory, DockerfileName);
         WriteIfChanged(dockerfile, DockerfileWriter.Write(spec));

@@ -17,6 +17,9 @@ public static class DockerfileWriter
 {
     public const string LayersFolder = "layers";
 
+    /// <summary>An empty folder of the context, copied with the app user as owner to make each writable folder.</summary>
+    public const string EmptyFolder = "empty";
+
     private static readonly JsonSerializerOptions JsonArray = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Write(ContainerSpec spec)
@@ -42,6 +45,11 @@ public static class DockerfileWriter
         foreach (var step in spec.RunSteps)
         {
             text.Append("RUN ").Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
+        }
+
+        foreach (var directory in spec.WritableDirectories)
+        {
+            text.Append("COPY --chown=").Append(spec.User).Append(' ').Append(LayersFolder).Append('/').Append(EmptyFolder).Append("/ ").Append(directory).Append("/\n");
         }
 
         AppendPairs(text, "ENV", spec.Environment, quoteKeys: false);

@@ -37,8 +37,11 @@ public sealed record ContainerSpec
 
     public HealthCheck? HealthCheck { get; init; }
 
-    /// <summary>True when making the image needs an engine to run steps in it.</summary>
-    public bool NeedsEngine => RunSteps.Count > 0 || Packages.Count > 0;
+    /// <summary>Absolute folders created for the app user (ContainerWritableDirectory), everything else staying root's.</summary>
+    public IReadOnlyList<string> WritableDirectories { get; init; } = [];
+
+    /// <summary>True when making the image needs the engine (steps run in the image; folders owned by the app user).</summary>
+    public bool NeedsEngine => RunSteps.Count > 0 || Packages.Count > 0 || WritableDirectories.Count > 0;
 
     /// <summary>The Linux RIDs the image is made for; empty: the project's RuntimeIdentifier or this machine's. Several make an image index.</summary>
     public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];

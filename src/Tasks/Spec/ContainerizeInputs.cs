@@ -63,6 +63,8 @@ public sealed record ContainerSettings
     public IReadOnlyCollection<string> DisabledLabels { get; init; } = [];
     public IReadOnlyList<RunCommandSetting> RunCommands { get; init; } = [];
     public IReadOnlyList<PackageSetting> Packages { get; init; } = [];
+    /// <summary>ContainerWritableDirectory items: absolute folders the app user owns.</summary>
+    public IReadOnlyList<string> WritableDirectories { get; init; } = [];
     public string PackageManager { get; init; } = "";
     public string BuildNetwork { get; init; } = "";
     /// <summary>ContainerHealthCheck: the exec-form command, ';'-separated.</summary>

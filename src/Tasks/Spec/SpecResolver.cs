@@ -46,6 +46,7 @@ public static class SpecResolver
             PackageManager = ResolvePackageManager(settings.PackageManager, diagnostics),
             BuildNetwork = settings.BuildNetwork.Trim(),
             HealthCheck = ResolveHealthCheck(settings, diagnostics),
+            WritableDirectories = ResolveWritableDirectories(settings.WritableDirectories, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
 
@@ -225,6 +226,16 @@ public static class SpecResolver
         }
 
         return manager;
+    }
+
+    private static IReadOnlyList<string> ResolveWritableDirectories(IReadOnlyList<string> directories, ICollection<Diagnostic> diagnostics)
+    {
+        foreach (var directory in directories.Where(directory => !WorkingDirectoryPattern.IsMatch(directory) || directory.TrimEnd('/').Length == 0))
+        {
+            diagnostics.Add(Errors.InvalidWritableDirectory(directory));
+        }
+
+        return directories.Select(directory => directory.TrimEnd('/')).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static HealthCheck? ResolveHealthCheck(ContainerSettings settings, ICollection<Diagnostic> diagnostics)

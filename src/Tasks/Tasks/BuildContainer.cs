@@ -60,6 +60,7 @@ public sealed class BuildContainer : EngineTask
     public string RuntimeIdentifiers { get; set; } = "";
     public ITaskItem[] RunCommands { get; set; } = [];
     public ITaskItem[] Packages { get; set; } = [];
+    public ITaskItem[] WritableDirectories { get; set; } = [];
     public string PackageManager { get; set; } = "";
     public string BuildNetwork { get; set; } = "";
     public string HealthCheck { get; set; } = "";
@@ -104,6 +105,7 @@ public sealed class BuildContainer : EngineTask
                     item.GetMetadata("Command") is { Length: > 0 } command ? command : item.ItemSpec,
                     item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase))).ToList(),
                 Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version"))).ToList(),
+                WritableDirectories = Values(WritableDirectories),
                 PackageManager = PackageManager, BuildNetwork = BuildNetwork, HealthCheck = HealthCheck, HealthCheckInterval = HealthCheckInterval,
                 HealthCheckTimeout = HealthCheckTimeout, HealthCheckStartPeriod = HealthCheckStartPeriod, HealthCheckRetries = HealthCheckRetries,
             },

@@ -92,7 +92,7 @@ public sealed class BuildStepTests
             "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}/ctz-dl");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CTZ2012: ContainerRunCommand and ContainerPackage run steps inside the image, which needs a Docker engine");
+        StringAssert.Contains(result.Output, "error CTZ2012: ContainerRunCommand and ContainerPackage run steps inside the image, and ContainerWritableDirectory folders are made by the engine");
     }
 
     [TestMethod]
@@ -109,5 +109,22 @@ public sealed class BuildStepTests
         project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker").ShouldSucceed();
 
         Assert.AreEqual("local base\n", DockerCli.Run("run", "--rm", "--network", "none", reference).ShouldSucceed().Output);
+    }
+
+    [TestMethod]
+    public void TheAppUserCanWriteAWritableDirectoryAndNotTheAppFolder()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("Writable", "Console.WriteLine();\n",
+            properties: "<ContainerRepository>ctz-writable</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>",
+            items: "<ContainerWritableDirectory Include=\"/app/data\" /><ContainerWritableDirectory Include=\"/var/cache/ctz\" />");
+        var reference = project.Track("ctz-writable:1.0.0");
+
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+
+        StringAssert.Contains(File.ReadAllText(project.DockerfilePath), "\nCOPY --chown=1654 layers/empty/ /app/data/\nCOPY --chown=1654 layers/empty/ /var/cache/ctz/\n");
+        var run = DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "sh", reference, "-c",
+            "touch /app/data/ok && touch /var/cache/ctz/ok && echo writable; touch /app/nope 2>/dev/null && echo app-writable || echo app-read-only; stat -c %U /app/Writable.dll").ShouldSucceed().Output;
+        Assert.AreEqual("writable\napp-read-only\nroot\n", run);
     }
 }

@@ -225,4 +225,11 @@ public sealed class ConfigurationErrorTests
 
         Assert.StartsWith($"{property} '{value}' is not valid.", MessageOf("CTZ1035", settings));
     }
+
+    [TestMethod]
+    [DataRow("data")]
+    [DataRow("/")]
+    [DataRow("/app/my data")]
+    public void A_writable_directory_that_is_not_a_plain_absolute_path_is_CTZ1036(string directory) =>
+        Assert.StartsWith($"ContainerWritableDirectory '{directory}' must be an absolute Linux path", MessageOf("CTZ1036", new ContainerSettings { WritableDirectories = [directory] }));
 }
