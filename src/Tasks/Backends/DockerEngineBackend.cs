@@ -43,25 +43,35 @@ public sealed class DockerEngineBackend : IDisposable
     /// </summary>
     public async Task<bool> IsUpToDateAsync(BuildRecord record, ImageReference baseImage, CancellationToken cancellation)
     {
-        var names = record.References.Append(baseImage.ToString()).ToDictionary(name => name, _ => true);
-        var images = await Retried("list images", () => client.Images.ListImagesAsync(
-            new ImagesListParameters { All = false, Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names } },
-            cancellation), cancellation);
-
-        string? IdOf(string reference) => images.FirstOrDefault(image => image.RepoTags?.Contains(reference) == true
-            || image.RepoDigests?.Contains(reference) == true)?.ID;
-
-        return record.References.All(reference => IdOf(reference) == record.ImageId)
-            && IdOf(baseImage.ToString()) == record.BaseImageId;
+        var ids = await ImageIdsAsync(record.References.Append(baseImage.ToString()).ToList(), cancellation);
+        return record.References.All(reference => ids.GetValueOrDefault(reference) == record.ImageId)
+            && ids.GetValueOrDefault(baseImage.ToString()) == record.BaseImageId;
     }
 
     /// <summary>One engine request: true when every reference names the image with this id.</summary>
     public async Task<bool> HoldsAsync(IReadOnlyList<string> references, string imageId, CancellationToken cancellation)
     {
+        var ids = await ImageIdsAsync(references, cancellation);
+        return references.All(reference => ids.GetValueOrDefault(reference) == imageId);
+    }
+
+    /// <summary>The image id each name (tag or digest reference) stands for in the engine, in one request; missing names are left out.</summary>
+    private async Task<Dictionary<string, string>> ImageIdsAsync(IReadOnlyList<string> names, CancellationToken cancellation)
+    {
         var images = await Retried("list images", () => client.Images.ListImagesAsync(
-            new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = references.ToDictionary(name => name, _ => true) } },
+            new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names.Distinct().ToDictionary(name => name, _ => true) } },
             cancellation), cancellation);
-        return references.All(reference => images.Any(image => image.ID == imageId && image.RepoTags?.Contains(reference) == true));
+        var ids = new Dictionary<string, string>();
+        foreach (var name in names)
+        {
+            var image = images.FirstOrDefault(image => image.RepoTags?.Contains(name) == true || image.RepoDigests?.Contains(name) == true);
+            if (image is not null)
+            {
+                ids[name] = image.ID;
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>Writes the references as a docker archive (docker save), beside the path first so no half archive is left under its name.</summary>
