@@ -64,21 +64,8 @@ public static class ImageArchiveWriter
     /// <param name="tags">The names index.json gives the manifest (org.opencontainers.image.ref.name), one descriptor each; none gives one unnamed descriptor.</param>
     public static void WriteOciLayout(Stream output, byte[] manifest, string manifestMediaType, byte[] config, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> tags)
     {
-        var manifestDescriptor = new Descriptor(manifestMediaType, ManifestWriter.Digest(manifest), manifest.LongLength);
-        var descriptors = tags.Count == 0
-            ? [manifestDescriptor]
-            : tags.Select(tag => manifestDescriptor with { Annotations = new Dictionary<string, string> { [RefNameAnnotation] = tag } }).ToList();
-
-        var entries = new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
-        {
-            [OciLayoutName] = Content("{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()),
-            [OciIndexName] = Content(ManifestWriter.WriteIndex(MediaTypes.OciIndex, descriptors)),
-            ["blobs/"] = Folder,
-            [BlobsFolder] = Folder,
-        };
-        entries[BlobsFolder + Hex(manifestDescriptor.Digest)] = Content(manifest);
-        entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(config)), Content(config));
-        AddLayers(entries, layers, layers.Select(layer => BlobsFolder + Hex(layer.Descriptor.Digest)).ToList());
+        var entries = LayoutEntries(manifestMediaType, manifest, tags);
+        AddImage(entries, manifest, config, layers);
         Write(output, entries);
     }
 
@@ -90,27 +77,41 @@ public static class ImageArchiveWriter
     /// <param name="images">Each platform's manifest (as listed in the index), config and layer files.</param>
     public static void WriteOciIndexLayout(Stream output, byte[] index, IReadOnlyList<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)> images, IReadOnlyList<string> tags)
     {
-        var indexDescriptor = new Descriptor(MediaTypes.OciIndex, ManifestWriter.Digest(index), index.LongLength);
-        var descriptors = tags.Count == 0
-            ? [indexDescriptor]
-            : tags.Select(tag => indexDescriptor with { Annotations = new Dictionary<string, string> { [RefNameAnnotation] = tag } }).ToList();
+        var entries = LayoutEntries(MediaTypes.OciIndex, index, tags);
+        foreach (var (manifest, config, layers) in images)
+        {
+            AddImage(entries, manifest, config, layers);
+        }
 
-        var entries = new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
+        Write(output, entries);
+    }
+
+    /// <summary>
+    /// The entries every OCI image layout has: oci-layout, the blobs folders, and index.json naming the top manifest
+    /// or index (once per tag: org.opencontainers.image.ref.name; none gives one unnamed descriptor), itself a blob.
+    /// </summary>
+    private static SortedDictionary<string, Action<TarWriter, string>> LayoutEntries(string mediaType, byte[] top, IReadOnlyList<string> tags)
+    {
+        var descriptor = new Descriptor(mediaType, ManifestWriter.Digest(top), top.LongLength);
+        var descriptors = tags.Count == 0
+            ? [descriptor]
+            : tags.Select(tag => descriptor with { Annotations = new Dictionary<string, string> { [RefNameAnnotation] = tag } }).ToList();
+        return new SortedDictionary<string, Action<TarWriter, string>>(StringComparer.Ordinal)
         {
             [OciLayoutName] = Content("{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()),
             [OciIndexName] = Content(ManifestWriter.WriteIndex(MediaTypes.OciIndex, descriptors)),
             ["blobs/"] = Folder,
             [BlobsFolder] = Folder,
+            [BlobsFolder + Hex(descriptor.Digest)] = Content(top),
         };
-        entries[BlobsFolder + Hex(indexDescriptor.Digest)] = Content(index);
-        foreach (var (manifest, config, layers) in images)
-        {
-            entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(manifest)), Content(manifest));
-            entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(config)), Content(config));
-            AddLayers(entries, layers, layers.Select(layer => BlobsFolder + Hex(layer.Descriptor.Digest)).ToList());
-        }
+    }
 
-        Write(output, entries);
+    /// <summary>One image's manifest, config and layers as blobs (a blob already there is kept once).</summary>
+    private static void AddImage(SortedDictionary<string, Action<TarWriter, string>> entries, byte[] manifest, byte[] config, IReadOnlyList<(Descriptor Descriptor, string Path)> layers)
+    {
+        entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(manifest)), Content(manifest));
+        entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(config)), Content(config));
+        AddLayers(entries, layers, layers.Select(layer => BlobsFolder + Hex(layer.Descriptor.Digest)).ToList());
     }
 
     private static void AddLayers(SortedDictionary<string, Action<TarWriter, string>> entries, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -49,7 +48,7 @@ public static class ManifestWriter
         });
 
     /// <summary>"sha256:&lt;lower-case hex&gt;" of the content.</summary>
-    public static string Digest(byte[] content) => "sha256:" + Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
+    public static string Digest(byte[] content) => Registries.Sha256Digest.Of(content);
 
     internal static void WriteDescriptor(Utf8JsonWriter writer, Descriptor descriptor)
     {
