@@ -69,7 +69,7 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
     {
         Directory.CreateDirectory(folder);
         var (configType, layerType) = MediaTypes.For(baseImage.ManifestMediaType);
-        var layers = spec.Layers.Select(layer => LayerWriter.Write(layer, spec.WorkingDirectory, Path.Combine(folder, layer.Name + ".tar.gz"), time, layerType)).ToList();
+        var layers = spec.AllLayers.Select((layer, index) => LayerWriter.Write(layer, spec.WorkingDirectory, Path.Combine(folder, $"{index:D2}-{layer.Name}.tar.gz"), time, layerType)).ToList();
         var config = ImageConfigWriter.Write(baseImage.ConfigJson.DeepClone().AsObject(), spec, layers, time);
         var configDescriptor = new Descriptor(configType, ManifestWriter.Digest(config), config.Length);
         var manifest = ManifestWriter.WriteManifest(baseImage.ManifestMediaType, configDescriptor, baseImage.Layers.Concat(layers.Select(layer => layer.Descriptor)).ToList());

@@ -197,8 +197,20 @@ public static class Errors
         $"The base image {reference} has no package manager (no apt-get, apk, tdnf or dnf: a chiseled or distroless image), so ContainerPackage cannot be installed. Use a base image with one (for example the non-chiseled tag), copy the files with ContainerFile items, or install them in your own Dockerfile (ContainerDockerfile).");
 
     public static Diagnostic StepsNeedTheEngine() => new("CTZ2012",
-        "ContainerRunCommand and ContainerPackage run steps inside the image, and ContainerWritableDirectory folders are made by the engine's COPY --chown; the daemonless backend does neither yet. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
+        "ContainerRunCommand and ContainerPackage run steps inside the image, which only the engine can do; the daemonless backend only adds layers. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
 
     public static Diagnostic InvalidWritableDirectory(string value) => new("CTZ1036",
         $"ContainerWritableDirectory '{value}' must be an absolute Linux path other than '/', made of letters, digits and '/', '.', '_', '-', '@', '+' (for example: /app/data).");
+
+    public static Diagnostic ContainerFileMissing(string include, string path) => new("CTZ1037",
+        $"ContainerFile '{include}' does not exist (looked for {path}). Name a file or folder of the project (relative to the project folder) or an absolute path.");
+
+    public static Diagnostic InvalidContainerFile(string include, string metadata, string value, string expected) => new("CTZ1038",
+        $"ContainerFile '{include}' has {metadata} '{value}'; it must be {expected}.");
+
+    public static Diagnostic ContainerFileTwice(string path) => new("CTZ1039",
+        $"Two ContainerFile items put different files at {path} in the image. Give one of them another Destination.");
+
+    public static Diagnostic OwnerNeedsTheEngine(string owner, string what) => new("CTZ2013",
+        $"{what} is owned by '{owner}', a name; the daemonless backend writes owners into the layer as numbers and cannot look names up in the base image. Use the numeric uid[:gid] (the .NET images' app user is 1654), or the engine backend (ContainerizeBackend=docker).");
 }

@@ -6,7 +6,8 @@ namespace Containerize.Dockerfile;
 
 /// <summary>
 /// Writes a staged context folder as the tar stream the engine's build endpoint takes. Entries are sorted and
-/// every header field is set (<see cref="TarEntries"/>), so the engine sees the same context for the same files,
+/// every header field is set (<see cref="TarEntries"/>) — each file's mode as <see cref="ContextStager"/> set it on
+/// disk, as 'docker build' on the folder would send it — so the engine sees the same context for the same files,
 /// wherever and whenever they were published.
 /// </summary>
 public static class ContextArchive
@@ -29,7 +30,7 @@ public static class ContextArchive
             }
             else
             {
-                TarEntries.WriteFile(writer, name, path, FileModes.IsExecutable(path), fileTime);
+                TarEntries.WriteFile(writer, name, path, FileModes.Of(path), fileTime);
             }
         }
     }

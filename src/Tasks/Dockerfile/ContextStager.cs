@@ -5,8 +5,9 @@ namespace Containerize.Dockerfile;
 
 /// <summary>
 /// Lays out the build context on disk: the Dockerfile, a .dockerignore and one folder per layer under layers/,
-/// so that plain 'docker build' on the folder builds the same image. Files already in place with the same content
-/// and mode are kept; files no longer in the plan are removed, so an earlier run never leaks into this one.
+/// each file with the mode it has in the image (the legacy builder's COPY keeps the context's modes; it has no
+/// --chmod), so that plain 'docker build' on the folder builds the same image. Files already in place with the same
+/// content are kept; files no longer in the plan are removed, so an earlier run never leaks into this one.
 /// </summary>
 public static class ContextStager
 {
@@ -21,20 +22,20 @@ public static class ContextStager
         Directory.CreateDirectory(contextDirectory);
         var layersRoot = Path.Combine(contextDirectory, DockerfileWriter.LayersFolder);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var layer in spec.Layers)
+        foreach (var layer in spec.FileLayers.Concat(spec.Layers))
         {
             foreach (var file in layer.Files)
             {
                 var target = Path.Combine(layersRoot, layer.Name, file.RelativePath);
                 wanted.Add(target);
-                CopyIfChanged(file.SourcePath, target);
+                CopyIfChanged(file.SourcePath, target, file.Mode ?? FileModes.Default(file.SourcePath));
             }
         }
 
         RemoveUnwanted(layersRoot, wanted);
         if (spec.WritableDirectories.Count > 0)
         {
-            Directory.CreateDirectory(Path.Combine(layersRoot, DockerfileWriter.EmptyFolder));
+            Directory.CreateDirectory(Path.Combine(layersRoot, Layer.EmptyFolder));
         }
 
         WriteIfChanged(Path.Combine(contextDirectory, ".dockerignore"), DockerIgnore);
@@ -43,18 +44,21 @@ public static class ContextStager
         return dockerfile;
     }
 
-    private static void CopyIfChanged(string source, string target)
+    /// <summary>Copies the file unless the target has its content, and gives the target the mode it has in the image.</summary>
+    private static void CopyIfChanged(string source, string target, UnixFileMode mode)
     {
         var sourceInfo = new FileInfo(source);
         var targetInfo = new FileInfo(target);
-        if (targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target)
-            && FileModes.IsExecutable(source) == FileModes.IsExecutable(target))
+        if (!(targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target)))
         {
-            return;
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target, overwrite: true);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(source, target, overwrite: true);
+        if (!OperatingSystem.IsWindows() && FileModes.Of(target) != mode)
+        {
+            File.SetUnixFileMode(target, mode);
+        }
     }
 
     private static bool SameContent(string left, string right)

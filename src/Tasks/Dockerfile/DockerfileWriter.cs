@@ -17,9 +17,6 @@ public static class DockerfileWriter
 {
     public const string LayersFolder = "layers";
 
-    /// <summary>An empty folder of the context, copied with the app user as owner to make each writable folder.</summary>
-    public const string EmptyFolder = "empty";
-
     private static readonly JsonSerializerOptions JsonArray = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Write(ContainerSpec spec)
@@ -32,7 +29,7 @@ public static class DockerfileWriter
         var text = new StringBuilder();
         text.Append("# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n");
         text.Append("FROM ").Append(spec.BaseImage).Append('\n');
-        if (spec.NeedsEngine)
+        if (spec.HasBuildSteps)
         {
             text.Append("USER root\n");
         }
@@ -42,14 +39,20 @@ public static class DockerfileWriter
             text.Append("RUN ").Append(PackageInstall(spec.PackageManager, spec.Packages)).Append('\n');
         }
 
+        // The extra files come before the RUN steps, which may use them (a certificate to register, a script to run).
+        foreach (var layer in spec.FileLayers)
+        {
+            text.Append(Copy(layer, spec.WorkingDirectory)).Append('\n');
+        }
+
         foreach (var step in spec.RunSteps)
         {
             text.Append("RUN ").Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
         }
 
-        foreach (var directory in spec.WritableDirectories)
+        foreach (var layer in spec.WritableDirectoryLayers)
         {
-            text.Append("COPY --chown=").Append(spec.User).Append(' ').Append(LayersFolder).Append('/').Append(EmptyFolder).Append("/ ").Append(directory).Append("/\n");
+            text.Append(Copy(layer, spec.WorkingDirectory)).Append('\n');
         }
 
         AppendPairs(text, "ENV", spec.Environment, quoteKeys: false);
@@ -84,20 +87,27 @@ public static class DockerfileWriter
             text.Append(" CMD ").Append(ExecForm(check.Command)).Append('\n');
         }
 
-        var destination = spec.WorkingDirectory.EndsWith('/') ? spec.WorkingDirectory : spec.WorkingDirectory + "/";
         var appLayer = spec.Layers.Count > 0 && spec.Layers[^1].Name == LayerPlanner.App ? spec.Layers[^1] : null;
         foreach (var layer in spec.Layers.Where(layer => layer != appLayer))
         {
-            AppendCopy(text, layer, destination);
+            text.Append(Copy(layer, spec.WorkingDirectory)).Append('\n');
         }
 
         AppendPairs(text, "LABEL", spec.Labels, quoteKeys: true);
         if (appLayer is not null)
         {
-            AppendCopy(text, appLayer, destination);
+            text.Append(Copy(appLayer, spec.WorkingDirectory)).Append('\n');
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The COPY instruction of a layer: its context folder to its destination (the working directory when it has none), with its owner.</summary>
+    public static string Copy(Layer layer, string workingDirectory)
+    {
+        var destination = layer.Destination.Length > 0 ? layer.Destination : workingDirectory;
+        var owner = layer.Owner.Length > 0 ? "--chown=" + layer.Owner + " " : "";
+        return $"COPY {owner}{LayersFolder}/{layer.Name}/ {destination.TrimEnd('/')}/";
     }
 
     /// <summary>
@@ -130,9 +140,6 @@ public static class DockerfileWriter
 
     public static string ExecForm(IEnumerable<string> arguments) =>
         "[" + string.Join(", ", arguments.Select(argument => JsonSerializer.Serialize(argument, JsonArray))) + "]";
-
-    private static void AppendCopy(StringBuilder text, Layer layer, string destination) =>
-        text.Append("COPY ").Append(LayersFolder).Append('/').Append(layer.Name).Append("/ ").Append(destination).Append('\n');
 
     private static void AppendPairs(StringBuilder text, string instruction, IReadOnlyList<KeyValuePair<string, string>> pairs, bool quoteKeys)
     {

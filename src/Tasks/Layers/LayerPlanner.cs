@@ -1,3 +1,4 @@
+using Containerize.Diagnostics;
 using Containerize.Spec;
 
 namespace Containerize.Layers;
@@ -28,6 +29,52 @@ public static class LayerPlanner
 
         var layers = files.GroupBy(file => Classify(file.RelativePath, assemblyName, origins)).ToDictionary(group => group.Key, group => group.ToList());
         return Order.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
+    }
+
+    /// <summary>The context folder names of the extra files' layers: files-1, files-2, …</summary>
+    public const string FilesPrefix = "files-";
+
+    /// <summary>
+    /// The layers of the ContainerFile items: one per destination folder and owner, in the order the items first name
+    /// them; a file goes into its Destination folder (or is renamed to it), a folder's files keep their paths under it.
+    /// </summary>
+    public static IReadOnlyList<Layer> PlanFiles(IReadOnlyList<FileCopy> copies)
+    {
+        var groups = new List<(string Folder, string Owner, Dictionary<string, LayerFile> Files)>();
+        foreach (var copy in copies)
+        {
+            var isFolder = Directory.Exists(copy.Source);
+            var folder = isFolder || copy.Destination.EndsWith('/') ? copy.Destination.TrimEnd('/') : copy.Destination[..copy.Destination.LastIndexOf('/')];
+            var files = isFolder
+                ? Directory.EnumerateFiles(copy.Source, "*", SearchOption.AllDirectories)
+                    .Select(path => new LayerFile(path, Path.GetRelativePath(copy.Source, path).Replace('\\', '/')) { Mode = copy.Mode })
+                : [new LayerFile(copy.Source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
+
+            var group = groups.FirstOrDefault(existing => existing.Folder == folder && existing.Owner == copy.Owner);
+            if (group.Files is null)
+            {
+                group = (folder, copy.Owner, new Dictionary<string, LayerFile>(StringComparer.Ordinal));
+                groups.Add(group);
+            }
+
+            foreach (var file in files)
+            {
+                if (group.Files.TryGetValue(file.RelativePath, out var existing) && existing.SourcePath != file.SourcePath)
+                {
+                    throw new ContainerizeException(Errors.ContainerFileTwice($"{folder}/{file.RelativePath}"));
+                }
+
+                group.Files[file.RelativePath] = file;
+            }
+        }
+
+        return groups.Select((group, index) => new Layer(FilesPrefix + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                group.Files.Values.OrderBy(file => file.RelativePath, StringComparer.Ordinal).ToList())
+            {
+                Destination = group.Folder.Length == 0 ? "/" : group.Folder,
+                Owner = group.Owner,
+            })
+            .ToList();
     }
 
     private static string Classify(string relativePath, string assemblyName, IReadOnlyDictionary<string, PublishedFileOrigin> origins)

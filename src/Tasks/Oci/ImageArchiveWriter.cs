@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Containerize.Layers;
 
 namespace Containerize.Oci;
 
@@ -125,7 +126,7 @@ public static class ImageArchiveWriter
                 throw new ArgumentException($"The layer file '{path}' has {size} bytes, its descriptor {descriptor.Digest} says {descriptor.Size}.", nameof(layers));
             }
 
-            entries.TryAdd(names[i], (writer, name) => TarEntries.WriteFile(writer, name, path, executable: false, EntryTime));
+            entries.TryAdd(names[i], (writer, name) => TarEntries.WriteFile(writer, name, path, FileModes.Regular, EntryTime));
         }
     }
 

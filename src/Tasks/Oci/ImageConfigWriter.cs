@@ -21,7 +21,7 @@ public static class ImageConfigWriter
     private static readonly string[] PlatformKeys = ["architecture", "os", "os.version", "os.features", "variant"];
 
     /// <param name="baseConfig">The base image's config ("config", "rootfs", "history" may be missing, as for an image from scratch).</param>
-    /// <param name="layers">The written layers, one for each of <see cref="ContainerSpec.Layers"/>, in that order.</param>
+    /// <param name="layers">The written layers, one for each of <see cref="ContainerSpec.AllLayers"/>, in that order.</param>
     /// <param name="created">The config's creation time and that of the new history entries.</param>
     public static byte[] Write(JsonObject baseConfig, ContainerSpec spec, IReadOnlyList<BuiltLayer> layers, DateTimeOffset created)
     {
@@ -30,9 +30,9 @@ public static class ImageConfigWriter
             throw new InvalidOperationException("The spec has no user yet: complete it with the base image first.");
         }
 
-        if (layers.Count != spec.Layers.Count)
+        if (layers.Count != spec.AllLayers.Count())
         {
-            throw new ArgumentException($"{layers.Count} layers were written for the spec's {spec.Layers.Count}.", nameof(layers));
+            throw new ArgumentException($"{layers.Count} layers were written for the spec's {spec.AllLayers.Count()}.", nameof(layers));
         }
 
         var time = Rfc3339(created);
@@ -63,13 +63,12 @@ public static class ImageConfigWriter
             history.Add(entry?.DeepClone());
         }
 
-        var destination = spec.WorkingDirectory.EndsWith('/') ? spec.WorkingDirectory : spec.WorkingDirectory + "/";
-        foreach (var layer in spec.Layers)
+        foreach (var layer in spec.AllLayers)
         {
             history.Add(new JsonObject
             {
                 ["created"] = time,
-                ["created_by"] = $"COPY {DockerfileWriter.LayersFolder}/{layer.Name}/ {destination} # {HistoryComment}",
+                ["created_by"] = $"{DockerfileWriter.Copy(layer, spec.WorkingDirectory)} # {HistoryComment}",
                 ["comment"] = HistoryComment,
             });
         }

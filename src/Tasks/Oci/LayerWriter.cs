@@ -5,21 +5,25 @@ using Containerize.Spec;
 namespace Containerize.Oci;
 
 /// <summary>
-/// Writes one layer of the app as a gzip-compressed tar, the same bytes for the same files wherever and whenever
-/// they were published: the files under the working directory (/app → "app/App.dll"), with an entry for every
-/// folder level, entries in ordinal order of their names, each header set by <see cref="TarEntries"/>, and a gzip
-/// framing of constants (<see cref="GzipWriteStream"/>). Both digests are taken while the layer streams to disk.
+/// Writes one layer as a gzip-compressed tar, the same bytes for the same files wherever and whenever they were
+/// published: the files under the layer's destination (/app → "app/App.dll"), entries in ordinal order of their
+/// names, each header set by <see cref="TarEntries"/>, and a gzip framing of constants (<see cref="GzipWriteStream"/>).
+/// Both digests are taken while the layer streams to disk. What it adds matches what the layer's COPY does through
+/// the engine: an app layer (no destination of its own) has an entry for every folder level of the working directory,
+/// owned by root; a layer with a destination adds what is under it, owned by the layer's owner — and, when it has no
+/// files (a writable folder), the folder itself. Folders are 0755; files 0755 or 0644 by their executable bit, or their mode.
 /// </summary>
 public static class LayerWriter
 {
-    /// <param name="layer">The files, each with its path under the working directory.</param>
-    /// <param name="workingDirectory">Absolute folder of the image the files go to; "/" puts them at the root.</param>
+    /// <param name="layer">The files, each with its path under the layer's destination.</param>
+    /// <param name="workingDirectory">Absolute folder of the image where a layer without a destination goes; "/" puts its files at the root.</param>
     /// <param name="outputPath">The .tar.gz to write; written beside it first, then moved, so it is complete or absent.</param>
     /// <param name="fileTime">Modification, access and change time of every entry.</param>
     /// <param name="mediaType">The layer media type of the descriptor (<see cref="MediaTypes.For"/>).</param>
     public static BuiltLayer Write(Layer layer, string workingDirectory, string outputPath, DateTimeOffset fileTime, string mediaType)
     {
         var entries = Entries(layer, workingDirectory);
+        var (uid, gid) = NumericOwner(layer.Owner);
         var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (folder is not null)
         {
@@ -43,11 +47,11 @@ public static class LayerWriter
                         {
                             if (source is null)
                             {
-                                tar.WriteEntry(TarEntries.Directory(name, fileTime));
+                                tar.WriteEntry(TarEntries.Directory(name, fileTime, uid, gid));
                             }
                             else
                             {
-                                TarEntries.WriteFile(tar, name, source.SourcePath, FileModes.IsExecutable(source.SourcePath), fileTime);
+                                TarEntries.WriteFile(tar, name, source.SourcePath, source.Mode ?? FileModes.Default(source.SourcePath), fileTime, uid, gid);
                             }
                         }
                     }
@@ -68,23 +72,36 @@ public static class LayerWriter
         }
     }
 
+    /// <summary>True when the owner can be written into a tar header as it is: empty (root), uid or uid:gid.</summary>
+    public static bool IsNumericOwner(string owner) => TryParseOwner(owner, out _, out _);
+
     /// <summary>The entry names in archive order, each with its file (null for a folder, whose name ends with '/').</summary>
     internal static IReadOnlyList<(string Name, LayerFile? Source)> Entries(Layer layer, string workingDirectory)
     {
-        if (!workingDirectory.StartsWith('/'))
+        var ownDestination = layer.Destination.Length > 0;
+        var destination = ownDestination ? layer.Destination : workingDirectory;
+        if (!destination.StartsWith('/'))
         {
-            throw new ArgumentException($"The working directory '{workingDirectory}' is not absolute.", nameof(workingDirectory));
+            throw new ArgumentException($"The destination '{destination}' is not absolute.", nameof(layer));
         }
 
-        var root = workingDirectory.Trim('/');
+        var root = destination.Trim('/');
         if (root.Length > 0)
         {
-            RequireRelativePath(root, workingDirectory);
+            RequireRelativePath(root, destination);
         }
 
         var prefix = root.Length == 0 ? "" : root + "/";
         var entries = new SortedDictionary<string, LayerFile?>(StringComparer.Ordinal);
-        AddFolders(entries, prefix);
+        if (!ownDestination)
+        {
+            AddFolders(entries, prefix, "");
+        }
+        else if (layer.Files.Count == 0)
+        {
+            entries.Add(prefix, null);
+        }
+
         foreach (var file in layer.Files)
         {
             RequireRelativePath(file.RelativePath, file.RelativePath);
@@ -94,19 +111,39 @@ public static class LayerWriter
                 throw new ArgumentException($"Layer '{layer.Name}' has '{file.RelativePath}' twice.", nameof(layer));
             }
 
-            AddFolders(entries, name[..(name.LastIndexOf('/') + 1)]);
+            AddFolders(entries, name[..(name.LastIndexOf('/') + 1)], ownDestination ? prefix : "");
         }
 
         return entries.Select(entry => (entry.Key, entry.Value)).ToList();
     }
 
-    /// <summary>Adds "a/", "a/b/", … for a folder name "a/b/" (nothing for "").</summary>
-    private static void AddFolders(SortedDictionary<string, LayerFile?> entries, string folder)
+    /// <summary>Adds "a/", "a/b/", … for a folder name "a/b/", leaving out <paramref name="above"/> and the folders above it.</summary>
+    private static void AddFolders(SortedDictionary<string, LayerFile?> entries, string folder, string above)
     {
-        for (var slash = folder.IndexOf('/'); slash >= 0; slash = folder.IndexOf('/', slash + 1))
+        for (var slash = folder.IndexOf('/', above.Length); slash >= 0; slash = folder.IndexOf('/', slash + 1))
         {
             entries.TryAdd(folder[..(slash + 1)], null);
         }
+    }
+
+    private static (int Uid, int Gid) NumericOwner(string owner) =>
+        TryParseOwner(owner, out var uid, out var gid)
+            ? (uid, gid)
+            : throw new ArgumentException($"The owner '{owner}' is a name; a layer written here needs a numeric uid[:gid].", nameof(owner));
+
+    /// <summary>As COPY --chown reads it: a uid alone is the gid too.</summary>
+    private static bool TryParseOwner(string owner, out int uid, out int gid)
+    {
+        uid = gid = 0;
+        if (owner.Length == 0)
+        {
+            return true;
+        }
+
+        var parts = owner.Split(':');
+        return parts.Length <= 2
+            && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uid)
+            && int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out gid);
     }
 
     private static void RequireRelativePath(string path, string shown)

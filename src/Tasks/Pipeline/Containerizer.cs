@@ -1,6 +1,7 @@
 using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Layers;
+using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
 
@@ -53,7 +54,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return null;
         }
 
-        spec = spec with { Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins) };
+        spec = spec with
+        {
+            Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins),
+            FileLayers = LayerPlanner.PlanFiles(spec.Files),
+        };
         if (!perRuntime && spec.Layers.Count == 0)
         {
             throw new ContainerizeException(Errors.PublishOutputMissing(request.PublishDirectory));
@@ -121,9 +126,18 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
     private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
     {
-        if (job.Spec.NeedsEngine)
+        if (job.Spec.HasBuildSteps)
         {
             throw new ContainerizeException(Errors.StepsNeedTheEngine());
+        }
+
+        // Owners go into the layers as numbers (an unset user becomes the base image's numeric APP_UID).
+        var namedOwner = job.Spec.FileLayers.Select(layer => (layer.Owner, What: $"ContainerFile content for {layer.Destination}"))
+            .Append((Owner: job.Spec.WritableDirectories.Count > 0 ? job.Spec.User ?? "" : "", What: "ContainerWritableDirectory (the app user, ContainerUser)"))
+            .FirstOrDefault(entry => !LayerWriter.IsNumericOwner(entry.Owner));
+        if (namedOwner.Owner is not null)
+        {
+            throw new ContainerizeException(Errors.OwnerNeedsTheEngine(namedOwner.Owner, namedOwner.What));
         }
 
         var lookup = new CredentialLookup(credentials, log);

@@ -40,8 +40,24 @@ public sealed record ContainerSpec
     /// <summary>Absolute folders created for the app user (ContainerWritableDirectory), everything else staying root's.</summary>
     public IReadOnlyList<string> WritableDirectories { get; init; } = [];
 
-    /// <summary>True when making the image needs the engine (steps run in the image; folders owned by the app user).</summary>
-    public bool NeedsEngine => RunSteps.Count > 0 || Packages.Count > 0 || WritableDirectories.Count > 0;
+    /// <summary>ContainerFile items: files and folders from outside the publish output, each to an absolute destination.</summary>
+    public IReadOnlyList<FileCopy> Files { get; init; } = [];
+
+    /// <summary>The layers of <see cref="Files"/>, one per destination folder and owner (<see cref="Layers.LayerPlanner.PlanFiles"/>).</summary>
+    public IReadOnlyList<Layer> FileLayers { get; init; } = [];
+
+    /// <summary>True when the image has steps that run inside it (RUN), which only the engine can do.</summary>
+    public bool HasBuildSteps => RunSteps.Count > 0 || Packages.Count > 0;
+
+    /// <summary>One empty layer per writable folder: the folder itself, owned by the app user.</summary>
+    public IEnumerable<Layer> WritableDirectoryLayers =>
+        WritableDirectories.Select(directory => new Layer(Layer.EmptyFolder, []) { Destination = directory, Owner = User ?? "" });
+
+    /// <summary>
+    /// Every layer added to the base image, in image order: the extra files, the writable folders, then the app's
+    /// (whose <see cref="Layer.Destination"/> is empty: the working directory).
+    /// </summary>
+    public IEnumerable<Layer> AllLayers => FileLayers.Concat(WritableDirectoryLayers).Concat(Layers);
 
     /// <summary>The Linux RIDs the image is made for; empty: the project's RuntimeIdentifier or this machine's. Several make an image index.</summary>
     public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];
@@ -57,8 +73,29 @@ public sealed record ContainerSpec
 /// <summary>A HEALTHCHECK: the exec-form command and its options (Docker durations such as 30s, or empty for the default).</summary>
 public sealed record HealthCheck(IReadOnlyList<string> Command, string Interval, string Timeout, string StartPeriod, string Retries);
 
-/// <summary>One layer of the app: files copied from the publish output to the working directory.</summary>
-public sealed record Layer(string Name, IReadOnlyList<LayerFile> Files);
+/// <summary>
+/// One layer: files copied from the context folder layers/<see cref="Name"/> to a folder of the image — the app's
+/// from the publish output to the working directory, extra files (ContainerFile) to their destination.
+/// </summary>
+public sealed record Layer(string Name, IReadOnlyList<LayerFile> Files)
+{
+    /// <summary>The context folder of the writable folders' layers: empty, copied with the app user as owner.</summary>
+    public const string EmptyFolder = "empty";
 
-/// <summary>A file of a layer: where it is on disk, and its path under the working directory ('/'-separated).</summary>
-public sealed record LayerFile(string SourcePath, string RelativePath);
+    /// <summary>The absolute folder the files go to; empty: the working directory.</summary>
+    public string Destination { get; init; } = "";
+
+    /// <summary>The owner of what the layer adds (COPY --chown: uid[:gid] or a name); empty: root.</summary>
+    public string Owner { get; init; } = "";
+}
+
+/// <summary>A file of a layer: where it is on disk, its path under the layer's destination ('/'-separated), and its mode if set.</summary>
+public sealed record LayerFile(string SourcePath, string RelativePath)
+{
+    /// <summary>The permission bits in the image; null: 0755 when the file on disk is executable by its owner, else 0644.</summary>
+    public UnixFileMode? Mode { get; init; }
+}
+
+/// <summary>A ContainerFile item, validated: the file or folder on disk, where it goes, its owner and mode ("" for the defaults).</summary>
+/// <param name="Destination">Absolute; ending with '/' (or naming a folder source), the folder the source goes into.</param>
+public sealed record FileCopy(string Source, string Destination, string Owner, UnixFileMode? Mode);

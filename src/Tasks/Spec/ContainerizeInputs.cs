@@ -33,6 +33,9 @@ public sealed record RunCommandSetting(string Command, bool ExecForm);
 /// <summary>A ContainerPackage item: the package and its pinned version (Version metadata), if any.</summary>
 public sealed record PackageSetting(string Name, string Version);
 
+/// <summary>A ContainerFile item: the file or folder (its full path, and Include as written) and its metadata as written.</summary>
+public sealed record FileSetting(string Source, string Include, string Destination, string Owner, string Mode);
+
 /// <summary>A ContainerPort item as written: Include and Type metadata.</summary>
 public sealed record PortSetting(string Port, string Type);
 
@@ -63,6 +66,7 @@ public sealed record ContainerSettings
     public IReadOnlyCollection<string> DisabledLabels { get; init; } = [];
     public IReadOnlyList<RunCommandSetting> RunCommands { get; init; } = [];
     public IReadOnlyList<PackageSetting> Packages { get; init; } = [];
+    public IReadOnlyList<FileSetting> Files { get; init; } = [];
     /// <summary>ContainerWritableDirectory items: absolute folders the app user owns.</summary>
     public IReadOnlyList<string> WritableDirectories { get; init; } = [];
     public string PackageManager { get; init; } = "";

@@ -7,7 +7,7 @@ namespace Containerize.Spec;
 
 /// <summary>
 /// A hash of everything the image is made from on this side of the engine: the spec and the content, path and
-/// mode of every layer file. Equal fingerprints and an unchanged base image mean an unchanged image.
+/// mode of every layer file (extra files included). Equal fingerprints and an unchanged base image mean an unchanged image.
 /// </summary>
 public static class SpecFingerprint
 {
@@ -16,14 +16,15 @@ public static class SpecFingerprint
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(toolVersion + "\n" + destination + "\n"));
-        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(spec with { Layers = [] }));
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(spec with { Layers = [], FileLayers = [] }));
         var buffer = new byte[81920];
-        foreach (var layer in spec.Layers)
+        foreach (var layer in spec.AllLayers)
         {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}>{layer.Destination}>{layer.Owner}\n"));
             foreach (var file in layer.Files)
             {
-                var executable = FileModes.IsExecutable(file.SourcePath);
-                hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}/{file.RelativePath}\n{(executable ? 'x' : '-')}\n"));
+                var mode = file.Mode ?? FileModes.Default(file.SourcePath);
+                hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}/{file.RelativePath}\n{(int)mode}\n"));
                 using var stream = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 int read;
                 while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)

@@ -47,6 +47,7 @@ public static class SpecResolver
             BuildNetwork = settings.BuildNetwork.Trim(),
             HealthCheck = ResolveHealthCheck(settings, diagnostics),
             WritableDirectories = ResolveWritableDirectories(settings.WritableDirectories, diagnostics),
+            Files = ResolveFiles(settings.Files, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
 
@@ -236,6 +237,41 @@ public static class SpecResolver
         }
 
         return directories.Select(directory => directory.TrimEnd('/')).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static readonly Regex ModePattern = new(@"^0?[0-7]{3}$", RegexOptions.CultureInvariant);
+
+    private static IReadOnlyList<FileCopy> ResolveFiles(IReadOnlyList<FileSetting> files, ICollection<Diagnostic> diagnostics)
+    {
+        var result = new List<FileCopy>();
+        foreach (var file in files)
+        {
+            var isFolder = Directory.Exists(file.Source);
+            if (!isFolder && !File.Exists(file.Source))
+            {
+                diagnostics.Add(Errors.ContainerFileMissing(file.Include, file.Source));
+            }
+            else if (!WorkingDirectoryPattern.IsMatch(file.Destination) || file.Destination.TrimEnd('/').Length == 0)
+            {
+                diagnostics.Add(Errors.InvalidContainerFile(file.Include, "Destination", file.Destination,
+                    "an absolute path other than '/', made of letters, digits and '/', '.', '_', '-', '@', '+' (a folder when it ends with '/' or the item is a folder)"));
+            }
+            else if (file.Owner.Length > 0 && !UserPattern.IsMatch(file.Owner))
+            {
+                diagnostics.Add(Errors.InvalidContainerFile(file.Include, "Owner", file.Owner, "a user[:group], by name or number (for example: 1654 or app:app)"));
+            }
+            else if (file.Mode.Length > 0 && !ModePattern.IsMatch(file.Mode))
+            {
+                diagnostics.Add(Errors.InvalidContainerFile(file.Include, "Mode", file.Mode, "octal permission bits such as 0644, 0600 or 0755"));
+            }
+            else
+            {
+                var mode = file.Mode.Length == 0 ? (UnixFileMode?)null : (UnixFileMode)Convert.ToInt32(file.Mode, 8);
+                result.Add(new FileCopy(file.Source, isFolder ? file.Destination.TrimEnd('/') + "/" : file.Destination, file.Owner, mode));
+            }
+        }
+
+        return result;
     }
 
     private static HealthCheck? ResolveHealthCheck(ContainerSettings settings, ICollection<Diagnostic> diagnostics)

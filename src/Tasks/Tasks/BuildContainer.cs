@@ -61,6 +61,7 @@ public sealed class BuildContainer : EngineTask
     public ITaskItem[] RunCommands { get; set; } = [];
     public ITaskItem[] Packages { get; set; } = [];
     public ITaskItem[] WritableDirectories { get; set; } = [];
+    public ITaskItem[] Files { get; set; } = [];
     public string PackageManager { get; set; } = "";
     public string BuildNetwork { get; set; } = "";
     public string HealthCheck { get; set; } = "";
@@ -106,6 +107,8 @@ public sealed class BuildContainer : EngineTask
                     item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase))).ToList(),
                 Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version"))).ToList(),
                 WritableDirectories = Values(WritableDirectories),
+                Files = Files.Select(item => new FileSetting(item.GetMetadata("FullPath").TrimEnd('/', '\\'), item.ItemSpec,
+                    item.GetMetadata("Destination"), item.GetMetadata("Owner"), item.GetMetadata("Mode"))).ToList(),
                 PackageManager = PackageManager, BuildNetwork = BuildNetwork, HealthCheck = HealthCheck, HealthCheckInterval = HealthCheckInterval,
                 HealthCheckTimeout = HealthCheckTimeout, HealthCheckStartPeriod = HealthCheckStartPeriod, HealthCheckRetries = HealthCheckRetries,
             },

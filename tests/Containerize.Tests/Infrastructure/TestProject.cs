@@ -92,7 +92,12 @@ public sealed class TestProject : IDisposable
 
     public void WriteProject(string text) => File.WriteAllText(ProjectPath, text);
 
-    public void WriteFile(string relativePath, string text) => File.WriteAllText(Path.Combine(Directory, relativePath), text);
+    public void WriteFile(string relativePath, string text)
+    {
+        var path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
 
     /// <summary>dotnet publish with the base registry of the test environment, and the given arguments.</summary>
     public ProcessResult Publish(params string[] arguments) => Publish(new Dictionary<string, string?>(), arguments);
