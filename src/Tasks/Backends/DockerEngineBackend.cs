@@ -168,8 +168,10 @@ public sealed class DockerEngineBackend : IDisposable
 
     /// <summary>Builds the staged context with the engine's build endpoint, streaming its output into the log.</summary>
     /// <param name="networkMode">The network of RUN steps (ContainerBuildNetwork); empty for the engine's default.</param>
+    /// <param name="buildArgs">Build arguments (ContainerBuildArg), as docker build --build-arg.</param>
     /// <returns>The new image's id and platform (os/architecture).</returns>
-    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, string networkMode, CancellationToken cancellation)
+    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, string networkMode,
+        IReadOnlyList<KeyValuePair<string, string>> buildArgs, CancellationToken cancellation)
     {
         var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
         try
@@ -187,6 +189,7 @@ public sealed class DockerEngineBackend : IDisposable
                     {
                         Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
                         NetworkMode = networkMode.Length > 0 ? networkMode : null,
+                        BuildArgs = buildArgs.Count > 0 ? buildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
                     },
                     input,
                     null,

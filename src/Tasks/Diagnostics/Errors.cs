@@ -197,7 +197,7 @@ public static class Errors
         $"The base image {reference} has no package manager (no apt-get, apk, tdnf or dnf: a chiseled or distroless image), so ContainerPackage cannot be installed. Use a base image with one (for example the non-chiseled tag), copy the files with ContainerFile items, or install them in your own Dockerfile (ContainerDockerfile).");
 
     public static Diagnostic StepsNeedTheEngine() => new("CTZ2012",
-        "ContainerRunCommand and ContainerPackage run steps inside the image, which only the engine can do; the daemonless backend only adds layers. Set ContainerizeBackend=docker (or auto with an engine), or remove those items.");
+        "ContainerRunCommand and ContainerPackage run steps inside the image, and ContainerDockerfile is built by a Dockerfile builder: only the engine can do that; the daemonless backend only adds layers. Set ContainerizeBackend=docker (or auto with an engine), or remove those settings.");
 
     public static Diagnostic InvalidWritableDirectory(string value) => new("CTZ1036",
         $"ContainerWritableDirectory '{value}' must be an absolute Linux path other than '/', made of letters, digits and '/', '.', '_', '-', '@', '+' (for example: /app/data).");
@@ -213,4 +213,22 @@ public static class Errors
 
     public static Diagnostic OwnerNeedsTheEngine(string owner, string what) => new("CTZ2013",
         $"{what} is owned by '{owner}', a name; the daemonless backend writes owners into the layer as numbers and cannot look names up in the base image. Use the numeric uid[:gid] (the .NET images' app user is 1654), or the engine backend (ContainerizeBackend=docker).");
+
+    public static Diagnostic DockerfileMissing(string path) => new("CTZ1040",
+        $"ContainerDockerfile '{path}' does not exist. Name your Dockerfile (relative to the project folder), or write the generated one there first with -t:GenerateDockerfile.");
+
+    public static Diagnostic InvalidBuildArg(string name) => new("CTZ1041",
+        $"ContainerBuildArg '{name}' is not a build argument name. Use letters, digits and '_', not starting with a digit (for example: APP_FLAVOR).");
+
+    public static Diagnostic SettingsIgnoredByOwnDockerfile(string names) => new("CTZ1042",
+        $"{names} only shape the generated Dockerfile, and ContainerDockerfile replaces it: they have no effect. Write what they say into your Dockerfile, or remove them.", Severity.Warning);
+
+    public static Diagnostic BuildArgsWithoutDockerfile() => new("CTZ1044",
+        "ContainerBuildArg items are build arguments of your own Dockerfile (ContainerDockerfile); the generated Dockerfile has no ARG, so they have no effect.", Severity.Warning);
+
+    public static Diagnostic DockerfileOutputExists(string path) => new("CTZ1043",
+        $"ContainerDockerfileOutputPath '{path}' already exists with other content; it is not overwritten. Delete it (or compare it with the Dockerfile in the intermediate folder) to write the newly generated one, or choose another ContainerDockerfileOutputPath.");
+
+    public static Diagnostic PackageManagerNeedsTheEngine() => new("CTZ2014",
+        "ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and no engine answers. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
 }

@@ -33,14 +33,20 @@ public static class ContextStager
         }
 
         RemoveUnwanted(layersRoot, wanted);
-        if (spec.WritableDirectories.Count > 0)
+        if (spec.WritableDirectories.Count > 0 || spec.Dockerfile is not null)
         {
             Directory.CreateDirectory(Path.Combine(layersRoot, Layer.EmptyFolder));
         }
 
+        // The user's own Dockerfile may copy any of the app's layer folders: each exists, empty when it has no files.
+        foreach (var name in spec.Dockerfile is null ? [] : LayerPlanner.AppLayerNames)
+        {
+            Directory.CreateDirectory(Path.Combine(layersRoot, name));
+        }
+
         WriteIfChanged(Path.Combine(contextDirectory, ".dockerignore"), DockerIgnore);
         var dockerfile = Path.Combine(contextDirectory, DockerfileName);
-        WriteIfChanged(dockerfile, DockerfileWriter.Write(spec));
+        WriteIfChanged(dockerfile, spec.Dockerfile ?? DockerfileWriter.Write(spec));
         return dockerfile;
     }
 

@@ -19,15 +19,23 @@ public static class DockerfileWriter
 
     private static readonly JsonSerializerOptions JsonArray = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Write(ContainerSpec spec)
+    /// <summary>The first line of the Dockerfile in the staged context.</summary>
+    public const string Header = "# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n";
+
+    /// <summary>The first lines of the copy -t:GenerateDockerfile writes into the project.</summary>
+    public const string EditableHeader =
+        "# Made by Containerize from the project (dotnet build -t:GenerateDockerfile), to keep and edit. Build with it by\n"
+        + "# setting <ContainerDockerfile> to this file: its context is the staged folder (obj/<configuration>/<tfm>/containerize),\n"
+        + "# which holds every layer folder named below. Build arguments (ContainerBuildArg) stay in the image history: no secrets.\n";
+
+    public static string Write(ContainerSpec spec, string header = Header)
     {
         if (spec.User is null)
         {
             throw new InvalidOperationException("The spec has no user yet: complete it with the base image first.");
         }
 
-        var text = new StringBuilder();
-        text.Append("# Made by Containerize from the project. Build it by hand with: docker build <this folder>\n");
+        var text = new StringBuilder(header);
         text.Append("FROM ").Append(spec.BaseImage).Append('\n');
         if (spec.HasBuildSteps)
         {

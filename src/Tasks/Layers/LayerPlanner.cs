@@ -15,7 +15,8 @@ public static class LayerPlanner
     public const string AppHost = "4-apphost";
     public const string App = "5-app";
 
-    private static readonly string[] Order = [Runtime, Packages, VolatileDependencies, AppHost, App];
+    /// <summary>The app's layers in image order.</summary>
+    public static readonly IReadOnlyList<string> AppLayerNames = [Runtime, Packages, VolatileDependencies, AppHost, App];
 
     /// <param name="publishDirectory">The publish output; every file in it is placed in one layer.</param>
     /// <param name="assemblyName">The app's name: its apphost is the file of that name at the top.</param>
@@ -28,7 +29,7 @@ public static class LayerPlanner
             .OrderBy(file => file.RelativePath, StringComparer.Ordinal);
 
         var layers = files.GroupBy(file => Classify(file.RelativePath, assemblyName, origins)).ToDictionary(group => group.Key, group => group.ToList());
-        return Order.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
+        return AppLayerNames.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
     }
 
     /// <summary>The context folder names of the extra files' layers: files-1, files-2, …</summary>

@@ -1,5 +1,6 @@
 using Containerize.Backends;
 using Containerize.Diagnostics;
+using Containerize.Dockerfile;
 using Containerize.Layers;
 using Containerize.Oci;
 using Containerize.Registries;
@@ -20,6 +21,120 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
     /// <returns>The result, or null when configuration errors were reported.</returns>
     public async Task<ContainerizeResult?> RunAsync(ContainerizeRequest request, CancellationToken cancellation)
+    {
+        var job = Prepare(request);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var spec = job.Spec;
+        var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0
+            && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
+        {
+            // The targets publish per RID in this case; a single RID-specific publish must not go to every platform.
+            throw new ContainerizeException(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(string.Join(";", spec.RuntimeIdentifiers)));
+        }
+
+        if (spec.RuntimeIdentifiers.Count > 1)
+        {
+            // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.
+            var canHoldAnIndex = (job.PushHost is not null && request.ArchivePath.Length == 0) || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
+            return backend == "docker" || !canHoldAnIndex
+                ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
+                : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
+        }
+
+        var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
+        var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
+        var auto = backend is "" or "auto";
+        var ociArchive = request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci";
+        if (backend == "daemonless" || (auto && (endpoint is null || ociArchive)))
+        {
+            if (!daemonlessHasADestination)
+            {
+                throw new ContainerizeException(Errors.NowhereToPutTheImage());
+            }
+
+            return await RunDaemonlessAsync(job, endpoint, cancellation);
+        }
+
+        if (ociArchive)
+        {
+            throw new ContainerizeException(Errors.OciArchiveNeedsDaemonless());
+        }
+
+        try
+        {
+            using var engine = Connect(endpoint!);
+            return Report(job, await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).RunAsync(job, cancellation));
+        }
+        catch (ContainerizeException exception) when (exception.Diagnostic.Code == "CTZ2001" && backend != "docker" && !endpoint!.IsConfigured
+            && (job.PushHost is not null || request.ArchivePath.Length > 0))
+        {
+            log.Info($"No engine answers at {endpoint.Uri} ({endpoint.Source}); making the image daemonless.");
+            return await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// -t:GenerateDockerfile: the Dockerfile the image would be built from, written to <paramref name="outputPath"/>
+    /// for the user to keep and edit — the spec completed from the base image (through the engine when one answers,
+    /// else from its registry), nothing staged or built. An existing file with other content is never overwritten.
+    /// </summary>
+    /// <returns>False when configuration errors were reported.</returns>
+    public async Task<bool> GenerateDockerfileAsync(ContainerizeRequest request, string outputPath, CancellationToken cancellation)
+    {
+        var job = Prepare(request);
+        if (job is null)
+        {
+            return false;
+        }
+
+        job = job with { Spec = job.Spec with { Dockerfile = null } };
+        var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        var endpoint = backend switch
+        {
+            "daemonless" => null,
+            "docker" => endpoints.ResolveRequired(request.DockerHost),
+            _ => endpoints.Resolve(request.DockerHost),
+        };
+        ContainerSpec spec;
+        if (endpoint is not null)
+        {
+            using var engine = Connect(endpoint);
+            (spec, _) = await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).CompleteAsync(job, cancellation);
+        }
+        else
+        {
+            if (job.Spec.Packages.Count > 0 && job.Spec.PackageManager.Length == 0)
+            {
+                throw new ContainerizeException(Errors.PackageManagerNeedsTheEngine());
+            }
+
+            using var client = ClientFor(job, job.BaseHost, RegistryAccess.Pull);
+            var platform = DaemonlessBackend.PlatformFor(job.Spec.RuntimeIdentifiers.FirstOrDefault() ?? request.Project.RuntimeIdentifier);
+            spec = BaseImageCompletion.Complete(job.Spec, (await new DaemonlessBackend(cache, log).GetBaseImageAsync(client, job.Spec.BaseImage, platform, cancellation)).Facts);
+        }
+
+        var text = DockerfileWriter.Write(spec, DockerfileWriter.EditableHeader);
+        if (File.Exists(outputPath) && await File.ReadAllTextAsync(outputPath, cancellation) != text)
+        {
+            throw new ContainerizeException(Errors.DockerfileOutputExists(outputPath));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        await File.WriteAllTextAsync(outputPath, text, cancellation);
+        log.Info($"Wrote {outputPath}: build with it by setting ContainerDockerfile to it.");
+        return true;
+    }
+
+    /// <summary>
+    /// Resolves and validates the spec (no engine or registry yet) and plans the layers.
+    /// </summary>
+    /// <returns>The job, or null when configuration errors were reported.</returns>
+    private ImageJob? Prepare(ContainerizeRequest request)
     {
         var diagnostics = new List<Diagnostic>();
         var spec = SpecResolver.Resolve(request.Project, request.Settings, diagnostics);
@@ -74,59 +189,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         // Per RID, the files are in each platform's spec: their fingerprints stand for them.
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}"
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
-        var job = new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
-        var backend = request.Settings.Backend.Trim().ToLowerInvariant();
-        if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0
-            && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
-        {
-            // The targets publish per RID in this case; a single RID-specific publish must not go to every platform.
-            throw new ContainerizeException(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(string.Join(";", spec.RuntimeIdentifiers)));
-        }
-
-        if (spec.RuntimeIdentifiers.Count > 1)
-        {
-            // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.
-            var canHoldAnIndex = (job.PushHost is not null && request.ArchivePath.Length == 0) || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
-            return backend == "docker" || !canHoldAnIndex
-                ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
-                : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
-        }
-
-        var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
-        var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
-        var auto = backend is "" or "auto";
-        var ociArchive = request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci";
-        if (backend == "daemonless" || (auto && (endpoint is null || ociArchive)))
-        {
-            if (!daemonlessHasADestination)
-            {
-                throw new ContainerizeException(Errors.NowhereToPutTheImage());
-            }
-
-            return await RunDaemonlessAsync(job, endpoint, cancellation);
-        }
-
-        if (ociArchive)
-        {
-            throw new ContainerizeException(Errors.OciArchiveNeedsDaemonless());
-        }
-
-        try
-        {
-            using var engine = Connect(endpoint!);
-            return Report(job, await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).RunAsync(job, cancellation));
-        }
-        catch (ContainerizeException exception) when (exception.Diagnostic.Code == "CTZ2001" && backend != "docker" && !endpoint!.IsConfigured
-            && (job.PushHost is not null || request.ArchivePath.Length > 0))
-        {
-            log.Info($"No engine answers at {endpoint.Uri} ({endpoint.Source}); making the image daemonless.");
-            return await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
-        }
+        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
     }
 
     private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
     {
-        if (job.Spec.HasBuildSteps)
+        if (job.Spec.NeedsEngine)
         {
             throw new ContainerizeException(Errors.StepsNeedTheEngine());
         }
@@ -140,14 +208,14 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             throw new ContainerizeException(Errors.OwnerNeedsTheEngine(namedOwner.Owner, namedOwner.What));
         }
 
-        var lookup = new CredentialLookup(credentials, log);
-        RegistryClient ClientFor(string host, RegistryAccess access) => new(
-            host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
-
         // The engine only receives the image when it goes nowhere else.
         using var engine = engineEndpoint is null || job.PushHost is not null || job.Request.ArchivePath.Length > 0 ? null : Connect(engineEndpoint);
-        return Report(job, await new DaemonlessImageBuild(new DaemonlessBackend(cache, log), ClientFor, engine, log).RunAsync(job, cancellation));
+        return Report(job, await new DaemonlessImageBuild(new DaemonlessBackend(cache, log), (host, access) => ClientFor(job, host, access), engine, log).RunAsync(job, cancellation));
     }
+
+    /// <summary>The in-process registry client for a host, with the credentials for that access; plain HTTP for loopback and ContainerInsecureRegistries.</summary>
+    private RegistryClient ClientFor(ImageJob job, string host, RegistryAccess access) => new(
+        host, new CredentialLookup(credentials, log).Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
 
     private DockerEngineBackend Connect(DockerEndpoint endpoint)
     {

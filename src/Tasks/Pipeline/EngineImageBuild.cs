@@ -8,39 +8,43 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The engine backend: skip the build when nothing changed (one engine request), else complete the spec from the
-/// engine's base image, stage the Dockerfile and context, build; then write the archive (docker save) if one is asked
-/// for, and push what the registry still lacks.
+/// engine's base image (pulled with the registry's credentials if missing), stage the Dockerfile — generated, or the
+/// user's own with the base images its FROM lines name — and context, build; then write the archive (docker save) if
+/// one is asked for, and push what the registry still lacks.
 /// </summary>
 public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLookup credentials, RetryPolicy retries, IBuildLog log)
 {
     public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
     {
         var spec = job.Spec;
+        var bases = spec.Dockerfile is null ? [spec.BaseImage] : DockerfileBases.Find(spec.Dockerfile);
+        var finalBase = bases.Count > 0 ? bases[^1] : null;
         var record = BuildRecord.Load(job.RecordPath);
         var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)
-            && await engine.IsUpToDateAsync(record, spec.BaseImage, cancellation);
+            && (finalBase is null
+                ? await engine.HoldsAsync(record.References, record.ImageId, cancellation)
+                : await engine.IsUpToDateAsync(record, finalBase, cancellation));
         if (upToDate)
         {
             log.Info($"{spec.References.First()} is up to date ({record!.ImageId}).");
         }
         else
         {
-            var baseImage = await engine.GetBaseImageAsync(spec.BaseImage, () => credentials.Find(job.BaseHost, RegistryAccess.Pull, job.PushHost), cancellation);
-            spec = BaseImageCompletion.Complete(spec, baseImage);
-            if (spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
+            BaseImageFacts? baseImage;
+            if (spec.Dockerfile is null)
             {
-                spec = spec with
-                {
-                    PackageManager = await engine.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation)
-                        ?? throw new ContainerizeException(Errors.NoPackageManagerInBase(spec.BaseImage.ToString())),
-                };
+                (spec, baseImage) = await CompleteAsync(job, cancellation);
+            }
+            else
+            {
+                baseImage = await PullAsync(bases, job.PushHost, cancellation);
             }
 
             ContextStager.Stage(spec, job.Request.ContextDirectory);
             log.Info($"Building {string.Join(", ", spec.References)} from {job.DockerfilePath}");
             var references = spec.References.ToList();
-            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, cancellation);
-            record = new BuildRecord(job.Fingerprint, baseImage.Id, baseImage.Digest, imageId, platform, references);
+            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, spec.BuildArgs, cancellation);
+            record = new BuildRecord(job.Fingerprint, baseImage?.Id ?? "", baseImage?.Digest, imageId, platform, references);
             record.Save(job.RecordPath);
         }
 
@@ -57,8 +61,42 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
             record.Save(job.RecordPath);
         }
 
-        return new ContainerizeResult(record!.ImageId, record.References, job.DockerfilePath, spec.BaseImage.ToString(), record.BaseImageDigest,
+        return new ContainerizeResult(record!.ImageId, record.References, job.DockerfilePath, finalBase?.ToString() ?? "", record.BaseImageDigest,
             [record.Platform], upToDate, job.PushHost is null ? null : record.Digest, "docker");
+    }
+
+    /// <summary>
+    /// The spec completed with what the generated Dockerfile needs from the base image (pulled if the engine lacks it):
+    /// the app user, the ports, the package manager.
+    /// </summary>
+    public async Task<(ContainerSpec Spec, BaseImageFacts Base)> CompleteAsync(ImageJob job, CancellationToken cancellation)
+    {
+        var baseImage = (await PullAsync([job.Spec.BaseImage], job.PushHost, cancellation))!;
+        var spec = BaseImageCompletion.Complete(job.Spec, baseImage);
+        if (spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
+        {
+            spec = spec with
+            {
+                PackageManager = await engine.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation)
+                    ?? throw new ContainerizeException(Errors.NoPackageManagerInBase(spec.BaseImage.ToString())),
+            };
+        }
+
+        return (spec, baseImage);
+    }
+
+    /// <summary>Makes sure the engine has each image, pulling it with its registry's credentials if not.</summary>
+    /// <returns>What the engine has of the last one; null for none.</returns>
+    private async Task<BaseImageFacts?> PullAsync(IReadOnlyList<ImageReference> images, string? pushHost, CancellationToken cancellation)
+    {
+        BaseImageFacts? facts = null;
+        foreach (var reference in images)
+        {
+            var host = RegistryNames.Host(reference.Registry ?? RegistryNames.DockerHub);
+            facts = await engine.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, pushHost), cancellation);
+        }
+
+        return facts;
     }
 
     /// <returns>The manifest digest the registry reported (the same for every tag of one image).</returns>

@@ -46,8 +46,17 @@ public sealed record ContainerSpec
     /// <summary>The layers of <see cref="Files"/>, one per destination folder and owner (<see cref="Layers.LayerPlanner.PlanFiles"/>).</summary>
     public IReadOnlyList<Layer> FileLayers { get; init; } = [];
 
-    /// <summary>True when the image has steps that run inside it (RUN), which only the engine can do.</summary>
+    /// <summary>The text of the user's own Dockerfile (ContainerDockerfile), built instead of a generated one; null to generate.</summary>
+    public string? Dockerfile { get; init; }
+
+    /// <summary>ContainerBuildArg items: build arguments of the user's Dockerfile.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> BuildArgs { get; init; } = [];
+
+    /// <summary>True when the generated Dockerfile has steps that run inside the image (RUN).</summary>
     public bool HasBuildSteps => RunSteps.Count > 0 || Packages.Count > 0;
+
+    /// <summary>True when only the engine can make the image: steps run inside it, or the user's own Dockerfile.</summary>
+    public bool NeedsEngine => HasBuildSteps || Dockerfile is not null;
 
     /// <summary>One empty layer per writable folder: the folder itself, owned by the app user.</summary>
     public IEnumerable<Layer> WritableDirectoryLayers =>

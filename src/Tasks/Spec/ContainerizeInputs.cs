@@ -67,6 +67,10 @@ public sealed record ContainerSettings
     public IReadOnlyList<RunCommandSetting> RunCommands { get; init; } = [];
     public IReadOnlyList<PackageSetting> Packages { get; init; } = [];
     public IReadOnlyList<FileSetting> Files { get; init; } = [];
+    /// <summary>ContainerDockerfile: the full path of the user's own Dockerfile, or empty to generate one.</summary>
+    public string Dockerfile { get; init; } = "";
+    /// <summary>ContainerBuildArg items: name and Value.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> BuildArgs { get; init; } = [];
     /// <summary>ContainerWritableDirectory items: absolute folders the app user owns.</summary>
     public IReadOnlyList<string> WritableDirectories { get; init; } = [];
     public string PackageManager { get; init; } = "";

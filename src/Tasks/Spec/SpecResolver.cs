@@ -48,8 +48,11 @@ public static class SpecResolver
             HealthCheck = ResolveHealthCheck(settings, diagnostics),
             WritableDirectories = ResolveWritableDirectories(settings.WritableDirectories, diagnostics),
             Files = ResolveFiles(settings.Files, diagnostics),
+            Dockerfile = ReadDockerfile(settings.Dockerfile, diagnostics),
+            BuildArgs = ResolveBuildArgs(settings, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
+        WarnOfSettingsTheDockerfileIgnores(settings, diagnostics);
 
         return diagnostics.Count(d => d.Severity == Severity.Error) > errorsBefore ? null : spec;
     }
@@ -272,6 +275,68 @@ public static class SpecResolver
         }
 
         return result;
+    }
+
+    private static readonly Regex BuildArgNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+
+    private static string? ReadDockerfile(string path, ICollection<Diagnostic> diagnostics)
+    {
+        if (path.Length == 0)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(Errors.DockerfileMissing(path));
+            return null;
+        }
+
+        return File.ReadAllText(path);
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> ResolveBuildArgs(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        foreach (var argument in settings.BuildArgs.Where(argument => !BuildArgNamePattern.IsMatch(argument.Key)))
+        {
+            diagnostics.Add(Errors.InvalidBuildArg(argument.Key));
+        }
+
+        return LastWins(settings.BuildArgs);
+    }
+
+    /// <summary>
+    /// With ContainerDockerfile, the user's Dockerfile says what the image is: the settings that only become generated
+    /// instructions do nothing, and build arguments do nothing without it. Each is a warning, not silence.
+    /// </summary>
+    private static void WarnOfSettingsTheDockerfileIgnores(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        if (settings.Dockerfile.Length == 0)
+        {
+            if (settings.BuildArgs.Count > 0)
+            {
+                diagnostics.Add(Errors.BuildArgsWithoutDockerfile());
+            }
+
+            return;
+        }
+
+        var ignored = new (string Name, bool IsSet)[]
+        {
+            ("ContainerRunCommand", settings.RunCommands.Count > 0),
+            ("ContainerPackage", settings.Packages.Count > 0),
+            ("ContainerHealthCheck", settings.HealthCheck.Length > 0),
+            ("ContainerEnvironmentVariable", settings.EnvironmentVariables.Count > 0 || settings.EnvironmentVariablesProperty.Length > 0),
+            ("ContainerLabel", settings.Labels.Count > 0),
+            ("ContainerPort", settings.Ports.Count > 0),
+            ("ContainerUser", settings.User.Length > 0),
+            ("ContainerWorkingDirectory", settings.WorkingDirectory.Length > 0),
+            ("ContainerAppCommand", settings.AppCommand.Count > 0 || settings.AppCommandArgs.Count > 0 || settings.DefaultArgs.Count > 0 || settings.AppCommandInstruction.Length > 0),
+        }.Where(setting => setting.IsSet).Select(setting => setting.Name).ToList();
+        if (ignored.Count > 0)
+        {
+            diagnostics.Add(Errors.SettingsIgnoredByOwnDockerfile(string.Join(", ", ignored)));
+        }
     }
 
     private static HealthCheck? ResolveHealthCheck(ContainerSettings settings, ICollection<Diagnostic> diagnostics)

@@ -62,6 +62,10 @@ public sealed class BuildContainer : EngineTask
     public ITaskItem[] Packages { get; set; } = [];
     public ITaskItem[] WritableDirectories { get; set; } = [];
     public ITaskItem[] Files { get; set; } = [];
+    public string Dockerfile { get; set; } = "";
+    public ITaskItem[] BuildArgs { get; set; } = [];
+    /// <summary>Set by -t:GenerateDockerfile: write the generated Dockerfile here and build nothing.</summary>
+    public string DockerfileOutputPath { get; set; } = "";
     public string PackageManager { get; set; } = "";
     public string BuildNetwork { get; set; } = "";
     public string HealthCheck { get; set; } = "";
@@ -109,6 +113,7 @@ public sealed class BuildContainer : EngineTask
                 WritableDirectories = Values(WritableDirectories),
                 Files = Files.Select(item => new FileSetting(item.GetMetadata("FullPath").TrimEnd('/', '\\'), item.ItemSpec,
                     item.GetMetadata("Destination"), item.GetMetadata("Owner"), item.GetMetadata("Mode"))).ToList(),
+                Dockerfile = Dockerfile, BuildArgs = Pairs(BuildArgs),
                 PackageManager = PackageManager, BuildNetwork = BuildNetwork, HealthCheck = HealthCheck, HealthCheckInterval = HealthCheckInterval,
                 HealthCheckTimeout = HealthCheckTimeout, HealthCheckStartPeriod = HealthCheckStartPeriod, HealthCheckRetries = HealthCheckRetries,
             },
@@ -130,6 +135,12 @@ public sealed class BuildContainer : EngineTask
         };
 
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
+        if (DockerfileOutputPath.Length > 0)
+        {
+            DockerfilePath = DockerfileOutputPath;
+            return await containerizer.GenerateDockerfileAsync(request, DockerfileOutputPath, cancellation);
+        }
+
         var result = await containerizer.RunAsync(request, cancellation);
         if (result is null)
         {
