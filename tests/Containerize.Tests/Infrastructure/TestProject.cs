@@ -58,12 +58,14 @@ public sealed class TestProject : IDisposable
         return project;
     }
 
-    /// <summary>A copy of samples/NAME, referencing the freshly packed package version.</summary>
+    /// <summary>A copy of samples/NAME (but its bin and obj), referencing the freshly packed package version.</summary>
     public static TestProject FromSample(string sample)
     {
         var project = new TestProject(sample);
         var source = Path.Combine(Repository.SamplesDirectory, sample);
-        foreach (var file in System.IO.Directory.GetFiles(source).Where(file => file.EndsWith(".cs") || file.EndsWith(".csproj")))
+        var sourceFiles = System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+            .Where(file => Path.GetRelativePath(source, file).Split(Path.DirectorySeparatorChar)[0] is not ("bin" or "obj"));
+        foreach (var file in sourceFiles)
         {
             var text = File.ReadAllText(file);
             if (file.EndsWith(".csproj"))
@@ -72,7 +74,7 @@ public sealed class TestProject : IDisposable
                     text, "(<PackageReference Include=\"Containerize\" Version=\")[^\"]*", "${1}" + PackedPackages.Version);
             }
 
-            File.WriteAllText(Path.Combine(project.Directory, Path.GetFileName(file)), text);
+            project.WriteFile(Path.GetRelativePath(source, file), text);
         }
 
         return project;
