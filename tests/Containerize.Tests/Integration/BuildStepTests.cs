@@ -92,7 +92,7 @@ public sealed class BuildStepTests
             "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}/ctz-dl");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CTZ2012: ContainerRunCommand and ContainerPackage run steps inside the image, which only the engine can do;");
+        StringAssert.Contains(result.Output, "error CTZ2012: ContainerRunCommand and ContainerPackage run steps inside the image, and ContainerDockerfile is built by a Dockerfile builder: only the engine can do that;");
     }
 
     [TestMethod]
