@@ -1,0 +1,123 @@
+using System.Globalization;
+
+namespace Containerize.Bench;
+
+public sealed class Options
+{
+    public static readonly string[] AllTools = ["sdk", "docker", "daemonless"];
+
+    public string Repo { get; set; } = Directory.GetCurrentDirectory();
+    public string? App { get; set; }
+    public int Runs { get; set; } = 3;
+    public List<string> Tools { get; set; } = [.. AllTools];
+    public bool OnlyGiven { get; set; }
+    public bool SkipMain { get; set; }
+    public bool SkipMemory { get; set; }
+    public bool SkipScale { get; set; }
+    public bool DryRun { get; set; }
+    public bool Keep { get; set; }
+    public string? Doc { get; set; }
+    public bool DocGiven { get; set; }
+    public bool NoDoc { get; set; }
+    public int MemoryMiB { get; set; } = 1024;
+    public List<int> Scale { get; set; } = [1, 4, 8];
+    public List<string> ScaleBackends { get; set; } = ["docker"];
+    /// <summary>0: a free port in 5100-5199, chosen per run (see Bench).</summary>
+    public int ProxyPort { get; set; }
+    public int RegistryPort { get; set; } = 5200;
+    public string BaseImage { get; set; } = DefaultBaseRegistry() + "/dotnet/aspnet:10.0";
+
+    static string DefaultBaseRegistry() =>
+        Environment.GetEnvironmentVariable("CONTAINERIZE_TEST_BASE_REGISTRY") is { Length: > 0 } r ? r : "localhost:5000";
+    public string? NugetPackages { get; set; }
+    public string? PackageDir { get; set; }
+
+    public string AppDir => App ?? Path.GetFullPath(Path.Combine(Repo, "..", "shared", "bench", "WebDeps"));
+    public string DocPath => Doc ?? Path.Combine(Repo, "docs", "performance.md");
+    public string PackagesDir => PackageDir ?? Path.Combine(Repo, "artifacts", "packages");
+    public string NugetDir => NugetPackages ?? Path.Combine(Repo, "artifacts", "bench-nuget-packages");
+    public IEnumerable<string> Backends => Tools.Where(t => t != "sdk");
+
+    /// <summary>Everything of the default plan runs (so the report may replace docs/performance.md).</summary>
+    public bool Complete => !OnlyGiven && !SkipMain && !SkipMemory && !SkipScale;
+
+    public const string Usage = """
+        usage: eng/bench/run.sh [options]
+
+          --runs N            runs per scenario for the medians (default 3)
+          --only LIST         tools, comma-separated: sdk, docker, daemonless (default all three)
+          --skip-main         skip cold / no change / code change / publish alone
+          --skip-memory       skip the peak-memory runs with a large publish output
+          --skip-scale        skip the 1/4/8-project solution runs
+          --memory-mb N       size of the generated content file in MiB (default 1024)
+          --scale LIST        solution sizes, comma-separated (default 1,4,8)
+          --scale-backends L  backends for the scale runs: docker, daemonless (default docker, what
+                              ContainerizeBackend=auto picks when an engine runs)
+          --dry-run, --check  verify prerequisites and print the plan; builds and pushes nothing (exit 0 = ready)
+          --doc PATH          write the report there (default docs/performance.md, written only by a complete run)
+          --no-doc            do not write the report
+          --keep              keep the temporary folder (logs of every build) and say where it is
+          --app DIR           the app (default ../shared/bench/WebDeps beside the repository)
+          --base-image REF    base image to copy into the benchmark's registry (default localhost:5000/dotnet/aspnet:10.0)
+          --proxy-port N      the counting proxy's port on 127.0.0.1 (default: a free one in 5100-5199, new each run)
+          --registry-port N   the benchmark's own registry's port on 127.0.0.1 (default 5200)
+          --nuget-packages D  NUGET_PACKAGES for the benchmark's restores (default artifacts/bench-nuget-packages)
+          --packages D        folder with Containerize.0.1.0.nupkg (default artifacts/packages)
+          --repo DIR          the repository (run.sh passes it)
+        run.sh also takes --pack (always pack first) and --no-pack (use artifacts/packages as it is);
+        by default it packs when the package is missing or older than a file under src/.
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value");
+            int NextInt() => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new ArgumentException($"{a} needs a positive number");
+            switch (a)
+            {
+                case "--repo": o.Repo = Path.GetFullPath(Next()); break;
+                case "--app": o.App = Path.GetFullPath(Next()); break;
+                case "--runs": o.Runs = NextInt(); break;
+                case "--only":
+                    o.Tools = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+                    foreach (var t in o.Tools)
+                        if (!AllTools.Contains(t)) throw new ArgumentException($"--only: unknown tool '{t}' (sdk, docker, daemonless)");
+                    if (o.Tools.Count == 0) throw new ArgumentException("--only needs at least one tool");
+                    o.Tools = AllTools.Where(o.Tools.Contains).ToList();
+                    o.OnlyGiven = o.Tools.Count < AllTools.Length;
+                    break;
+                case "--skip-main": o.SkipMain = true; break;
+                case "--skip-memory": o.SkipMemory = true; break;
+                case "--skip-scale": o.SkipScale = true; break;
+                case "--memory-mb": o.MemoryMiB = NextInt(); break;
+                case "--scale":
+                    o.Scale = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                            ? n : throw new ArgumentException($"--scale: '{s}' is not a positive number"))
+                        .Distinct().Order().ToList();
+                    break;
+                case "--scale-backends":
+                    o.ScaleBackends = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+                    foreach (var t in o.ScaleBackends)
+                        if (t is not ("docker" or "daemonless")) throw new ArgumentException($"--scale-backends: unknown backend '{t}' (docker, daemonless)");
+                    break;
+                case "--dry-run" or "--check": o.DryRun = true; break;
+                case "--doc": o.Doc = Path.GetFullPath(Next()); o.DocGiven = true; break;
+                case "--no-doc": o.NoDoc = true; break;
+                case "--keep": o.Keep = true; break;
+                case "--base-image": o.BaseImage = Next(); break;
+                case "--proxy-port": o.ProxyPort = NextInt(); break;
+                case "--registry-port": o.RegistryPort = NextInt(); break;
+                case "--nuget-packages": o.NugetPackages = Path.GetFullPath(Next()); break;
+                case "--packages": o.PackageDir = Path.GetFullPath(Next()); break;
+                case "--pack" or "--no-pack": break; // read by run.sh
+                default: throw new ArgumentException($"unknown option {a}");
+            }
+        }
+        return o;
+    }
+}

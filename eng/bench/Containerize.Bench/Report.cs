@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text;
+
+namespace Containerize.Bench;
+
+/// <summary>The tables: printed, and written to docs/performance.md.</summary>
+public static class Report
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Bytes in decimal units (1 MB = 1,000,000 bytes).</summary>
+    public static string Mb(long bytes) => bytes switch
+    {
+        0 => "0",
+        < 0 => "-" + Mb(-bytes),
+        < 1_000_000 => (bytes / 1e3).ToString("0.0", Inv) + " kB",
+        < 10_000_000_000 => (bytes / 1e6).ToString("0.0", Inv) + " MB",
+        _ => (bytes / 1e9).ToString("0.00", Inv) + " GB",
+    };
+
+    static string S(double seconds) => seconds.ToString("0.00", Inv) + " s";
+
+    static string Ratio(double value, double sdk) => sdk <= 0 ? "–" : (value / sdk).ToString(value / sdk < 0.1 ? "0.000" : "0.00", Inv) + "×";
+
+    static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        if (v.Length == 0) return double.NaN;
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    sealed class Data(Bench b)
+    {
+        public readonly List<Measurement> R = b.Results;
+        public IEnumerable<Measurement> Of(string tool, string scenario) => R.Where(m => m.Tool == tool && m.Scenario == scenario);
+        public bool Has(string tool, string scenario) => Of(tool, scenario).Any();
+        public double Wall(string tool, string scenario) => Median(Of(tool, scenario).Select(m => m.Seconds));
+        public long Sent(string tool, string scenario) => (long)Median(Of(tool, scenario).Select(m => (double)m.Sent));
+        public long Blobs(string tool, string scenario) => (long)Median(Of(tool, scenario).Select(m => (double)m.NewBlobBytes));
+        public Measurement? First(string tool, string scenario) => Of(tool, scenario).OrderBy(m => m.Index).FirstOrDefault();
+    }
+
+    public static string Build(Bench b, string command)
+    {
+        var o = b.Options;
+        var d = new Data(b);
+        var tools = o.Tools.Where(t => d.R.Any(m => m.Tool == t)).ToList();
+        var backends = tools.Where(t => t != "sdk").ToList();
+        var hasSdk = tools.Contains("sdk");
+        var sb = new StringBuilder();
+        void L(string line = "") => sb.Append(line).Append('\n');
+
+        L("# Performance: Containerize and the .NET SDK's PublishContainer");
+        L();
+        L($"Measured by `{command}` ([eng/bench/README.md](../eng/bench/README.md)) on {b.Machine?.Date}. These are the numbers of the");
+        L("latest run; timings depend on what else the machine was doing (the load averages below), so a run on an idle");
+        L("machine replaces them. Bytes are decimal: 1 MB = 1,000,000 bytes.");
+        L();
+        if (b.Machine is { } m)
+        {
+            L("| Machine | |");
+            L("|---|---|");
+            L($"| CPU | {m.Cpu}, {m.Cores} cores |");
+            L($"| Memory | {m.MemoryBytes / 1e9:0.0} GB ({m.MemoryBytes / (double)(1L << 30):0.0} GiB) |");
+            L($"| OS | {m.Os}, Linux {m.Kernel} |");
+            L($"| .NET SDK | {m.DotnetSdk} |");
+            L($"| Docker engine | {m.DockerEngine} |");
+            L($"| Registry | Docker Distribution {m.RegistryVersion}, on loopback, storage on the local disk |");
+            L($"| Containerize | commit {m.Commit}; {(b.PackageInfo.Length > 0 ? b.PackageInfo : "not used")} |");
+            L($"| Load average (1/5/15 min) | start {m.LoadAtStart}, end {m.LoadAtEnd} (above {m.Cores}: builds waited for a CPU) |");
+            L($"| Date | {m.Date} |");
+            L($"| App | {Path.GetFileName(o.AppDir.TrimEnd('/'))} (../shared/bench), base image {o.BaseImage} |");
+            L();
+        }
+        if (b.Failures.Count > 0)
+        {
+            L("**Failures in this run** (their rows are missing):");
+            foreach (var f in b.Failures) L($"- `{f.Split('\n')[0]}`");
+            L();
+        }
+
+        // ------------------------------------------------------------------ main table
+        if (d.R.Any(x => x.Scenario is "cold" or "nochange" or "change"))
+        {
+            L($"## Cold, no change, code change (median of {o.Runs} runs)");
+            L();
+            var head = new StringBuilder("| | ");
+            var sep = new StringBuilder("|---|");
+            foreach (var t in tools)
+            {
+                head.Append(Title(t)).Append(" | ");
+                sep.Append("---:|");
+                if (t != "sdk" && hasSdk) { head.Append(Title(t)).Append(" / SDK | "); sep.Append("---:|"); }
+            }
+            L(head.ToString().TrimEnd());
+            L(sep.ToString());
+            void Row(string label, Func<string, double> value, Func<double, string> format, Func<string, bool>? present = null)
+            {
+                var row = new StringBuilder($"| {label} | ");
+                var sdkValue = hasSdk && (present?.Invoke("sdk") ?? true) ? value("sdk") : double.NaN;
+                foreach (var t in tools)
+                {
+                    var ok = present?.Invoke(t) ?? true;
+                    var v = ok ? value(t) : double.NaN;
+                    row.Append(double.IsNaN(v) ? "–" : format(v)).Append(" | ");
+                    if (t != "sdk" && hasSdk) row.Append(double.IsNaN(v) || double.IsNaN(sdkValue) ? "–" : Ratio(v, sdkValue)).Append(" | ");
+                }
+                L(row.ToString().TrimEnd());
+            }
+            void TextRow(string label, Func<string, string> text)
+            {
+                var row = new StringBuilder($"| {label} | ");
+                foreach (var t in tools)
+                {
+                    row.Append(text(t)).Append(" | ");
+                    if (t != "sdk" && hasSdk) row.Append(" | ");
+                }
+                L(row.ToString().TrimEnd());
+            }
+            foreach (var (sc, name) in new[] { ("cold", "cold"), ("nochange", "no change"), ("change", "code change") })
+            {
+                Row($"{name}: wall time", t => d.Has(t, sc) ? d.Wall(t, sc) : double.NaN, S);
+                Row($"{name}: bytes sent", t => d.Has(t, sc) ? sc == "cold" ? d.First(t, sc)!.Sent : d.Sent(t, sc) : double.NaN, v => Mb((long)v));
+                Row($"{name}: new blob bytes in the registry",
+                    t => d.Has(t, sc) ? sc == "cold" ? d.First(t, sc)!.NewBlobBytes : d.Blobs(t, sc) : double.NaN, v => Mb((long)v));
+                TextRow($"{name}: registry requests (of which writes)", t => d.Has(t, sc)
+                    ? $"{Median(d.Of(t, sc).Select(x => (double)x.Requests)).ToString("0", Inv)} ({Median(d.Of(t, sc).Select(x => (double)x.WriteRequests)).ToString("0", Inv)})"
+                    : "–");
+            }
+            Row("image size (compressed layers)", t => b.Images.TryGetValue(t, out var i) ? i.LayerBytes : double.NaN, v => Mb((long)v));
+            Row("of which app layers (not in the base)", t => b.Images.TryGetValue(t, out var i) ? AppLayers(b, i).Sum(l => l.Size) : double.NaN, v => Mb((long)v));
+            TextRow("layers (of which app layers)", t => b.Images.TryGetValue(t, out var i) ? $"{i.Layers.Count} ({AppLayers(b, i).Count()})" : "–");
+            if (d.Has("plain", "publish"))
+                L($"| `dotnet publish` alone, no change (the floor) | {S(d.Wall("plain", "publish"))} (all tools) |");
+            L();
+            L("Cold: bytes sent and new blob bytes are the first cold run's (a later cold run into a new repository may add no new");
+            L("blobs when the tool makes the same layers again: the registry stores each blob once). Other rows: medians.");
+            L("Requests and writes: medians of what the registry logged (writes are POST, PUT and PATCH). App layers are the layers");
+            L("the base image does not have.");
+            L();
+        }
+
+        // ------------------------------------------------------------------ targets
+        var targets = new List<(string Target, Func<string, string> Verdict)>();
+        double floor = d.Has("plain", "publish") ? d.Wall("plain", "publish") : double.NaN;
+        if (backends.Count > 0 && d.R.Any(x => x.Scenario is "cold" or "nochange" or "change"))
+        {
+            targets.Add(("code change: bytes sent ≤ 1% of the SDK's", t =>
+            {
+                if (!hasSdk || !d.Has("sdk", "change") || !d.Has(t, "change")) return "n/a";
+                var limit = d.Sent("sdk", "change") / 100.0;
+                var v = d.Sent(t, "change");
+                return Verdict(v <= limit, $"{Mb(v)} vs {Mb((long)limit)}");
+            }));
+            targets.Add(("no change: nothing pushed (no write request, no new blob)", t =>
+            {
+                if (!d.Has(t, "nochange")) return "n/a";
+                var runs = d.Of(t, "nochange").ToList();
+                var writes = runs.Sum(x => x.WriteRequests);
+                var blobs = runs.Sum(x => x.NewBlobBytes);
+                return Verdict(writes == 0 && blobs == 0,
+                    $"writes per run: {string.Join(", ", runs.Select(x => x.WriteRequests))}; new blobs {Mb(blobs)} in {runs.Count} runs");
+            }));
+            targets.Add(("no change: wall time ≤ publish alone + 0.5 s", t =>
+            {
+                if (!d.Has(t, "nochange") || double.IsNaN(floor)) return "n/a";
+                var v = d.Wall(t, "nochange");
+                return Verdict(v <= floor + 0.5, $"{S(v)} vs {S(floor + 0.5)}");
+            }));
+            targets.Add(("cold: no slower than the SDK", t =>
+            {
+                if (!hasSdk || !d.Has("sdk", "cold") || !d.Has(t, "cold")) return "n/a";
+                var v = d.Wall(t, "cold");
+                var s = d.Wall("sdk", "cold");
+                return Verdict(v <= s, $"{S(v)} vs {S(s)}");
+            }));
+            targets.Add(("image size no larger than the SDK's", t =>
+            {
+                if (!b.Images.TryGetValue("sdk", out var s) || !b.Images.TryGetValue(t, out var i)) return "n/a";
+                return Verdict(i.LayerBytes <= s.LayerBytes, $"{Mb(i.LayerBytes)} vs {Mb(s.LayerBytes)}");
+            }));
+        }
+        var plainPeak = d.First("plain", "memory")?.PeakRss;
+        if (plainPeak is not null && backends.Any(t => d.Has(t, "memory")))
+        {
+            targets.Add(($"memory: peak RSS ≤ plain publish + 200 MB ({o.MemoryMiB} MiB publish output)", t =>
+            {
+                if (d.First(t, "memory") is not { } mm) return "n/a";
+                var diff = mm.PeakRss - plainPeak.Value;
+                return Verdict(diff <= 200_000_000, $"+{Mb(diff)}");
+            }));
+        }
+        if (backends.Any(t => d.Of(t, "scale").Count() > 1))
+        {
+            targets.Add(("scale: growth no worse than linear (t(N) ≤ N·t(1))", t =>
+            {
+                var runs = d.Of(t, "scale").OrderBy(x => x.Index).ToList();
+                var one = runs.FirstOrDefault(x => x.Index == 1);
+                if (one is null || runs.Count < 2) return "n/a";
+                var worst = runs.Where(x => x.Index > 1).Max(x => x.Seconds / (x.Index * one.Seconds));
+                return Verdict(worst <= 1, $"worst t(N)/(N·t(1)) = {worst:0.00}");
+            }));
+        }
+        if (targets.Count > 0)
+        {
+            L("## Targets");
+            L();
+            L("| Target | " + string.Join(" | ", backends.Select(Title)) + " |");
+            L("|---|" + string.Concat(backends.Select(_ => "---|")));
+            foreach (var (target, verdict) in targets) L($"| {target} | " + string.Join(" | ", backends.Select(verdict)) + " |");
+            L();
+        }
+
+        // ------------------------------------------------------------------ memory
+        if (plainPeak is not null)
+        {
+            L($"## Memory: a {o.MemoryMiB} MiB publish output");
+            L();
+            L("| Build | peak RSS of the process tree | difference to plain publish | wall time |");
+            L("|---|---:|---:|---:|");
+            foreach (var t in new[] { "plain" }.Concat(backends))
+            {
+                if (d.First(t, "memory") is not { } mm) continue;
+                var label = t == "plain" ? "`dotnet publish` (no container)" : $"Containerize, {t} backend";
+                L($"| {label} | {Mb(mm.PeakRss)} | {(t == "plain" ? "" : "+" + Mb(mm.PeakRss - plainPeak.Value))} | {S(mm.Seconds)} |");
+            }
+            L();
+            L("One run each, after an unmeasured publish of the same project (so no compilation is in them), with");
+            L("`-nodeReuse:false --disable-build-servers` and `DOTNET_CLI_USE_MSBUILD_SERVER=0`; the content file is random bytes");
+            L("(incompressible). The docker backend's image stays in the engine (its push would be the engine's work); the");
+            L("daemonless backend pushes through the proxy. The Docker engine's own memory is not in the tree.");
+            foreach (var n in b.Notes.Where(x => x.StartsWith("memory", StringComparison.Ordinal))) L($"- {n}");
+            L();
+        }
+
+        // ------------------------------------------------------------------ scale
+        if (backends.Any(t => d.Has(t, "scale")))
+        {
+            L("## Scale: one `dotnet publish <solution> -m -p:Containerize=true` (cold, once each)");
+            L();
+            var head = "| projects |" + string.Concat(backends.Where(t => d.Has(t, "scale")).Select(t => $" {Title(t)} | per project | t(N) / (N·t(1)) |"));
+            L(head);
+            L("|---:|" + string.Concat(backends.Where(t => d.Has(t, "scale")).Select(_ => "---:|---:|---:|")));
+            foreach (var n in o.Scale)
+            {
+                var row = new StringBuilder($"| {n} |");
+                foreach (var t in backends.Where(t => d.Has(t, "scale")))
+                {
+                    var x = d.Of(t, "scale").FirstOrDefault(y => y.Index == n);
+                    var one = d.Of(t, "scale").FirstOrDefault(y => y.Index == 1);
+                    row.Append(x is null ? " – | – | – |" : $" {S(x.Seconds)} | {S(x.Seconds / n)} | {(one is null ? "–" : (x.Seconds / (n * one.Seconds)).ToString("0.00", Inv))} |");
+                }
+                L(row.ToString());
+            }
+            L();
+            L("A value of t(N) / (N·t(1)) at or below 1 is linear or better; on 2 cores `-m` builds two projects at a time.");
+            L();
+        }
+
+        // ------------------------------------------------------------------ how
+        L("## How it was measured");
+        L();
+        L($"- The app is {Path.GetFileName(o.AppDir.TrimEnd('/'))} from ../shared/bench, copied into a temporary folder: one copy per tool (the SDK's without");
+        L("  the Containerize package reference), restored beforehand (restore is never timed). Every build is");
+        L("  `dotnet publish -c Release --no-restore -nodeReuse:false`, timed from start to exit (wall time). A warm-up publish runs first.");
+        L("- SDK: `-t:PublishContainer`; Containerize: `-p:Containerize=true -p:ContainerizeBackend=docker|daemonless`. All with");
+        L($"  `-p:ContainerRegistry=localhost:{o.ProxyPort} -p:ContainerBaseImage=localhost:{o.ProxyPort}/{b.BaseRepository}:{b.BaseTag}` and a repository of their own.");
+        L($"- The registry is the benchmark's own Docker Distribution on 127.0.0.1:{o.RegistryPort}, its storage in the temporary folder, holding");
+        L($"  a copy of {o.BaseImage}; nothing else writes to it. Every tool reaches it (base image and push) through a TCP proxy on");
+        L($"  127.0.0.1:{o.ProxyPort} that counts bytes: **bytes sent** are client → registry (for the docker backend the client is the");
+        L("  engine). **New blob bytes** are the growth of the sum of the sizes of the blob `data` files under the storage's");
+        L("  `docker/registry/v2/blobs`. **Requests** and **writes** (POST/PUT/PATCH) come from the registry's access log.");
+        L($"- The proxy's port (the registry's name for the tools, `localhost:{o.ProxyPort}`) is new each run: the engine remembers which");
+        L("  repositories of a registry name hold a layer and mounts from them, and an earlier run's repositories are gone.");
+        L("  The base image is pulled into the engine through the proxy and pushed back once (nothing is sent), so that the");
+        L("  engine knows this registry holds the base layers and mounts them, as after a pull that downloaded them.");
+        L("- Cold: the base image in the engine and in the registry; bin/ and obj/Release/");
+        L("  deleted, a new repository, and the previous cold run's image removed from the engine (so no build cache). No change:");
+        L("  the same command again. Code change: one string in Program.cs changed, the same command again.");
+        L("- Image size: the sum of the compressed layer sizes in the pushed manifest (the first cold run's image).");
+        L("- The builds share the machine's Roslyn compiler server (started by the warm-up; the memory runs disable it).");
+        L();
+
+        // ------------------------------------------------------------------ every run
+        L("## Every run");
+        L();
+        L("| tool | scenario | # | repository | wall | sent | received | new blobs | requests | writes | peak RSS |");
+        L("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var x in d.R)
+        {
+            L($"| {x.Tool} | {x.Scenario} | {x.Index} | {(x.Repository.Length > 0 ? $"`{x.Repository}`" : "")} | {S(x.Seconds)} | {x.Sent.ToString("N0", Inv)} | " +
+              $"{x.Received.ToString("N0", Inv)} | {x.NewBlobBytes.ToString("N0", Inv)} | {x.Requests} | {x.WriteRequests} | {(x.PeakRss > 0 ? Mb(x.PeakRss) : "")} |");
+        }
+        L();
+        L("Sent, received and new blobs in bytes; for `scale` the number is the number of projects and the repository a namespace.");
+        return sb.ToString();
+    }
+
+    static IEnumerable<(string Digest, long Size)> AppLayers(Bench b, ImageInfo i)
+    {
+        var baseLayers = b.BaseInfo?.Layers.Select(l => l.Digest).ToHashSet(StringComparer.Ordinal) ?? [];
+        return i.Layers.Where(l => !baseLayers.Contains(l.Digest));
+    }
+
+    static string Verdict(bool met, string detail) => (met ? "met" : "**not met**") + $" ({detail})";
+
+    static string Title(string tool) => tool switch
+    {
+        "sdk" => "SDK",
+        "docker" => "docker",
+        "daemonless" => "daemonless",
+        _ => tool,
+    };
+}
