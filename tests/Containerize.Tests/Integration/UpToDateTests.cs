@@ -30,6 +30,20 @@ public sealed class UpToDateTests
     }
 
     [TestMethod]
+    public void AWebAppsFirstImageHasItsWebConfigSoTheSecondPublishIsUpToDate()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.FromSample("WebApi");
+        var reference = project.Track("ctz-web-uptodate:1.0.0");
+        project.Publish("-p:Containerize=true", "-p:ContainerRepository=ctz-web-uptodate", "-p:ContainerImageTag=1.0.0").ShouldSucceed();
+
+        var second = project.Publish("-p:Containerize=true", "-p:ContainerRepository=ctz-web-uptodate", "-p:ContainerImageTag=1.0.0", "-v:n").ShouldSucceed();
+
+        StringAssert.Contains(second.Output, "ctz-web-uptodate:1.0.0 is up to date", "the web SDK's post-publish steps (web.config) ran before the first image was made");
+        Assert.AreEqual("/app/web.config\n", DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "ls", reference, "/app/web.config").ShouldSucceed().Output);
+    }
+
+    [TestMethod]
     public void AnUpToDateRunMakesExactlyOneEngineRequest()
     {
         TestEnvironment.RequireEngine();
