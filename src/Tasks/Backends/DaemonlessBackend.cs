@@ -64,12 +64,15 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         return new BaseImage(client, reference.Repository, manifest.MediaType, manifest.Digest, config, configJson, layers);
     }
 
-    /// <summary>Writes the app's layers, the config and the manifest (in the base image's format) under <paramref name="folder"/>.</summary>
-    public OciImage Build(BaseImage baseImage, ContainerSpec spec, string folder, DateTimeOffset time)
+    /// <summary>
+    /// The config and the manifest (in the base image's format), and the app's layers in <paramref name="layerFolder"/>
+    /// (written unless an earlier run left them there: <see cref="LayerWriter.WriteOrReuse"/>).
+    /// </summary>
+    public OciImage Build(BaseImage baseImage, ContainerSpec spec, string layerFolder, DateTimeOffset time)
     {
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(layerFolder);
         var (configType, layerType) = MediaTypes.For(baseImage.ManifestMediaType);
-        var layers = spec.AllLayers.Select((layer, index) => LayerWriter.Write(layer, spec.WorkingDirectory, Path.Combine(folder, $"{index:D2}-{layer.Name}.tar.gz"), time, layerType)).ToList();
+        var layers = spec.AllLayers.Select(layer => LayerWriter.WriteOrReuse(layer, spec.WorkingDirectory, layerFolder, time, layerType)).ToList();
         var config = ImageConfigWriter.Write(baseImage.ConfigJson.DeepClone().AsObject(), spec, layers, time);
         var configDescriptor = new Descriptor(configType, ManifestWriter.Digest(config), config.Length);
         var manifest = ManifestWriter.WriteManifest(baseImage.ManifestMediaType, configDescriptor, baseImage.Layers.Concat(layers.Select(layer => layer.Descriptor)).ToList());

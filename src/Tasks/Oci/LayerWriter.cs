@@ -1,5 +1,7 @@
 using System.Formats.Tar;
+using System.Text.Json;
 using Containerize.Layers;
+using Containerize.Registries;
 using Containerize.Spec;
 
 namespace Containerize.Oci;
@@ -69,6 +71,41 @@ public static class LayerWriter
         {
             File.Delete(partial);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The layer in <paramref name="folder"/>, written unless an earlier run left it there: each layer file is named by
+    /// a hash of what it is made from (<see cref="LayerContent.Key"/>, the destination, the file time, the media type
+    /// and this assembly's build), and a .json beside it keeps its descriptor and diff id. So only changed layers are
+    /// compressed again (a kept file is checked against its digest first), and a layer two platforms share is written once.
+    /// </summary>
+    public static BuiltLayer WriteOrReuse(Layer layer, string workingDirectory, string folder, DateTimeOffset fileTime, string mediaType)
+    {
+        var input = $"{LayerContent.Key(layer)}\n{(layer.Destination.Length > 0 ? layer.Destination : workingDirectory)}\n{fileTime.ToUnixTimeSeconds()}\n{mediaType}\n{typeof(LayerWriter).Assembly.ManifestModule.ModuleVersionId}";
+        var name = Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(input))["sha256:".Length..];
+        var path = Path.Combine(folder, name + ".tar.gz");
+        var record = path + ".json";
+        if (File.Exists(path) && File.Exists(record)
+            && JsonSerializer.Deserialize<BuiltLayer>(File.ReadAllBytes(record)) is { } stored
+            && stored.Descriptor.Size == new FileInfo(path).Length && stored.Descriptor.Digest == Sha256Digest.OfFile(path))
+        {
+            return stored with { Path = path };
+        }
+
+        var built = Write(layer, workingDirectory, path, fileTime, mediaType);
+        File.WriteAllBytes(record, JsonSerializer.SerializeToUtf8Bytes(built));
+        return built;
+    }
+
+    /// <summary>Removes the layers in <paramref name="folder"/> (and their .json) that are not among <paramref name="used"/>.</summary>
+    public static void RemoveUnused(string folder, IEnumerable<BuiltLayer> used)
+    {
+        var keep = used.Select(layer => Path.GetFullPath(layer.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.tar.gz").Where(file => !keep.Contains(Path.GetFullPath(file))).ToList())
+        {
+            File.Delete(file);
+            File.Delete(file + ".json");
         }
     }
 

@@ -45,7 +45,8 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         spec = BaseImageCompletion.Complete(spec, baseImage.Facts);
         ContextStager.Stage(spec, job.Request.ContextDirectory);
         log.Info($"Making {string.Join(", ", references)} in-process (daemonless)");
-        var image = backend.Build(baseImage, spec, Path.Combine(job.Request.ContextDirectory, "oci"), job.FileTime);
+        var image = backend.Build(baseImage, spec, LayerFolder(job), job.FileTime);
+        LayerWriter.RemoveUnused(LayerFolder(job), image.AppLayers);
 
         var digest = target is null ? null : await backend.PushAsync(target, repository, spec.Tags, baseImage, image, cancellation);
         if (archive.Length > 0 || load)
@@ -87,8 +88,10 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
             completed = BaseImageCompletion.Complete(spec, baseImage.Facts);
             log.Info($"Making the {platform} image of {job.Spec.References.First()} in-process (daemonless)");
-            images.Add((baseImage, backend.Build(baseImage, completed, Path.Combine(job.Request.ContextDirectory, "oci", identifier), job.FileTime)));
+            images.Add((baseImage, backend.Build(baseImage, completed, LayerFolder(job), job.FileTime)));
         }
+
+        LayerWriter.RemoveUnused(LayerFolder(job), images.SelectMany(entry => entry.Image.AppLayers));
 
         ContextStager.Stage(completed!, job.Request.ContextDirectory);
         var references = job.Spec.References.ToList();
@@ -121,6 +124,9 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
         WriteAtomically(path, output => ImageArchiveWriter.WriteOciIndexLayout(output, OciIndex(images), contents, tags));
     }
+
+    /// <summary>Where the app's layers are written and kept for the next run (one folder for every platform).</summary>
+    private static string LayerFolder(ImageJob job) => Path.Combine(job.Request.ContextDirectory, "oci", "layers");
 
     /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
     private static string RepositoryPath(ContainerSpec spec)

@@ -17,21 +17,9 @@ public static class SpecFingerprint
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(toolVersion + "\n" + destination + "\n"));
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(spec with { Layers = [], FileLayers = [] }));
-        var buffer = new byte[81920];
         foreach (var layer in spec.AllLayers)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}>{layer.Destination}>{layer.Owner}\n"));
-            foreach (var file in layer.Files)
-            {
-                var mode = file.Mode ?? FileModes.Default(file.SourcePath);
-                hash.AppendData(Encoding.UTF8.GetBytes($"\n{layer.Name}/{file.RelativePath}\n{(int)mode}\n"));
-                using var stream = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                }
-            }
+            hash.AppendData(Encoding.UTF8.GetBytes("\n" + LayerContent.Key(layer)));
         }
 
         return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();

@@ -246,6 +246,44 @@ public sealed class LayerWriterTests : IDisposable
     }
 
     [TestMethod]
+    public void An_unchanged_layer_is_reused_and_a_changed_one_written_under_another_name()
+    {
+        var folder = work.Combine("layers");
+        var first = LayerWriter.WriteOrReuse(Published("one", DateTime.UtcNow, "A.dll"), "/app", folder, FileTime, MediaTypes.OciLayerGzip);
+        File.SetLastWriteTimeUtc(first.Path, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        var again = LayerWriter.WriteOrReuse(Published("again", DateTime.UtcNow, "A.dll"), "/app", folder, FileTime, MediaTypes.OciLayerGzip);
+        var changed = LayerWriter.WriteOrReuse(Published("changed", DateTime.UtcNow, "B.dll"), "/app", folder, FileTime, MediaTypes.OciLayerGzip);
+        var elsewhere = LayerWriter.WriteOrReuse(Published("elsewhere", DateTime.UtcNow, "A.dll"), "/srv", folder, FileTime, MediaTypes.OciLayerGzip);
+
+        Assert.AreEqual(first, again, "the same files, from another folder, make the same layer");
+        Assert.AreEqual(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(again.Path), "and it is not written again");
+        Assert.AreNotEqual(first.Path, changed.Path);
+        Assert.AreNotEqual(first.Path, elsewhere.Path, "the destination is part of what a layer is");
+        Assert.AreEqual(Sha256(File.ReadAllBytes(changed.Path)), changed.Descriptor.Digest);
+
+        LayerWriter.RemoveUnused(folder, [changed]);
+
+        Assert.AreSequenceEqual(new[] { Path.GetFileName(changed.Path), Path.GetFileName(changed.Path) + ".json" },
+            Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [TestMethod]
+    public void A_reused_layer_whose_file_was_damaged_is_written_again()
+    {
+        var folder = work.Combine("layers");
+        var first = LayerWriter.WriteOrReuse(Published("one", DateTime.UtcNow, "A.dll"), "/app", folder, FileTime, MediaTypes.OciLayerGzip);
+        var damaged = File.ReadAllBytes(first.Path);
+        damaged[^9] ^= 0xFF;
+        File.WriteAllBytes(first.Path, damaged);
+
+        var again = LayerWriter.WriteOrReuse(Published("again", DateTime.UtcNow, "A.dll"), "/app", folder, FileTime, MediaTypes.OciLayerGzip);
+
+        Assert.AreEqual(first, again);
+        Assert.AreEqual(first.Descriptor.Digest, Sha256(File.ReadAllBytes(again.Path)));
+    }
+
+    [TestMethod]
     public void A_path_that_climbs_out_of_the_working_directory_is_refused()
     {
         var layer = new Layer("5-app", [new LayerFile(work.WriteFile("x", "x"), "../etc/passwd")]);
