@@ -120,9 +120,9 @@ public static class Report
             foreach (var (sc, name) in new[] { ("cold", "cold"), ("nochange", "no change"), ("change", "code change") })
             {
                 Row($"{name}: wall time", t => d.Has(t, sc) ? d.Wall(t, sc) : double.NaN, S);
-                Row($"{name}: bytes sent", t => d.Has(t, sc) ? sc == "cold" ? d.First(t, sc)!.Sent : d.Sent(t, sc) : double.NaN, v => Mb((long)v));
+                Row($"{name}: bytes sent", t => d.Has(t, sc) ? d.Sent(t, sc) : double.NaN, v => Mb((long)v));
                 Row($"{name}: new blob bytes in the registry",
-                    t => d.Has(t, sc) ? sc == "cold" ? d.First(t, sc)!.NewBlobBytes : d.Blobs(t, sc) : double.NaN, v => Mb((long)v));
+                    t => d.Has(t, sc) ? d.Blobs(t, sc) : double.NaN, v => Mb((long)v));
                 TextRow($"{name}: registry requests (of which writes)", t => d.Has(t, sc)
                     ? $"{Median(d.Of(t, sc).Select(x => (double)x.Requests)).ToString("0", Inv)} ({Median(d.Of(t, sc).Select(x => (double)x.WriteRequests)).ToString("0", Inv)})"
                     : "–");
@@ -133,8 +133,8 @@ public static class Report
             if (d.Has("plain", "publish"))
                 L($"| `dotnet publish` alone, no change (the floor) | {S(d.Wall("plain", "publish"))} (all tools) |");
             L();
-            L("Cold: bytes sent and new blob bytes are the first cold run's (a later cold run into a new repository may add no new");
-            L("blobs when the tool makes the same layers again: the registry stores each blob once). Other rows: medians.");
+            L("Every row is the median of the runs. Before each cold run the registry is taken back to the base image alone, so");
+            L("each cold run uploads the app's layers (a reproducible tool would otherwise find the previous run's there).");
             L("Requests and writes: medians of what the registry logged (writes are POST, PUT and PATCH). App layers are the layers");
             L("the base image does not have.");
             L();
