@@ -389,6 +389,12 @@ public sealed class Bench
 
         Must(_proc.Run(dir, Log("registry-gc"), "docker-registry", ["garbage-collect", Path.Combine(dir, "config.yml")]), "garbage collection of the registry");
         _registry = Registry.Start(dir, _o.RegistryPort, _tmp);
+        if (UsesEngine)
+        {
+            // The engine remembers the removed repositories as holding the base layers too and would try to mount
+            // them from there; a push of the base (nothing sent) makes the base repository the one it remembers.
+            Must(_proc.Run(_tmp, Log("registry-reset-docker-push"), "docker", ["push", BaseRef]), "docker push of the base image");
+        }
     }
 
     /// <summary>Removes every tag of REPOSITORY (under the proxy's name) from the engine.</summary>

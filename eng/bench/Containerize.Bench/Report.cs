@@ -257,6 +257,14 @@ public static class Report
             L();
         }
 
+        // ------------------------------------------------------------------ analysis (written by hand, kept across runs)
+        var analysis = Path.Combine(o.Repo, "eng", "bench", "analysis.md");
+        if (File.Exists(analysis))
+        {
+            L(File.ReadAllText(analysis).TrimEnd());
+            L();
+        }
+
         // ------------------------------------------------------------------ how
         L("## How it was measured");
         L();

@@ -50,18 +50,29 @@ public static class ContextStager
         return dockerfile;
     }
 
-    /// <summary>Copies the file unless the target has its content, and gives the target the mode it has in the image.</summary>
+    /// <summary>
+    /// Puts the file in place unless the target has its content already, with the mode it has in the image: a hard
+    /// link when the published file has that mode (no copy of a large output; a mode is never changed through a
+    /// link, which would change the published file), else a copy.
+    /// </summary>
     private static void CopyIfChanged(string source, string target, UnixFileMode mode)
     {
         var sourceInfo = new FileInfo(source);
         var targetInfo = new FileInfo(target);
-        if (!(targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target)))
+        if (targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target) && FileModes.Of(target) == mode)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target, overwrite: true);
+            return;
         }
 
-        if (!OperatingSystem.IsWindows() && FileModes.Of(target) != mode)
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Delete(target);
+        if (FileModes.Of(source) == mode && HardLink.TryCreate(source, target))
+        {
+            return;
+        }
+
+        File.Copy(source, target);
+        if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(target, mode);
         }

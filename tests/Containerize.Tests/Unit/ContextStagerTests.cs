@@ -100,6 +100,25 @@ public sealed class ContextStagerTests : IDisposable
     }
 
     [TestMethod]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_published_file_with_its_image_mode_is_staged_as_a_link_and_another_one_is_copied_with_it()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        File.SetUnixFileMode(publish.FullPath("Shop.dll"), (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(publish.FullPath("Shop.pdb"), (UnixFileMode)0b110_110_100);
+
+        ContextStager.Stage(SpecFor(publish), context.Path);
+        File.AppendAllText(publish.FullPath("Shop.dll"), " (changed where it was published)");
+        File.AppendAllText(publish.FullPath("Shop.pdb"), " (changed where it was published)");
+
+        Assert.EndsWith(" (changed where it was published)", File.ReadAllText(context.Combine("layers/5-app/Shop.dll")), "a link: no copy of the bytes");
+        Assert.IsFalse(File.ReadAllText(context.Combine("layers/5-app/Shop.pdb")).EndsWith(" (changed where it was published)"), "a copy");
+        Assert.AreEqual((UnixFileMode)0b110_100_100, File.GetUnixFileMode(context.Combine("layers/5-app/Shop.pdb")));
+        Assert.AreEqual((UnixFileMode)0b110_110_100, File.GetUnixFileMode(publish.FullPath("Shop.pdb")), "the published file keeps its mode");
+    }
+
+    [TestMethod]
     public void A_file_rewritten_with_the_same_size_and_time_is_copied_again()
     {
         using var publish = PublishFolder.FrameworkDependent("Shop");
