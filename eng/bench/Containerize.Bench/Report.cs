@@ -282,8 +282,10 @@ public static class Report
         L("  repositories of a registry name hold a layer and mounts from them, and an earlier run's repositories are gone.");
         L("  The base image is pulled into the engine through the proxy and pushed back once (nothing is sent), so that the");
         L("  engine knows this registry holds the base layers and mounts them, as after a pull that downloaded them.");
-        L("- Cold: the base image in the engine and in the registry; bin/ and obj/Release/");
-        L("  deleted, a new repository, and the previous cold run's image removed from the engine (so no build cache). No change:");
+        L("- Cold: the base image in the engine and in the registry; bin/ and obj/Release/ deleted, a new repository, the");
+        L("  previous cold run's image removed from the engine (so no build cache), and before every cold run but the first");
+        L("  the registry taken back to the base image alone (other repositories removed, garbage-collected; the engine then");
+        L("  pushes the base once, sending nothing, so that it mounts the base layers from the base repository). No change:");
         L("  the same command again. Code change: one string in Program.cs changed, the same command again.");
         L("- Image size: the sum of the compressed layer sizes in the pushed manifest (the first cold run's image).");
         L("- The builds share the machine's Roslyn compiler server (started by the warm-up; the memory runs disable it).");
