@@ -68,6 +68,47 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    public async Task AHealthCheckCanAskTheAppItselfWithNoShellOrCurl()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("HealthByApp", """
+            if (args is ["--health"])
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+                try { return (await http.GetAsync("http://127.0.0.1:8080/healthz")).IsSuccessStatusCode ? 0 : 1; }
+                catch (HttpRequestException) { return 1; }
+            }
+
+            var app = WebApplication.Create(args);
+            app.MapGet("/healthz", () => "healthy");
+            app.Run();
+            return 0;
+            """, sdk: "Microsoft.NET.Sdk.Web",
+            properties: "<ContainerRepository>ctz-health-by-app</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>"
+                + "<ContainerHealthCheck>dotnet;/app/HealthByApp.dll;--health</ContainerHealthCheck><ContainerHealthCheckInterval>1s</ContainerHealthCheckInterval>");
+        var reference = project.Track("ctz-health-by-app:1.0.0");
+
+        project.Publish("-p:Containerize=true").ShouldSucceed();
+
+        var container = DockerCli.Run("run", "-d", "--network", "host", reference).ShouldSucceed().Output.Trim();
+        try
+        {
+            var status = "";
+            for (var attempt = 0; attempt < 60 && status != "healthy"; attempt++)
+            {
+                await Task.Delay(500);
+                status = DockerCli.Run("inspect", "--format", "{{.State.Health.Status}}", container).ShouldSucceed().Output.Trim();
+            }
+
+            Assert.AreEqual("healthy", status, "the documented health check for images with no shell or curl");
+        }
+        finally
+        {
+            DockerCli.Run("rm", "-f", container);
+        }
+    }
+
+    [TestMethod]
     public void ABaseImageWithoutAPackageManagerIsCTZ2011()
     {
         TestEnvironment.RequireEngine();
