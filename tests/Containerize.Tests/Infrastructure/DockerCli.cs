@@ -18,6 +18,35 @@ public static class DockerCli
 
     public static bool ImageExists(string reference) => Run("image", "inspect", reference).ExitCode == 0;
 
+    /// <summary>
+    /// Runs the image detached with network host, waits up to 30 s for its health check to say healthy, then removes
+    /// the container and returns the last health status seen; <paramref name="whileRunning"/> runs first once healthy.
+    /// </summary>
+    public static async Task<string> HealthStatusAsync(string reference, Func<Task>? whileRunning = null)
+    {
+        var container = Run("run", "-d", "--network", "host", reference).ShouldSucceed().Output.Trim();
+        try
+        {
+            var status = "";
+            for (var attempt = 0; attempt < 60 && status != "healthy"; attempt++)
+            {
+                await Task.Delay(500);
+                status = Run("inspect", "--format", "{{.State.Health.Status}}", container).ShouldSucceed().Output.Trim();
+            }
+
+            if (status == "healthy" && whileRunning is not null)
+            {
+                await whileRunning();
+            }
+
+            return status;
+        }
+        finally
+        {
+            Run("rm", "-f", container);
+        }
+    }
+
     public static string[] Strings(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(item => item.GetString()!).ToArray() : [];
 

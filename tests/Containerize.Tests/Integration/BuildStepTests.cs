@@ -49,22 +49,7 @@ public sealed class BuildStepTests
             "-p:ContainerHealthCheck=curl%3B-fsS%3Bhttp://127.0.0.1:8080/healthz", "-p:ContainerHealthCheckInterval=1s", "-p:ContainerHealthCheckRetries=30").ShouldSucceed();
 
         StringAssert.Contains(File.ReadAllText(project.DockerfilePath), "\nHEALTHCHECK --interval=1s --retries=30 CMD [\"curl\", \"-fsS\", \"http://127.0.0.1:8080/healthz\"]\n");
-        var container = DockerCli.Run("run", "-d", "--network", "host", reference).ShouldSucceed().Output.Trim();
-        try
-        {
-            var status = "";
-            for (var attempt = 0; attempt < 60 && status != "healthy"; attempt++)
-            {
-                await Task.Delay(500);
-                status = DockerCli.Run("inspect", "--format", "{{.State.Health.Status}}", container).ShouldSucceed().Output.Trim();
-            }
-
-            Assert.AreEqual("healthy", status);
-        }
-        finally
-        {
-            DockerCli.Run("rm", "-f", container);
-        }
+        Assert.AreEqual("healthy", await DockerCli.HealthStatusAsync(reference));
     }
 
     [TestMethod]
@@ -90,22 +75,7 @@ public sealed class BuildStepTests
 
         project.Publish("-p:Containerize=true").ShouldSucceed();
 
-        var container = DockerCli.Run("run", "-d", "--network", "host", reference).ShouldSucceed().Output.Trim();
-        try
-        {
-            var status = "";
-            for (var attempt = 0; attempt < 60 && status != "healthy"; attempt++)
-            {
-                await Task.Delay(500);
-                status = DockerCli.Run("inspect", "--format", "{{.State.Health.Status}}", container).ShouldSucceed().Output.Trim();
-            }
-
-            Assert.AreEqual("healthy", status, "the documented health check for images with no shell or curl");
-        }
-        finally
-        {
-            DockerCli.Run("rm", "-f", container);
-        }
+        Assert.AreEqual("healthy", await DockerCli.HealthStatusAsync(reference), "the documented health check for images with no shell or curl");
     }
 
     [TestMethod]

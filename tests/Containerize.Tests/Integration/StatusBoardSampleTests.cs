@@ -21,24 +21,13 @@ public sealed class StatusBoardSampleTests
         var files = DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "sh", reference, "-c",
             "stat -c '%a %u %n' /etc/status-board/board.json /var/lib/status-board; cut -d' ' -f1 /etc/status-board/curl-version; ls /app | grep -c board.json").Output;
         Assert.AreEqual("400 1654 /etc/status-board/board.json\n755 1654 /var/lib/status-board\ncurl\n0\n", files, "the settings file is not in the publish output");
-        var container = DockerCli.Run("run", "-d", "--network", "host", reference).ShouldSucceed().Output.Trim();
-        try
+        var status = await DockerCli.HealthStatusAsync(reference, async () =>
         {
-            var status = "";
-            for (var attempt = 0; attempt < 60 && status != "healthy"; attempt++)
-            {
-                await Task.Delay(500);
-                status = DockerCli.Run("inspect", "--format", "{{.State.Health.Status}}", container).ShouldSucceed().Output.Trim();
-            }
-
-            Assert.AreEqual("healthy", status);
             using var http = new HttpClient();
             Assert.AreEqual("Status board: visit 1", await http.GetStringAsync("http://127.0.0.1:8080/"));
             Assert.AreEqual("Status board: visit 2", await http.GetStringAsync("http://127.0.0.1:8080/"));
-        }
-        finally
-        {
-            DockerCli.Run("rm", "-f", container);
-        }
+        });
+
+        Assert.AreEqual("healthy", status);
     }
 }
