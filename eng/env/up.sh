@@ -1110,23 +1110,32 @@ if [[ ${RESULT[dockerd-tls]} != already* ]]; then
   docker info >/dev/null 2>&1 || die "the main engine stopped answering after the TLS engine started"
 fi
 
-# The tiny base image, pulled from the local registry (the engine treats 127.0.0.1/8 registries as plain HTTP).
+# pull_tiny CLIENT LOG WHAT: makes the engine the docker CLI function CLIENT talks to hold $IMG_TINY as the main engine
+# has it ($TINY_ID), pulled from the local registry (engines treat 127.0.0.1/8 registries as plain HTTP) when it does
+# not; the image the tag named before (a rebuilt tiny image) is removed. Sets TINY_PULL to "present" or "pulled".
+pull_tiny() {
+  local client=$1 log=$2 what=$3 old_id
+  old_id=$("$client" image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true)
+  if [[ $old_id == "$TINY_ID" ]]; then
+    TINY_PULL="present"
+    return
+  fi
+  say "pulling $IMG_TINY into $what"
+  echo "=== $(date -Is) docker pull $IMG_TINY ($what)" >>"$log"
+  "$client" pull "$IMG_TINY" >>"$log" 2>&1 || die "$what could not pull $IMG_TINY"
+  [[ $("$client" image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true) == "$TINY_ID" ]] ||
+    die "the $IMG_TINY of $what is not the main engine's ($TINY_ID)"
+  [[ -z $old_id ]] || "$client" rmi "$old_id" >>"$log" 2>&1 || true
+  TINY_PULL="pulled"
+}
+
 step "TLS engine: $IMG_TINY" "$TLS_LOG"
 TINY_ID=$(docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null) || die "$IMG_TINY is not in the main engine"
-old_id=$(tls_docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true)
-if [[ $old_id == "$TINY_ID" ]]; then
-  RESULT[tls-tiny]="present"
-else
-  say "pulling $IMG_TINY into the TLS engine"
-  echo "=== $(date -Is) docker pull $IMG_TINY (TLS engine)" >>"$TLS_LOG"
-  tls_docker pull "$IMG_TINY" >>"$TLS_LOG" 2>&1 || die "the TLS engine could not pull $IMG_TINY"
-  [[ $(tls_docker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true) == "$TINY_ID" ]] ||
-    die "the TLS engine's $IMG_TINY is not the main engine's ($TINY_ID)"
+pull_tiny tls_docker "$TLS_LOG" "the TLS engine"
+RESULT[tls-tiny]=$TINY_PULL
+if [[ $TINY_PULL == pulled ]]; then
   out=$(tls_docker run --rm --network none "$IMG_TINY" sh -c 'echo ok' 2>&1) || die "the TLS engine cannot run $IMG_TINY: $out"
   [[ $out == ok ]] || die "the TLS engine ran $IMG_TINY with unexpected output: $out"
-  # The image the tag named before (a rebuilt tiny image) is no longer needed.
-  [[ -z $old_id ]] || tls_docker rmi "$old_id" >>"$TLS_LOG" 2>&1 || true
-  RESULT[tls-tiny]="pulled"
 fi
 say "TLS engine: ${RESULT[dockerd-tls]}; certificates ${RESULT[tls-certs]}; tiny image ${RESULT[tls-tiny]}"
 
@@ -1282,18 +1291,8 @@ if [[ ${RESULT[podman]} != already* ]]; then
 fi
 
 step "Podman: $IMG_TINY" "$PODMAN_LOG"
-old_id=$(pdocker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true)
-if [[ $old_id == "$TINY_ID" ]]; then
-  RESULT[podman-tiny]="present"
-else
-  say "pulling $IMG_TINY into Podman"
-  echo "=== $(date -Is) docker pull $IMG_TINY (Podman)" >>"$PODMAN_LOG"
-  pdocker pull "$IMG_TINY" >>"$PODMAN_LOG" 2>&1 || die "Podman could not pull $IMG_TINY (registries.conf: $PODMAN_REGISTRIES_CONF)"
-  [[ $(pdocker image inspect --format '{{.Id}}' "$IMG_TINY" 2>/dev/null || true) == "$TINY_ID" ]] ||
-    die "Podman's $IMG_TINY is not the main engine's ($TINY_ID)"
-  [[ -z $old_id ]] || pdocker rmi "$old_id" >>"$PODMAN_LOG" 2>&1 || true
-  RESULT[podman-tiny]="pulled"
-fi
+pull_tiny pdocker "$PODMAN_LOG" "Podman (registries.conf: $PODMAN_REGISTRIES_CONF)"
+RESULT[podman-tiny]=$TINY_PULL
 if [[ ${RESULT[podman]} != already* || ${RESULT[podman-tiny]} != present ]]; then
   # A container and a build through the Docker-compatible API, leaving nothing behind.
   step "Podman: smoke test" "$PODMAN_LOG"
