@@ -113,9 +113,8 @@ public static class DockerfileWriter
     /// <summary>The COPY instruction of a layer: its context folder to its destination (the working directory when it has none), with its owner.</summary>
     public static string Copy(Layer layer, string workingDirectory)
     {
-        var destination = layer.Destination.Length > 0 ? layer.Destination : workingDirectory;
         var owner = layer.Owner.Length > 0 ? "--chown=" + layer.Owner + " " : "";
-        return $"COPY {owner}{LayersFolder}/{layer.Name}/ {destination.TrimEnd('/')}/";
+        return $"COPY {owner}{LayersFolder}/{layer.Name}/ {layer.DestinationIn(workingDirectory).TrimEnd('/')}/";
     }
 
     /// <summary>

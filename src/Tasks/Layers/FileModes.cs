@@ -12,11 +12,8 @@ public static class FileModes
     /// <summary>The permission bits a mode can set: rwx for owner, group and others, plus setuid, setgid and sticky.</summary>
     public const UnixFileMode All = (UnixFileMode)0b111_111_111_111;
 
-    public static bool IsExecutable(string path) =>
-        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
-
-    /// <summary>0755 or 0644, by whether the file at <paramref name="path"/> is executable.</summary>
-    public static UnixFileMode Default(string path) => IsExecutable(path) ? Executable : Regular;
+    /// <summary>0755 or 0644, by whether the file at <paramref name="path"/> is executable by its owner (never on Windows).</summary>
+    public static UnixFileMode Default(string path) => (Of(path) & UnixFileMode.UserExecute) != 0 ? Executable : Regular;
 
     /// <summary>The file's permission bits as they are on disk (Windows has none: 0644).</summary>
     public static UnixFileMode Of(string path) => OperatingSystem.IsWindows() ? Regular : File.GetUnixFileMode(path) & All;

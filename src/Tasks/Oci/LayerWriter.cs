@@ -82,8 +82,8 @@ public static class LayerWriter
     /// </summary>
     public static BuiltLayer WriteOrReuse(Layer layer, string workingDirectory, string folder, DateTimeOffset fileTime, string mediaType)
     {
-        var input = $"{LayerContent.Key(layer)}\n{(layer.Destination.Length > 0 ? layer.Destination : workingDirectory)}\n{fileTime.ToUnixTimeSeconds()}\n{mediaType}\n{typeof(LayerWriter).Assembly.ManifestModule.ModuleVersionId}";
-        var name = Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(input))["sha256:".Length..];
+        var input = $"{LayerContent.Key(layer)}\n{layer.DestinationIn(workingDirectory)}\n{fileTime.ToUnixTimeSeconds()}\n{mediaType}\n{typeof(LayerWriter).Assembly.ManifestModule.ModuleVersionId}";
+        var name = Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(input))[Sha256Digest.Prefix.Length..];
         var path = Path.Combine(folder, name + ".tar.gz");
         var record = path + ".json";
         if (File.Exists(path) && File.Exists(record)
@@ -116,7 +116,7 @@ public static class LayerWriter
     internal static IReadOnlyList<(string Name, LayerFile? Source)> Entries(Layer layer, string workingDirectory)
     {
         var ownDestination = layer.Destination.Length > 0;
-        var destination = ownDestination ? layer.Destination : workingDirectory;
+        var destination = layer.DestinationIn(workingDirectory);
         if (!destination.StartsWith('/'))
         {
             throw new ArgumentException($"The destination '{destination}' is not absolute.", nameof(layer));

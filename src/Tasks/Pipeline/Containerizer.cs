@@ -19,6 +19,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 {
     public static readonly string ToolVersion = typeof(Containerizer).Assembly.GetName().Version?.ToString() ?? "0";
 
+    private readonly CredentialLookup lookup = new(credentials, log);
+
     /// <returns>The result, or null when configuration errors were reported.</returns>
     public async Task<ContainerizeResult?> RunAsync(ContainerizeRequest request, CancellationToken cancellation)
     {
@@ -68,7 +70,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         try
         {
             using var engine = Connect(endpoint!);
-            return Report(job, await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).RunAsync(job, cancellation));
+            return Report(job, await new EngineImageBuild(engine, lookup, retries, log).RunAsync(job, cancellation));
         }
         catch (ContainerizeException exception) when (exception.Diagnostic.Code == "CTZ2001" && backend != "docker" && !endpoint!.IsConfigured
             && (job.PushHost is not null || request.ArchivePath.Length > 0))
@@ -104,7 +106,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         if (endpoint is not null)
         {
             using var engine = Connect(endpoint);
-            (spec, _) = await new EngineImageBuild(engine, new CredentialLookup(credentials, log), retries, log).CompleteAsync(job, cancellation);
+            (spec, _) = await new EngineImageBuild(engine, lookup, retries, log).CompleteAsync(job, cancellation);
         }
         else
         {
@@ -114,8 +116,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             }
 
             using var client = ClientFor(job, job.BaseHost, RegistryAccess.Pull);
-            var platform = DaemonlessBackend.PlatformFor(job.Spec.RuntimeIdentifiers.FirstOrDefault() ?? request.Project.RuntimeIdentifier);
-            spec = BaseImageCompletion.Complete(job.Spec, (await new DaemonlessBackend(cache, log).GetBaseImageAsync(client, job.Spec.BaseImage, platform, cancellation)).Facts);
+            (spec, _) = await DaemonlessBuild(job, engine: null).CompleteAsync(job, client, cancellation);
         }
 
         var text = DockerfileWriter.Write(spec, DockerfileWriter.EditableHeader);
@@ -210,12 +211,15 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         // The engine only receives the image when it goes nowhere else.
         using var engine = engineEndpoint is null || job.PushHost is not null || job.Request.ArchivePath.Length > 0 ? null : Connect(engineEndpoint);
-        return Report(job, await new DaemonlessImageBuild(new DaemonlessBackend(cache, log), (host, access) => ClientFor(job, host, access), engine, log).RunAsync(job, cancellation));
+        return Report(job, await DaemonlessBuild(job, engine).RunAsync(job, cancellation));
     }
+
+    private DaemonlessImageBuild DaemonlessBuild(ImageJob job, DockerEngineBackend? engine) =>
+        new(new DaemonlessBackend(cache, log), (host, access) => ClientFor(job, host, access), engine, log);
 
     /// <summary>The in-process registry client for a host, with the credentials for that access; plain HTTP for loopback and ContainerInsecureRegistries.</summary>
     private RegistryClient ClientFor(ImageJob job, string host, RegistryAccess access) => new(
-        host, new CredentialLookup(credentials, log).Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
+        host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
 
     private DockerEngineBackend Connect(DockerEndpoint endpoint)
     {

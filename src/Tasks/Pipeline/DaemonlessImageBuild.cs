@@ -41,8 +41,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             return await RunMultiPlatformAsync(job, baseClient, target, repository, cancellation);
         }
 
-        var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, DaemonlessBackend.PlatformFor(spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier), cancellation);
-        spec = BaseImageCompletion.Complete(spec, baseImage.Facts);
+        (spec, var baseImage) = await CompleteAsync(job, baseClient, cancellation);
         ContextStager.Stage(spec, job.Request.ContextDirectory);
         log.Info($"Making {string.Join(", ", references)} in-process (daemonless)");
         var image = backend.Build(baseImage, spec, LayerFolder(job), job.FileTime);
@@ -72,6 +71,14 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             image.Platform.ToString(), references, digest, digest is null ? null : references);
         record.Save(job.RecordPath);
         return Result(job, record, upToDate: false);
+    }
+
+    /// <summary>The spec completed from the base image's config in its registry (the platform's, for one platform).</summary>
+    public async Task<(ContainerSpec Spec, DaemonlessBackend.BaseImage Base)> CompleteAsync(ImageJob job, RegistryClient baseClient, CancellationToken cancellation)
+    {
+        var platform = DaemonlessBackend.PlatformFor(job.Spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier);
+        var baseImage = await backend.GetBaseImageAsync(baseClient, job.Spec.BaseImage, platform, cancellation);
+        return (BaseImageCompletion.Complete(job.Spec, baseImage.Facts), baseImage);
     }
 
     /// <summary>

@@ -92,7 +92,7 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         BaseImageFacts? facts = null;
         foreach (var reference in images)
         {
-            var host = RegistryNames.Host(reference.Registry ?? RegistryNames.DockerHub);
+            var host = RegistryNames.HostOf(reference);
             facts = await engine.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, pushHost), cancellation);
         }
 

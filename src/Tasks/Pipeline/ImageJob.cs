@@ -21,7 +21,7 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
     /// <summary>The push registry's host, or null when nothing is pushed.</summary>
     public string? PushHost => Request.Push && Spec.Registry.Length > 0 ? RegistryNames.Host(Spec.Registry) : null;
 
-    public string BaseHost => RegistryNames.Host(Spec.BaseImage.Registry ?? RegistryNames.DockerHub);
+    public string BaseHost => RegistryNames.HostOf(Spec.BaseImage);
 
     /// <summary>File times in layers and contexts: SOURCE_DATE_EPOCH when set (validated by the resolver), else the Unix epoch.</summary>
     public DateTimeOffset FileTime =>

@@ -26,6 +26,9 @@ public static class RegistryNames
         return value is DockerHubIndex or "registry-1.docker.io" ? DockerHub : value;
     }
 
+    /// <summary>The host of the registry an image reference names (Docker Hub when it names none).</summary>
+    public static string HostOf(Spec.ImageReference reference) => Host(reference.Registry ?? DockerHub);
+
     /// <summary>The registries the engine reaches over plain HTTP without configuration, and so does Containerize.</summary>
     public static bool IsLoopback(string host)
     {

@@ -96,6 +96,9 @@ public sealed record Layer(string Name, IReadOnlyList<LayerFile> Files)
 
     /// <summary>The owner of what the layer adds (COPY --chown: uid[:gid] or a name); empty: root.</summary>
     public string Owner { get; init; } = "";
+
+    /// <summary>The folder of the image the files go to: <see cref="Destination"/>, else the working directory.</summary>
+    public string DestinationIn(string workingDirectory) => Destination.Length > 0 ? Destination : workingDirectory;
 }
 
 /// <summary>A file of a layer: where it is on disk, its path under the layer's destination ('/'-separated), and its mode if set.</summary>

@@ -32,6 +32,13 @@ public static class TestEnvironment
     /// <summary>An index of the tiny base for linux/amd64 and linux/arm64 (v8).</summary>
     public static string MultiPlatformBase => Variable("CONTAINERIZE_TEST_MULTI_BASE", "localhost:5000/ctz-test/tiny-multi:1");
 
+    /// <summary>Environment variables for a build where no engine answers, with a blob cache of the test's own.</summary>
+    public static Dictionary<string, string?> NoEngine(TemporaryFolder cache) => new()
+    {
+        ["DOCKER_HOST"] = "tcp://127.0.0.1:1",
+        ["XDG_CACHE_HOME"] = cache.Path,
+    };
+
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static bool? engineAnswers;

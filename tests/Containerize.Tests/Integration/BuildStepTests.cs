@@ -99,7 +99,7 @@ public sealed class BuildStepTests
         using var cache = new TemporaryFolder();
         using var project = TestProject.Create("StepsNoEngine", "Console.WriteLine();\n", items: Steps);
 
-        var result = project.Publish(new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:1", ["XDG_CACHE_HOME"] = cache.Path },
+        var result = project.Publish(TestEnvironment.NoEngine(cache),
             "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}/ctz-dl");
 
         Assert.AreNotEqual(0, result.ExitCode);

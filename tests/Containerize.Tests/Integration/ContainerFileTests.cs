@@ -96,7 +96,7 @@ public sealed class ContainerFileTests
             items: "<ContainerFile Include=\"notes.txt\" Destination=\"/opt/notes.txt\" Owner=\"app\" />");
         project.WriteFile("notes.txt", "read me\n");
 
-        var result = project.Publish(new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:1", ["XDG_CACHE_HOME"] = cache.Path },
+        var result = project.Publish(TestEnvironment.NoEngine(cache),
             "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}/ctz-dl");
 
         Assert.AreNotEqual(0, result.ExitCode);

@@ -13,15 +13,8 @@ public sealed class DaemonlessTests
 {
     private static string Registry => TestEnvironment.OpenRegistry + "/ctz-dl";
 
-    /// <summary>No engine answers, and the blob cache is the test's own.</summary>
-    private static Dictionary<string, string?> NoEngine(TemporaryFolder cache) => new()
-    {
-        ["DOCKER_HOST"] = "tcp://127.0.0.1:1",
-        ["XDG_CACHE_HOME"] = cache.Path,
-    };
-
     private static string Publish(TestProject project, TemporaryFolder cache, params string[] arguments) =>
-        project.Publish(NoEngine(cache), ["-p:Containerize=true", "-p:ContainerizeBackend=daemonless", .. arguments, "-getProperty:ContainerImageDigest"])
+        project.Publish(TestEnvironment.NoEngine(cache), ["-p:Containerize=true", "-p:ContainerizeBackend=daemonless", .. arguments, "-getProperty:ContainerImageDigest"])
             .ShouldSucceed().Output.Trim();
 
     private static string[] ManifestLayers(string reference)
@@ -208,7 +201,7 @@ public sealed class DaemonlessTests
         File.WriteAllText(cached, "damaged");
         File.Delete(archive);
 
-        var result = project.Publish(NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=" + archive, "-v:n").ShouldSucceed();
+        var result = project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=" + archive, "-v:n").ShouldSucceed();
 
         StringAssert.Contains(result.Output, $"The cached blob {cached} does not match its digest");
         Assert.AreEqual("sha256:" + Path.GetFileName(cached), "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cached))).ToLowerInvariant());
@@ -318,7 +311,7 @@ public sealed class DaemonlessTests
         using var project = TestProject.Create("DlNoPlatform", "Console.WriteLine();\n",
             properties: $"<ContainerRepository>dl-no-platform</ContainerRepository><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>");
 
-        var result = project.Publish(NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + Registry,
+        var result = project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + Registry,
             "-p:ContainerRuntimeIdentifiers=linux-arm");
 
         Assert.AreNotEqual(0, result.ExitCode);

@@ -56,7 +56,7 @@ public sealed class OwnDockerfileTests
     {
         using var cache = new TemporaryFolder();
         using var project = TestProject.Create("GenerateDaemonless", "Console.WriteLine();\n", items: "<ContainerPackage Include=\"curl\" />");
-        var noEngine = new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:1", ["XDG_CACHE_HOME"] = cache.Path };
+        var noEngine = TestEnvironment.NoEngine(cache);
 
         var withoutManager = Generate(project, noEngine, "-p:ContainerizeBackend=daemonless");
         Assert.AreNotEqual(0, withoutManager.ExitCode);
@@ -97,7 +97,7 @@ public sealed class OwnDockerfileTests
             properties: "<ContainerDockerfile>Dockerfile</ContainerDockerfile>");
         project.WriteFile("Dockerfile", "FROM mine\n");
 
-        var result = project.Publish(new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:1", ["XDG_CACHE_HOME"] = cache.Path },
+        var result = project.Publish(TestEnvironment.NoEngine(cache),
             "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}/ctz-dl");
 
         Assert.AreNotEqual(0, result.ExitCode);
