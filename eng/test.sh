@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this script):
-#   1. the test environment (Docker engine, two registries on loopback, .NET base-image stand-ins): eng/env/up.sh
+#   1. the test environment (Docker engines 20.10 and 28, two registries on loopback, Podman 5, .NET base-image
+#      stand-ins): eng/env/up.sh
 #   2. the packages under test: dotnet pack Containerize.sln -c Release -o artifacts/packages
-#   3. every test (unit and integration), results in artifacts/test-results/
-# It ends with one line "N passed, N failed, N skipped" and exits non-zero on any failure.
-# Extra arguments go to dotnet test (for example: --filter TestCategory=Unit).
+#   3. one pass per engine: every test (unit and integration) against Docker Engine 20.10 on the default socket, then
+#      the tests of category Engine again against Docker Engine 28 with the containerd image store (DOCKER_HOST and
+#      the TLS engine switched to it). Results in artifacts/test-results/<engine>.trx.
+# It ends with one line "N passed, N failed, N skipped" (both passes together) and exits non-zero on any failure.
+# Extra arguments go to every pass of dotnet test (for example: --filter TestCategory=Unit, which leaves the
+# engine-28 pass with nothing to run, so it is skipped). CONTAINERIZE_TEST_ENGINES=docker20 runs the first pass only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,22 +18,65 @@ dotnet pack Containerize.sln -c Release -o artifacts/packages
 
 results=artifacts/test-results
 rm -rf "$results"
-status=0
-dotnet test tests/Containerize.Tests -c Release --results-directory "$results" --logger "trx;LogFileName=results.trx" \
-  --logger "console;verbosity=normal" "$@" || status=$?
+mkdir -p "$results"
 
-trx="$results/results.trx"
-if [[ ! -f $trx ]]; then
-  echo "no test results ($trx is missing)"
-  echo "0 passed, 1 failed"
-  exit 1
+# The user's --filter, if any, so that the engine-28 pass can narrow it to the Engine category.
+filter=
+args=()
+while (($#)); do
+  case $1 in
+    --filter) filter=$2; shift 2 ;;
+    --filter=*) filter=${1#--filter=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+
+totals=(0 0 0)
+status=0
+# run_pass NAME FILTER [env ARGUMENTS...]: one dotnet test run with the given environment changes, its counters added to the totals.
+run_pass() {
+  local name=$1 pass_filter=$2 trx="$results/$1.trx" pass_status=0
+  shift 2
+  echo "=== test pass: $name${pass_filter:+ (filter: $pass_filter)}"
+  env "$@" dotnet test tests/Containerize.Tests -c Release --no-build --results-directory "$results" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" ${pass_filter:+--filter "$pass_filter"} \
+    "${args[@]}" || pass_status=$?
+  if [[ ! -f $trx ]]; then
+    if ((pass_status == 0)); then
+      echo "=== test pass $name: no test matched the filter"
+      return 0
+    fi
+    echo "=== test pass $name: no test results ($trx is missing)"
+    totals[1]=$((totals[1] + 1))
+    status=1
+    return 0
+  fi
+  local counters passed failed skipped
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$(count passed)
+  failed=$(($(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+  skipped=$(($(count notExecuted) + $(count inconclusive)))
+  echo "=== test pass $name: $passed passed, $failed failed, $skipped skipped"
+  totals[0]=$((totals[0] + passed))
+  totals[1]=$((totals[1] + failed))
+  totals[2]=$((totals[2] + skipped))
+  if ((pass_status != 0 || failed > 0)); then
+    status=1
+  fi
+}
+
+dotnet build tests/Containerize.Tests -c Release
+engines=${CONTAINERIZE_TEST_ENGINES:-docker20 docker28}
+if [[ " $engines " == *" docker20 "* ]]; then
+  run_pass docker20 "$filter" -u DOCKER_HOST -u DOCKER_CONTEXT CONTAINERIZE_TEST_ENGINE_VERSION=20.
 fi
-counters=$(grep -o '<Counters [^>]*>' "$trx")
-count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
-passed=$(count passed)
-failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
-skipped=$(( $(count notExecuted) + $(count inconclusive) ))
-echo "$passed passed, $failed failed, $skipped skipped"
-if (( status != 0 || failed > 0 || passed == 0 )); then
+if [[ " $engines " == *" docker28 "* ]]; then
+  run_pass docker28 "${filter:+($filter)&}TestCategory=Engine" CONTAINERIZE_TEST_ENGINE_VERSION=28. \
+    DOCKER_HOST="$CONTAINERIZE_TEST_ENGINE28_HOST" CONTAINERIZE_TEST_TLS_HOST="$CONTAINERIZE_TEST_ENGINE28_TLS_HOST"
+fi
+
+echo "${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped"
+if ((status != 0 || totals[1] > 0 || totals[0] == 0)); then
   exit 1
 fi

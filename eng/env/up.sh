@@ -10,18 +10,26 @@
 #     the two, localhost:5000/ctz-test/tiny-multi:1 (adds arm64 to dpkg's foreign architectures)
 #   - a second Docker engine on tcp://127.0.0.1:2376 that requires TLS client certificates (its own data root,
 #     exec root and containerd; certificates in $CONTAINERIZE_ENV_DIR/tls, the client's in tls/client)
-#   - Podman's Docker-compatible API on $CONTAINERIZE_ENV_DIR/xdg/podman/podman.sock (vfs storage)
+#   - Docker Engine 28 (Debian sid's dockerd and containerd, downloaded and unpacked, not installed) with the
+#     containerd image store, on unix:///run/containerize-docker28/docker.sock and, with the same TLS certificates
+#     as the engine on 2376, on tcp://127.0.0.1:2377; the .NET stand-ins and the tiny image pulled into it
+#     (eng/env/docker28.sh)
+#   - Podman 5 (Debian trixie's, in a debootstrap root of its own, overlay storage) and its Docker-compatible API
+#     on $CONTAINERIZE_ENV_DIR/xdg/podman/podman.sock (eng/env/podman5.sh)
 #   - $CONTAINERIZE_ENV_DIR/env.sh with the CONTAINERIZE_TEST_* variables the tests read
 #
 # Idempotent: every step whose result already exists is skipped, so a second run takes seconds.
-# The network is never used except for Debian's package mirror (apt-get and debootstrap) and loopback.
+# The network is never used except for Debian's package mirror (apt-get and debootstrap, for bookworm, trixie and
+# sid) and loopback.
 #
 # Environment:
 #   CONTAINERIZE_ENV_DIR   state folder (default /var/lib/containerize-env): logs, pid files, registry
-#                          storage, the debootstrap root file system, certificates, the TLS engine's and
-#                          Podman's storage, the arm64 busybox package and OCI layout (tiny-arm64/), env.sh
+#                          storage, the debootstrap root file system, certificates, the TLS engine's storage,
+#                          engine 28's binaries and storage (docker28/), Podman 5's root and storage (podman5/),
+#                          the arm64 busybox package and OCI layout (tiny-arm64/), env.sh
 set -Eeuo pipefail
 
+ENV_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE=${CONTAINERIZE_ENV_DIR:-/var/lib/containerize-env}
 LOGS=$STATE/logs
 ROOTFS=$STATE/rootfs
@@ -32,8 +40,7 @@ REG_AUTH_PORT=5001
 AUTH_USER=ctzuser
 AUTH_PASSWORD=ctz-Secret-pw1
 REG=localhost:$REG_OPEN_PORT
-APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl busybox-static openssl podman
-  containernetworking-plugins)
+APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl busybox-static openssl)
 DEBOOTSTRAP_INCLUDE=ca-certificates,libicu72,libssl3,zlib1g,libstdc++6,tzdata
 IMG_RUNTIME_DEPS=$REG/dotnet/runtime-deps:$DOTNET_CHANNEL
 IMG_NOAPPUID=$REG/dotnet/runtime-deps:$DOTNET_CHANNEL-noappuid
@@ -79,11 +86,11 @@ die() {
 on_err() {
   local rc=$? line=$1
   trap - ERR
-  echo "up.sh: FAILED in step '$STEP' (line $line, exit code $rc)" >&2
+  echo "up.sh: FAILED in step '$STEP' ($line, exit code $rc)" >&2
   show_log_tail
   exit "$rc"
 }
-trap 'on_err $LINENO' ERR
+trap 'on_err "${BASH_SOURCE[0]##*/} line $LINENO"' ERR
 
 cleanup() {
   local d
@@ -101,6 +108,22 @@ pids_named() {
     [[ $(cat "$f" 2>/dev/null) == "$1" ]] && { f=${f#/proc/}; echo "${f%/comm}"; }
   done
   return 0
+}
+
+# main_dockerd_pids: pids of the dockerd processes other than the TLS engine and engine 28 (both have --exec-root)
+main_dockerd_pids() {
+  local p
+  for p in $(pids_named dockerd); do
+    tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^--exec-root' || echo "$p"
+  done
+  return 0
+}
+
+# put_file PATH CONTENT: write PATH only when its content changes; returns 0 when it changed
+put_file() {
+  if [[ -f $1 && $(cat "$1") == "$2" ]]; then return 1; fi
+  printf '%s\n' "$2" >"$1.tmp"
+  mv "$1.tmp" "$1"
 }
 
 # http_code URL [curl args...]: the HTTP status, 000 when nothing answers
@@ -187,7 +210,7 @@ if ((${#missing[@]})); then
 else
   RESULT[packages]="all present"
 fi
-for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl podman unshare; do
+for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl unshare chroot dpkg-deb python3; do
   command -v "$c" >/dev/null || die "command $c not found after installing packages"
 done
 say "packages: ${RESULT[packages]}"
@@ -198,7 +221,7 @@ DOCKERD_PIDFILE=$STATE/dockerd.pid
 if docker info >/dev/null 2>&1; then
   RESULT[dockerd]="already running"
 else
-  running=$(pids_named dockerd)
+  running=$(main_dockerd_pids)
   if [[ -n $running ]]; then
     # A dockerd exists but does not answer (yet): give it a bounded while before giving up.
     say "a dockerd (pid $(echo $running)) runs but does not answer yet; waiting"
@@ -1139,178 +1162,13 @@ if [[ $TINY_PULL == pulled ]]; then
 fi
 say "TLS engine: ${RESULT[dockerd-tls]}; certificates ${RESULT[tls-certs]}; tiny image ${RESULT[tls-tiny]}"
 
-# ---------------------------------------------------------------------------------------------- 7. Podman
-# Podman's Docker-compatible API on $STATE/xdg/podman/podman.sock, that is $XDG_RUNTIME_DIR/podman/podman.sock for
-# XDG_RUNTIME_DIR=$STATE/xdg (where the code under test looks for it). vfs storage under $STATE/podman.
-# Its own containers.conf (CONTAINERS_CONF replaces /etc/containers/containers.conf and
-# /usr/share/containers/containers.conf):
-#   - the default network "podman" is a loopback-only CNI network, and the only CNI plugin Podman can find is
-#     loopback: a container without --network gets lo only (like the main engine's --bridge=none), and nothing can
-#     create the cni-podman0 bridge, its iptables rules or turn on ip_forward (the stock "podman" network does).
-#     --network host works; builds' RUN steps use the host's network whatever the network mode (Podman 4.3).
-#   - default_ulimits: as root Podman 4.3 gives containers nofile 1048576 and nproc 4194304, which runc cannot set
-#     without CAP_SYS_RESOURCE (runc: "error setting rlimit type 7: operation not permitted"), and the podman
-#     process sets its own nproc to 32768: containers get this machine's hard nofile and at most that nproc.
-PODMAN_DIR=$STATE/podman
-PODMAN_ROOT=$PODMAN_DIR/root
-PODMAN_RUNROOT=$PODMAN_DIR/runroot
-PODMAN_XDG=$STATE/xdg
-PODMAN_SOCK=$PODMAN_XDG/podman/podman.sock
-PODMAN_PIDFILE=$STATE/podman.pid
-PODMAN_LOG=$LOGS/podman.log
-PODMAN_REGISTRIES_CONF=$PODMAN_DIR/registries.conf
-PODMAN_CONTAINERS_CONF=$PODMAN_DIR/containers.conf
-PODMAN_CNI_CONF_DIR=$PODMAN_DIR/cni/net.d
-PODMAN_CNI_PLUGIN_DIR=$PODMAN_DIR/cni/bin
+# ---------------------------------------------------------------------------------------------- 6b. engine 28
+# shellcheck source=eng/env/docker28.sh
+source "$ENV_SCRIPTS/docker28.sh"
 
-podman_env() {
-  CONTAINERS_CONF=$PODMAN_CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF XDG_RUNTIME_DIR=$PODMAN_XDG "$@"
-}
-pod() { podman_env podman --storage-driver=vfs --root "$PODMAN_ROOT" --runroot "$PODMAN_RUNROOT" "$@"; }
-pdocker() { DOCKER_HOST=unix://$PODMAN_SOCK docker "$@"; }
-podman_ping() { curl --noproxy '*' -s -m 5 --unix-socket "$PODMAN_SOCK" http://d/_ping 2>/dev/null || true; }
-# podman_service_pid: the pid of the podman process serving $PODMAN_SOCK, empty if none
-podman_service_pid() {
-  local p
-  for p in $(pids_named podman); do
-    if tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -qxF "unix://$PODMAN_SOCK"; then echo "$p"; return 0; fi
-  done
-  return 0
-}
-
-# put_file PATH CONTENT: write PATH only when its content changes; returns 0 when it changed
-put_file() {
-  if [[ -f $1 && $(cat "$1") == "$2" ]]; then return 1; fi
-  printf '%s\n' "$2" >"$1.tmp"
-  mv "$1.tmp" "$1"
-}
-
-step "Podman configuration" "$PODMAN_LOG"
-mkdir -p "$PODMAN_DIR" "$PODMAN_ROOT" "$PODMAN_RUNROOT" "$PODMAN_XDG/podman" "$PODMAN_CNI_CONF_DIR" "$PODMAN_CNI_PLUGIN_DIR"
-chmod 700 "$PODMAN_XDG"
-[[ -x /usr/lib/cni/loopback ]] || die "/usr/lib/cni/loopback (package containernetworking-plugins) is missing"
-[[ $(readlink "$PODMAN_CNI_PLUGIN_DIR/loopback" 2>/dev/null) == /usr/lib/cni/loopback ]] ||
-  ln -sfn /usr/lib/cni/loopback "$PODMAN_CNI_PLUGIN_DIR/loopback"
-nofile=$(ulimit -Hn)
-nproc=$(ulimit -Hu)
-[[ $nofile =~ ^[0-9]+$ ]] || nofile=1048576
-[[ $nproc =~ ^[0-9]+$ ]] && ((nproc < 32768)) || nproc=32768
-PODMAN_CONF_CHANGED=
-put_file "$PODMAN_REGISTRIES_CONF" "# Written by eng/env/up.sh: the local registries speak plain HTTP.
-unqualified-search-registries = []
-
-[[registry]]
-location = \"localhost:$REG_OPEN_PORT\"
-insecure = true
-
-[[registry]]
-location = \"127.0.0.1:$REG_OPEN_PORT\"
-insecure = true
-
-[[registry]]
-location = \"localhost:$REG_AUTH_PORT\"
-insecure = true
-
-[[registry]]
-location = \"127.0.0.1:$REG_AUTH_PORT\"
-insecure = true" && PODMAN_CONF_CHANGED=1
-put_file "$PODMAN_CONTAINERS_CONF" "# Written by eng/env/up.sh (see the Podman section there).
-[containers]
-netns = \"none\"
-default_ulimits = [\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]
-
-[network]
-network_backend = \"cni\"
-network_config_dir = \"$PODMAN_CNI_CONF_DIR\"
-cni_plugin_dirs = [\"$PODMAN_CNI_PLUGIN_DIR\"]
-default_network = \"podman\"" && PODMAN_CONF_CHANGED=1
-put_file "$PODMAN_CNI_CONF_DIR/podman.conflist" '{
-  "cniVersion": "0.4.0",
-  "name": "podman",
-  "plugins": [ { "type": "loopback" } ]
-}' && PODMAN_CONF_CHANGED=1
-
-start_podman() {
-  local pid
-  rm -f "$PODMAN_PIDFILE" "$PODMAN_SOCK"
-  say "starting Podman's API service on unix://$PODMAN_SOCK (log: $PODMAN_LOG)"
-  echo "=== $(date -Is) up.sh starts podman system service" >>"$PODMAN_LOG"
-  # A simple command (not a function) so that $! is podman's pid.
-  CONTAINERS_CONF=$PODMAN_CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF XDG_RUNTIME_DIR=$PODMAN_XDG \
-    setsid podman --storage-driver=vfs --root "$PODMAN_ROOT" --runroot "$PODMAN_RUNROOT" \
-    system service --time=0 "unix://$PODMAN_SOCK" >>"$PODMAN_LOG" 2>&1 </dev/null 9>&- &
-  pid=$!
-  echo "$pid" >"$PODMAN_PIDFILE"
-  for _ in $(seq 120); do
-    [[ $(podman_ping) == OK ]] && break
-    is_proc "$pid" podman || die "Podman's service (pid $pid) exited during start-up"
-    sleep 0.25
-  done
-  [[ $(podman_ping) == OK ]] || die "Podman's service (pid $pid) did not answer on $PODMAN_SOCK within 30 s"
-  RESULT[podman]="started"
-}
-
-step "Podman service" "$PODMAN_LOG"
-if [[ $(podman_ping) == OK ]]; then
-  if [[ -n $PODMAN_CONF_CHANGED ]]; then
-    [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman ||
-      die "a Podman service answers on $PODMAN_SOCK but was not started by up.sh ($PODMAN_PIDFILE); stop it so that it restarts with the new configuration"
-    stop_pid "Podman's service (new configuration)" "$(cat "$PODMAN_PIDFILE")" podman 20
-    start_podman
-    RESULT[podman]="restarted (new configuration)"
-  else
-    RESULT[podman]="already running"
-  fi
-  # A pid file that lost track of the service (written by an older up.sh, say) is corrected.
-  if ! { [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman; }; then
-    ppid_=$(podman_service_pid)
-    [[ -n $ppid_ ]] || die "something answers on $PODMAN_SOCK, but no podman process serves it"
-    echo "$ppid_" >"$PODMAN_PIDFILE"
-  fi
-elif [[ -f $PODMAN_PIDFILE ]] && is_proc "$(cat "$PODMAN_PIDFILE")" podman; then
-  ppid_=$(cat "$PODMAN_PIDFILE")
-  say "Podman's service (pid $ppid_) runs but does not answer; restarting it"
-  stop_pid "Podman's service" "$ppid_" podman 20
-  start_podman
-else
-  start_podman
-fi
-PODMAN_PID=$(cat "$PODMAN_PIDFILE" 2>/dev/null || echo '?')
-if [[ ${RESULT[podman]} != already* ]]; then
-  # The limits the containers get must be within the service's own, or runc fails to start every container.
-  lim=$(awk '/^Max open files/ { f = $5 } /^Max processes/ { p = $4 } END { print f, p }' "/proc/$PODMAN_PID/limits")
-  read -r hard_nofile hard_nproc <<<"$lim"
-  [[ $hard_nofile == unlimited || $hard_nofile -ge $nofile ]] && [[ $hard_nproc == unlimited || $hard_nproc -ge $nproc ]] ||
-    die "Podman's service runs with hard limits nofile $hard_nofile, nproc $hard_nproc, below the default_ulimits in $PODMAN_CONTAINERS_CONF (nofile $nofile, nproc $nproc)"
-  # A test hides the default engine by mounting a tmpfs over /var/run (a symlink to /run, so /run is what gets
-  # covered) in a private mount namespace; the Podman socket under $STATE stays reachable there.
-  out=$(unshare -m sh -c 'mount -t tmpfs none /var/run && test ! -e /var/run/docker.sock && test ! -e /run/docker.sock && curl --noproxy "*" -s -m 5 --unix-socket "$1" http://d/_ping' sh "$PODMAN_SOCK" 2>&1) ||
-    die "in a mount namespace with a tmpfs over /var/run, the Podman socket does not answer: $out"
-  [[ $out == OK ]] || die "in a mount namespace with a tmpfs over /var/run, the Podman socket answers '$out'"
-  [[ -S /var/run/docker.sock ]] || die "the main engine's socket is gone after the unshare check"
-fi
-
-step "Podman: $IMG_TINY" "$PODMAN_LOG"
-pull_tiny pdocker "$PODMAN_LOG" "Podman (registries.conf: $PODMAN_REGISTRIES_CONF)"
-RESULT[podman-tiny]=$TINY_PULL
-if [[ ${RESULT[podman]} != already* || ${RESULT[podman-tiny]} != present ]]; then
-  # A container and a build through the Docker-compatible API, leaving nothing behind.
-  step "Podman: smoke test" "$PODMAN_LOG"
-  out=$(pdocker run --rm "$IMG_TINY" sh -c 'echo ok; id -u; ip -o link | wc -l' 2>&1) || die "Podman cannot run $IMG_TINY: $out"
-  [[ $out == $'ok\n0\n1' ]] || die "Podman ran $IMG_TINY with unexpected output (expected ok, uid 0, only lo): $out"
-  images_before=$(pdocker images -a -q --no-trunc | sort)
-  ctrs_before=$(pod ps -a --external -q --no-trunc | sort)
-  new_context
-  printf 'FROM %s\nRUN echo hi\n' "$IMG_TINY" >"$CTX/Dockerfile"
-  echo "=== $(date -Is) docker build (Podman)" >>"$PODMAN_LOG"
-  pdocker build --iidfile "$CTX.iid" "$CTX" >>"$PODMAN_LOG" 2>&1 || die "a two-line docker build through Podman failed"
-  id=$(cat "$CTX.iid")
-  [[ $id == sha256:* ]] || die "the build through Podman gave no image id"
-  pdocker rmi "$id" >>"$PODMAN_LOG" 2>&1 || die "could not remove the test build's image $id from Podman"
-  [[ $(pdocker images -a -q --no-trunc | sort) == "$images_before" ]] || die "Podman keeps images after the test build was removed"
-  [[ $(pod ps -a --external -q --no-trunc | sort) == "$ctrs_before" ]] || die "Podman keeps build containers after the test build"
-fi
-say "Podman: ${RESULT[podman]}; tiny image ${RESULT[podman-tiny]}"
+# ---------------------------------------------------------------------------------------------- 7. Podman 5
+# shellcheck source=eng/env/podman5.sh
+source "$ENV_SCRIPTS/podman5.sh"
 
 # ---------------------------------------------------------------------------------------------- 8. env.sh
 step "env.sh"
@@ -1325,6 +1183,8 @@ export CONTAINERIZE_TEST_TINY_BASE=$IMG_TINY
 export CONTAINERIZE_TEST_MULTI_BASE=$IMG_TINY_MULTI
 export CONTAINERIZE_TEST_TLS_HOST=$TLS_HOST
 export CONTAINERIZE_TEST_TLS_CERTS=$TLS_CLIENT_DIR
+export CONTAINERIZE_TEST_ENGINE28_HOST=$D28_HOST
+export CONTAINERIZE_TEST_ENGINE28_TLS_HOST=$D28_TLS_HOST
 export CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR=$PODMAN_XDG
 EOF
 mv "$STATE/env.sh.tmp" "$STATE/env.sh"
@@ -1338,6 +1198,7 @@ for ref in "$IMG_RUNTIME_DEPS" "$IMG_NOAPPUID" "$IMG_RUNTIME" "$IMG_ASPNET" "$IM
   printf '%-50s %s\n' "$ref" "${RESULT[$ref]}"
 done
 echo "TLS engine              running (pid $TLS_PID, $TLS_HOST, client certificates $TLS_CLIENT_DIR): ${RESULT[dockerd-tls]}"
-echo "Podman                  running (pid $PODMAN_PID, unix://$PODMAN_SOCK): ${RESULT[podman]}"
+echo "engine 28               running (pid $D28_PID, containerd pid $D28_CTD_PID, $D28_HOST, $D28_TLS_HOST with the same client certificates): ${RESULT[d28]}; ${RESULT[d28-packages]}; ${RESULT[d28-images]}"
+echo "Podman 5                running (pid $PODMAN_PID, unix://$PODMAN_SOCK): ${RESULT[podman]}; ${RESULT[podman-root]}"
 echo "env file                $STATE/env.sh"
 say "done"

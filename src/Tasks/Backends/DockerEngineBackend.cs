@@ -89,7 +89,11 @@ public sealed class DockerEngineBackend : IDisposable
     }
 
     /// <summary>Loads a docker archive (docker load), which tags the image with the archive's references.</summary>
-    public async Task LoadAsync(string archivePath, CancellationToken cancellation)
+    /// <returns>
+    /// The id the engine gives the loaded image under <paramref name="reference"/>: the config's digest in the engine's
+    /// own image store, the digest of the manifest the engine made for it in the containerd image store.
+    /// </returns>
+    public async Task<string> LoadAsync(string archivePath, string reference, CancellationToken cancellation)
     {
         var messages = new EngineMessages(log);
         await using var archive = File.OpenRead(archivePath);
@@ -98,6 +102,10 @@ public sealed class DockerEngineBackend : IDisposable
         {
             throw new ContainerizeException(Errors.EngineRequestFailed("load the image", messages.Error));
         }
+
+        var loaded = await TryInspectAsync(reference, cancellation)
+            ?? throw new ContainerizeException(Errors.EngineRequestFailed("load the image", $"the engine reported success but has no image {reference}"));
+        return loaded.ID;
     }
 
     /// <summary>The base image as the engine has it, pulled first (with the registry's credentials, if any) when the engine does not.</summary>
@@ -200,7 +208,7 @@ public sealed class DockerEngineBackend : IDisposable
 
             if (messages.Error is not null)
             {
-                throw new ContainerizeException(Errors.BuildFailed(messages.Error));
+                throw new ContainerizeException(Errors.BuildFailed(messages.Error, messages.Step, messages.StepOutput));
             }
 
             var built = await TryInspectAsync(references[0], cancellation)

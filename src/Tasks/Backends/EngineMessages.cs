@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Containerize.Diagnostics;
 using Docker.DotNet.Models;
 
@@ -6,26 +7,43 @@ namespace Containerize.Backends;
 /// <summary>
 /// The progress stream of one build, pull or push: logged line by line, without the per-chunk progress of transfers
 /// or the engine's retry countdowns, and kept for what the caller needs from it: the first error, whether the engine
-/// retried, the pushed manifest's digest. Handled as each message arrives (Progress&lt;T&gt; would post to the thread
+/// retried, the pushed manifest's digest, and of a build the step that ran last with its last output lines (for the
+/// error when it fails: at the default verbosity the step output is not logged). Handled as each message arrives (Progress&lt;T&gt; would post to the thread
 /// pool, and its last messages could come after the request returned).
 /// </summary>
-public sealed class EngineMessages(IBuildLog log) : IProgress<JSONMessage>
+public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessage>
 {
     private const string RetryPrefix = "Retrying in ";
+    private const int KeptStepLines = 20;
     private readonly Dictionary<string, int> countdowns = [];
+    private readonly Queue<string> stepLines = new();
 
     public string? Error { get; private set; }
 
     /// <summary>The engine retried part of the work itself (it tries a layer upload five times over about a minute).</summary>
     public bool EngineRetried { get; private set; }
 
+    /// <summary>
+    /// The manifest digest the registry took, from a push's <c>aux</c> message (the engine's own image store) or,
+    /// where there is none (the containerd image store, Podman), from its status line <c>TAG: digest: sha256:… size: N</c>.
+    /// </summary>
     public string? Digest { get; private set; }
+
+    /// <summary>The build step that started last (<c>RUN apt-get …</c>), from the legacy builder's <c>Step n/m : …</c> or Podman's <c>STEP n/m: …</c> lines.</summary>
+    public string? Step { get; private set; }
+
+    /// <summary>The last lines <see cref="Step"/> printed (at most 20), without the builder's own <c> ---&gt; </c> lines.</summary>
+    public IReadOnlyList<string> StepOutput => [.. stepLines];
 
     public void Report(JSONMessage message)
     {
         if (message.Aux?.ExtensionData?.TryGetValue("Digest", out var digest) == true)
         {
             Digest = digest?.ToString();
+        }
+        else if (Digest is null && message.Status is { } status && PushedDigest().Match(status) is { Success: true } pushed)
+        {
+            Digest = pushed.Groups["digest"].Value;
         }
 
         if (!string.IsNullOrEmpty(message.Error?.Message))
@@ -40,10 +58,38 @@ public sealed class EngineMessages(IBuildLog log) : IProgress<JSONMessage>
             return;
         }
 
-        var text = message.Stream ?? (message.ID is { Length: > 0 } id ? $"{id}: {message.Status}" : message.Status);
+        // The legacy builder colours a step's standard error with terminal escapes.
+        var stream = message.Stream is null ? null : TerminalColour().Replace(message.Stream, "");
+        if (stream is not null)
+        {
+            KeepStepOutput(stream);
+        }
+
+        var text = stream ?? (message.ID is { Length: > 0 } id ? $"{id}: {message.Status}" : message.Status);
         if (!string.IsNullOrWhiteSpace(text))
         {
             log.Info(text.TrimEnd('\n', '\r'));
+        }
+    }
+
+    private void KeepStepOutput(string stream)
+    {
+        foreach (var line in stream.Split('\n').Select(line => line.TrimEnd('\r')))
+        {
+            if (BuildStep().Match(line) is { Success: true } step)
+            {
+                Step = step.Groups["step"].Value.Trim();
+                stepLines.Clear();
+            }
+            else if (Step is not null && !string.IsNullOrWhiteSpace(line) && !line.StartsWith(" ---> ", StringComparison.Ordinal)
+                && !line.StartsWith("Removing intermediate container ", StringComparison.Ordinal))
+            {
+                stepLines.Enqueue(line);
+                if (stepLines.Count > KeptStepLines)
+                {
+                    stepLines.Dequeue();
+                }
+            }
         }
     }
 
@@ -60,4 +106,13 @@ public sealed class EngineMessages(IBuildLog log) : IProgress<JSONMessage>
         countdowns[message.ID] = seconds;
         return continues;
     }
+
+    [GeneratedRegex(@"^\S+: digest: (?<digest>sha256:[0-9a-f]{64}) size: \d+$")]
+    private static partial Regex PushedDigest();
+
+    [GeneratedRegex(@"^(Step|STEP) \d+/\d+ ?: (?<step>.*)$")]
+    private static partial Regex BuildStep();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex TerminalColour();
 }

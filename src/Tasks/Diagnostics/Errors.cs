@@ -94,8 +94,13 @@ public static class Errors
     public static Diagnostic BaseImageHasNoAppUid(string reference) => new("CTZ2004",
         $"The base image {reference} defines no APP_UID, so the user the app should run as is unknown. Set ContainerUser to a non-root user of that image (for example: 1000), or to 'root' to run as root on purpose.");
 
-    public static Diagnostic BuildFailed(string reason) => new("CTZ2005",
-        $"The engine could not build the image: {reason}. The Dockerfile and its context are on disk; 'docker build' on that folder shows the same step.");
+    /// <param name="step">The step that failed, when the engine's output names it.</param>
+    /// <param name="output">The last lines that step printed.</param>
+    public static Diagnostic BuildFailed(string reason, string? step = null, IReadOnlyList<string>? output = null) => new("CTZ2005",
+        $"The engine could not build the image: {reason}."
+        + (step is null ? "" : $" The step that failed: {step}.")
+        + (output is { Count: > 0 } ? $" Its last {(output.Count == 1 ? "line" : $"{output.Count} lines")} of output:\n    {string.Join("\n    ", output)}\n" : " ")
+        + "The Dockerfile and its context are on disk; 'docker build' on that folder shows the same step.");
 
     public static Diagnostic ContainerFailed(string image, long exitCode) => new("CTZ2006",
         $"The container of {image} exited with code {exitCode}. Its output is above.");

@@ -48,6 +48,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         LayerWriter.RemoveUnused(LayerFolder(job), image.AppLayers);
 
         var digest = target is null ? null : await backend.PushAsync(target, repository, spec.Tags, baseImage, image, cancellation);
+        string? engineImageId = null;
         if (archive.Length > 0 || load)
         {
             var layers = await backend.LayerFilesAsync(baseImage, image, cancellation);
@@ -61,13 +62,14 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             {
                 var loadable = Path.Combine(job.Request.ContextDirectory, "oci", "image.tar");
                 WriteArchive(loadable, "docker", image, layers, references);
-                await engine!.LoadAsync(loadable, cancellation);
+                engineImageId = await engine!.LoadAsync(loadable, references[0], cancellation);
                 File.Delete(loadable);
                 log.Info($"Loaded {string.Join(", ", references)} into the engine");
             }
         }
 
-        record = new BuildRecord(job.Fingerprint, image.ConfigDescriptor.Digest, baseImage.ManifestDigest, image.ConfigDescriptor.Digest,
+        // A loaded image is known by the id the engine gave it, so that the up-to-date check finds it there.
+        record = new BuildRecord(job.Fingerprint, image.ConfigDescriptor.Digest, baseImage.ManifestDigest, engineImageId ?? image.ConfigDescriptor.Digest,
             image.Platform.ToString(), references, digest, digest is null ? null : references);
         record.Save(job.RecordPath);
         return Result(job, record, upToDate: false);

@@ -41,14 +41,30 @@ public static class TestEnvironment
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    private static bool? engineAnswers;
+    /// <summary>
+    /// The version prefix the engine of this pass must report (eng/test.sh runs the Engine-category tests once per
+    /// engine, with DOCKER_HOST and this variable set), so a pass never runs against another engine unnoticed.
+    /// </summary>
+    public static string EngineVersion => Variable("CONTAINERIZE_TEST_ENGINE_VERSION", "");
 
-    /// <summary>Fails the test under CI=true when no engine answers; elsewhere marks it inconclusive (not passed).</summary>
+    private static string? engineVersionSeen;
+
+    /// <summary>
+    /// Fails the test under CI=true when no engine answers (elsewhere marks it inconclusive, not passed), and always
+    /// when the engine that answers is not the one this pass is for.
+    /// </summary>
     public static void RequireEngine()
     {
-        engineAnswers ??= ProcessRunner.Run("docker", ["version", "--format", "{{.Server.Version}}"], timeout: TimeSpan.FromSeconds(30)).ExitCode == 0;
-        if (engineAnswers == true)
+        if (engineVersionSeen is null)
         {
+            var version = ProcessRunner.Run("docker", ["version", "--format", "{{.Server.Version}}"], timeout: TimeSpan.FromSeconds(30));
+            engineVersionSeen = version.ExitCode == 0 ? version.Output.Trim() : "";
+        }
+
+        if (engineVersionSeen.Length > 0)
+        {
+            Assert.IsTrue(engineVersionSeen.StartsWith(EngineVersion, StringComparison.Ordinal),
+                $"This pass is for engine {EngineVersion}*, but the engine at DOCKER_HOST={Environment.GetEnvironmentVariable("DOCKER_HOST")} is {engineVersionSeen}.");
             return;
         }
 

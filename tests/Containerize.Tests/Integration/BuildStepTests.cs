@@ -13,6 +13,7 @@ public sealed class BuildStepTests
         """;
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void APackageIsInstalledWithTheBasesPackageManagerAndRunStepsRunAsRoot()
     {
         TestEnvironment.RequireEngine();
@@ -38,6 +39,7 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public async Task AHealthCheckTurnsHealthyForTheWebApi()
     {
         TestEnvironment.RequireEngine();
@@ -53,6 +55,7 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public async Task AHealthCheckCanAskTheAppItselfWithNoShellOrCurl()
     {
         TestEnvironment.RequireEngine();
@@ -79,6 +82,7 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ABaseImageWithoutAPackageManagerIsCTZ2011()
     {
         TestEnvironment.RequireEngine();
@@ -107,6 +111,7 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ABaseImageThatExistsOnlyInTheLocalEngineIsUsed()
     {
         TestEnvironment.RequireEngine();
@@ -123,6 +128,7 @@ public sealed class BuildStepTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void TheAppUserCanWriteAWritableDirectoryAndNotTheAppFolder()
     {
         TestEnvironment.RequireEngine();

@@ -9,6 +9,7 @@ namespace Containerize.Tests.Integration;
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class CiRecipeTests
 {
     [TestMethod]

@@ -8,6 +8,7 @@ namespace Containerize.Tests.Integration;
 public sealed class ConsumptionTests
 {
     [TestMethod]
+    [TestCategory("Engine")]
     [DataRow("console", "runtime", "Hello, World!\n")]
     [DataRow("web", "aspnet", null)]
     public void ABrandNewTemplateProjectWithThePackageReferenceGetsADockerfileAndAnImage(string template, string baseName, string? expectedOutput)
@@ -34,6 +35,7 @@ public sealed class ConsumptionTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void AProjectUsingContainerizeSdkIsContainerized()
     {
         TestEnvironment.RequireEngine();
@@ -83,6 +85,7 @@ public sealed class ConsumptionTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ASelfContainedAppWithDependenciesGetsEveryLayerInOrder()
     {
         TestEnvironment.RequireEngine();

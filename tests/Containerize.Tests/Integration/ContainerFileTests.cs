@@ -49,6 +49,7 @@ public sealed class ContainerFileTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ExtraFilesHaveTheirOwnerAndModeThroughTheEngineAndARunStepCanUseThem()
     {
         TestEnvironment.RequireEngine();
@@ -73,6 +74,7 @@ public sealed class ContainerFileTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ExtraFilesAndWritableFoldersAreTheSameDaemonless()
     {
         TestEnvironment.RequireEngine();

@@ -6,6 +6,7 @@ namespace Containerize.Tests.Integration;
 /// <summary>A password used for a push leaves no trace: not in a diagnostic log, the report, the Dockerfile or the image.</summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class CredentialSecrecyTests
 {
     [TestMethod]

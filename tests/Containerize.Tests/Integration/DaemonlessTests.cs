@@ -24,6 +24,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void HelloDockerIsPushedWithNoEngineAndRunsWhenPulled()
     {
         TestEnvironment.RequireEngine();
@@ -62,6 +63,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void BothBackendsMakeTheSameConfigFromTheSameSpec()
     {
         TestEnvironment.RequireEngine();
@@ -157,6 +159,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void AnArchiveIsWrittenThatDockerLoadAccepts()
     {
         TestEnvironment.RequireEngine();
@@ -210,6 +213,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void WithAnEngineAndNoRegistryTheImageIsLoadedIntoTheEngine()
     {
         TestEnvironment.RequireEngine();
@@ -319,6 +323,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void TheEngineBackendWritesTheArchiveWithDockerSave()
     {
         TestEnvironment.RequireEngine();

@@ -66,6 +66,7 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void TransientEngineFailuresAreRetriedAndLogged()
     {
         TestEnvironment.RequireEngine();
@@ -81,6 +82,7 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ABaseImageThatCannotBePulledIsNamed()
     {
         TestEnvironment.RequireEngine();
@@ -93,6 +95,7 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ABaseImageWithoutAppUidNeedsContainerUser()
     {
         TestEnvironment.RequireEngine();
@@ -107,6 +110,7 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ContainerUserRootOptsIntoRootOnABaseWithoutAppUid()
     {
         TestEnvironment.RequireEngine();
@@ -120,6 +124,7 @@ public sealed class EngineErrorTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void AFailedBuildStepIsReportedWithTheEnginesReason()
     {
         TestEnvironment.RequireEngine();
@@ -131,6 +136,28 @@ public sealed class EngineErrorTests
         StringAssert.Contains(result.Output, "error CTZ2005: The engine could not build the image:");
         StringAssert.Contains(result.Output, "not a directory");
         Assert.IsFalse(DockerCli.ImageExists("ctz-bad-step:1.0.0"));
+    }
+
+    [TestMethod]
+    [TestCategory("Engine")]
+    public void AFailedRunStepShowsItsLastOutputLinesAtTheDefaultVerbosity()
+    {
+        TestEnvironment.RequireEngine();
+        // Everything on standard error: the builder may interleave the two streams in any order.
+        using var project = TestProject.Create("FailingStep", Program, properties: $"<ContainerRepository>ctz-failing-step</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
+            items: """<ContainerRunCommand Include="fail" Command="for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do echo &quot;line $i&quot;%3B done >&amp;2%3B echo 'E: Unable to locate package nope' >&amp;2%3B exit 100" />""");
+
+        var result = project.Publish("-p:Containerize=true");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CTZ2005: The engine could not build the image: ");
+        StringAssert.Contains(result.Output, "returned a non-zero code: 100. The step that failed: RUN for i in 1 2 3");
+        StringAssert.Contains(result.Output, "Its last 20 lines of output:");
+        // MSBuild prints each line of a message as an error line of its own.
+        StringAssert.Contains(result.Output, "error CTZ2005:     line 25 [");
+        StringAssert.Contains(result.Output, "error CTZ2005:     E: Unable to locate package nope [");
+        StringAssert.Contains(result.Output, "error CTZ2005:     line 7 [");
+        Assert.IsFalse(result.Output.Contains("error CTZ2005:     line 6 [", StringComparison.Ordinal), "only the last 20 lines");
     }
 
     [TestMethod]

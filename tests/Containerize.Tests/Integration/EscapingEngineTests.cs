@@ -19,6 +19,7 @@ public sealed class EscapingEngineTests
     };
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void EnvironmentValuesAndLabelsRoundTripThroughTheEngine()
     {
         TestEnvironment.RequireEngine();

@@ -5,6 +5,7 @@ namespace Containerize.Tests.Integration;
 
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class HelloDockerTests
 {
     [TestMethod]

@@ -13,6 +13,7 @@ namespace Containerize.Tests.Integration;
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class ImageArchiveTests
 {
     private const string Greeting = "Hello from a daemonless image!";

@@ -14,6 +14,7 @@ public sealed class OwnDockerfileTests
         project.Dotnet(["build", project.ProjectPath, "-c", "Release", "-t:GenerateDockerfile", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry, .. arguments], environment);
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void TheGeneratedDockerfileEditedWithABuildArgumentIsBuilt()
     {
         TestEnvironment.RequireEngine();
@@ -76,6 +77,7 @@ public sealed class OwnDockerfileTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void AnExistingDifferentDockerfileIsNotOverwrittenCTZ1043()
     {
         TestEnvironment.RequireEngine();

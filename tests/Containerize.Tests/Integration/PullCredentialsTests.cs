@@ -5,6 +5,7 @@ namespace Containerize.Tests.Integration;
 /// <summary>A base image in a registry that asks for credentials is pulled with the pull credentials, and only with them.</summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class PullCredentialsTests
 {
     private static string PrivateBase => $"{TestEnvironment.AuthRegistry}/ctz-private/tiny:1";

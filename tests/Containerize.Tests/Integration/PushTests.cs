@@ -8,6 +8,7 @@ namespace Containerize.Tests.Integration;
 /// <summary>Pushing through the engine to the open and the htpasswd registry, checked with skopeo.</summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 [SupportedOSPlatform("linux")]
 public sealed class PushTests
 {

@@ -19,6 +19,7 @@ public sealed class RemoteEngineTests
         ProcessRunner.Run("docker", arguments, environment: TlsEnvironment(TestEnvironment.TlsCertificates), timeout: TimeSpan.FromMinutes(2));
 
     [TestMethod]
+    [TestCategory("Engine")]
     public void ATlsEngineWithClientCertificatesBuildsTheImage()
     {
         TestEnvironment.RequireEngine();

@@ -6,6 +6,7 @@ namespace Containerize.Tests.Integration;
 /// <summary>samples/StatusBoard, which uses several of the features the SDK lacks, built from a copy and run.</summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class StatusBoardSampleTests
 {
     [TestMethod]

@@ -4,6 +4,7 @@ namespace Containerize.Tests.Integration;
 
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory("Engine")]
 public sealed class UpToDateTests
 {
     private const string Program = "Console.WriteLine(\"version one\");\n";
