@@ -4,7 +4,7 @@ namespace Containerize.Registries;
 
 /// <summary>
 /// What an engine's push error means. The engine reports registry failures as text in its progress stream;
-/// these are the texts of the Docker engine (distribution) and Podman for each kind of failure.
+/// these are the texts of the Docker engine (distribution, and containerd for its image store) and Podman for each kind of failure.
 /// </summary>
 public static class PushFailure
 {
@@ -31,7 +31,9 @@ public static class PushFailure
             return Errors.RegistryRejectedCredentials(registry, credentials);
         }
 
-        if (message.StartsWith("denied", StringComparison.OrdinalIgnoreCase) || message.Contains("requested access to the resource is denied", StringComparison.OrdinalIgnoreCase))
+        // The containerd image store (Docker 28) reports a refusal as "unexpected status from HEAD request to …: 403 Forbidden".
+        if (message.StartsWith("denied", StringComparison.OrdinalIgnoreCase) || message.Contains("requested access to the resource is denied", StringComparison.OrdinalIgnoreCase)
+            || message.EndsWith(": 403 Forbidden", StringComparison.Ordinal))
         {
             return Errors.RegistryDenied(registry, reference, credentials);
         }

@@ -8,7 +8,8 @@ namespace Containerize.Tests.Infrastructure;
 /// HTTP request it carries, so a test can count what the code under test asked the engine. With
 /// <paramref name="failFirst"/>, the first connections get a 500 answer instead, as from an engine in trouble.
 /// </summary>
-public sealed class CountingEngineProxy(int failFirst = 0, string socketPath = "/var/run/docker.sock") : LoopbackServer
+/// <param name="socketPath">The engine's socket; the engine of this test pass (<see cref="TestEnvironment.EngineSocket"/>) when null.</param>
+public sealed class CountingEngineProxy(int failFirst = 0, string? socketPath = null) : LoopbackServer
 {
     private readonly List<string> requests = [];
     private int failuresLeft = failFirst;
@@ -36,7 +37,7 @@ public sealed class CountingEngineProxy(int failFirst = 0, string socketPath = "
         }
 
         using var engine = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
+        await engine.ConnectAsync(new UnixDomainSocketEndPoint(socketPath ?? TestEnvironment.EngineSocket));
         using var engineStream = new NetworkStream(engine, ownsSocket: false);
         var clientStream = client.GetStream();
         await Task.WhenAny(CopyAsync(clientStream, engineStream, Record), CopyAsync(engineStream, clientStream));

@@ -54,7 +54,14 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         var head = await ReadHeadAsync(clientStream);
         if (head.Length == 0 || head[0] is < (byte)'A' or > (byte)'Z')
         {
-            // Not HTTP: the engine first tries TLS, and falls back to plain HTTP when the connection closes.
+            // Not HTTP: the engine first tries TLS. It falls back to plain HTTP when the answer is what a plain HTTP
+            // server gives a TLS handshake ("server gave HTTP response to HTTPS client"); engine 20.10 also when the
+            // connection just closes, the containerd image store's resolver only then.
+            if (head.Length > 0)
+            {
+                await clientStream.WriteAsync("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+            }
+
             return;
         }
 

@@ -47,6 +47,19 @@ public static class TestEnvironment
     /// </summary>
     public static string EngineVersion => Variable("CONTAINERIZE_TEST_ENGINE_VERSION", "");
 
+    /// <summary>The socket of the engine this pass tests: DOCKER_HOST's when it names one, else the default socket.</summary>
+    public static string EngineSocket =>
+        Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : "/var/run/docker.sock";
+
+    private static bool? containerdImageStore;
+
+    /// <summary>
+    /// Whether the engine of this pass keeps images in the containerd image store (docker info: driver-type
+    /// io.containerd.snapshotter.v1), where an image's id is its manifest's digest, not its config's.
+    /// </summary>
+    public static bool UsesContainerdImageStore => containerdImageStore ??=
+        DockerCli.Run("info", "--format", "{{json .DriverStatus}}").ShouldSucceed().Output.Contains("io.containerd.snapshotter.v1", StringComparison.Ordinal);
+
     private static string? engineVersionSeen;
 
     /// <summary>

@@ -221,10 +221,13 @@ public sealed class DaemonlessTests
         using var project = TestProject.FromSample("HelloDocker");
         var reference = project.Track("dl-loaded:1.0.0");
 
-        project.Publish(new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path },
-            "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRepository=dl-loaded", "-p:ContainerImageTag=1.0.0").ShouldSucceed();
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRepository=dl-loaded", "-p:ContainerImageTag=1.0.0"];
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path };
+        var imageId = project.Publish(environment, [.. arguments, "-getProperty:ContainerImageId"]).ShouldSucceed().Output.Trim();
 
         Assert.AreEqual("Hello from Docker!\n", DockerCli.Run("run", "--rm", "--network", "none", reference).ShouldSucceed().Output);
+        Assert.AreEqual(DockerCli.InspectImage(reference).GetProperty("Id").GetString(), imageId, "the id the engine gave the loaded image");
+        StringAssert.Contains(project.Publish(environment, [.. arguments, "-v:n"]).ShouldSucceed().Output, $"{reference} is up to date ({imageId}).");
     }
 
     [TestMethod]

@@ -31,7 +31,9 @@ public sealed class RemoteEngineTests
         {
             result.ShouldSucceed();
             Assert.AreEqual(result.Output.Trim(), TlsDocker("image", "inspect", "--format", "{{.Id}}", "ctz-over-tls:1.0.0").ShouldSucceed().Output.Trim());
-            Assert.IsFalse(DockerCli.ImageExists("ctz-over-tls:1.0.0"), "built by the TLS engine, not the default one");
+            // In the engine-28 pass the TLS endpoint is another socket of the pass's own engine.
+            var separateEngine = TlsDocker("info", "--format", "{{.ID}}").ShouldSucceed().Output != DockerCli.Run("info", "--format", "{{.ID}}").ShouldSucceed().Output;
+            Assert.IsTrue(!separateEngine || !DockerCli.ImageExists("ctz-over-tls:1.0.0"), "built by the TLS engine, not the default one");
         }
         finally
         {

@@ -29,6 +29,7 @@ public sealed class PushFailureTests
     [DataRow("net/http: TLS handshake timeout")]
     [DataRow("Put \"https://ghcr.io/v2/acme/shop/blobs/uploads/1\": net/http: request canceled (Client.Timeout exceeded while awaiting headers)")]
     [DataRow("toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading")]
+    [DataRow("unknown: unexpected status from HEAD request to http://127.0.0.1:34673/v2/acme/app/blobs/sha256:8fd4: 503 Service Unavailable")]
     public void Connection_resets_server_errors_timeouts_and_rate_limits_are_transient(string message) =>
         Assert.IsTrue(PushFailure.IsTransient(message));
 
@@ -93,6 +94,15 @@ public sealed class PushFailureTests
 
         Assert.AreEqual("CTZ3002", diagnostic.Code);
         Assert.StartsWith("The registry ghcr.io refused a request without credentials (", diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void A_push_the_containerd_image_store_reports_as_403_is_CTZ3002()
+    {
+        var diagnostic = Explain("unknown: unexpected status from HEAD request to http://127.0.0.1:42157/v2/acme/denied/blobs/sha256:bd53bd77481f41f6088cba79de4a29fffc58249f96141f6e8cb91833b16c6cae: 403 Forbidden");
+
+        Assert.AreEqual("CTZ3002", diagnostic.Code);
+        Assert.IsFalse(PushFailure.IsTransient("unknown: unexpected status from HEAD request to http://127.0.0.1:42157/v2/acme/denied/blobs/sha256:bd53: 403 Forbidden"));
     }
 
     [TestMethod]
