@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Stops what eng/env/up.sh started: Podman's API service, the TLS engine, the two registries and dockerd, found
-# by the pid files up.sh wrote in the state folder. Processes up.sh did not start are left alone. Images, registry
-# storage, certificates, Podman's storage and the debootstrap root file system are kept, so the next up.sh is quick.
+# Stops what eng/env/up.sh started: Podman 5's API service, engine 28 (dockerd and its containerd), the TLS engine,
+# the two registries and dockerd, found by the pid files up.sh wrote in the state folder. Processes up.sh did not
+# start are left alone. Images, registry storage, certificates, engine 28's binaries and storage, Podman 5's root and
+# storage and the debootstrap root file system are kept, so the next up.sh is quick.
 #
-# Usage: down.sh [podman] [tls-engine] [registries] [dockerd]   (no argument: all of them, in that order)
+# Usage: down.sh [podman] [docker28] [tls-engine] [registries] [dockerd]   (no argument: all of them, in that order)
 # Environment: CONTAINERIZE_ENV_DIR, the state folder (default /var/lib/containerize-env).
 set -euo pipefail
 
@@ -39,17 +40,28 @@ stop() {
 }
 
 want=("$@")
-((${#want[@]})) || want=(podman tls-engine registries dockerd)
+((${#want[@]})) || want=(podman docker28 tls-engine registries dockerd)
 for w in "${want[@]}"; do
   case $w in
-    podman | tls-engine | registries | dockerd) ;;
-    *) echo "down.sh: unknown service '$w' (podman, tls-engine, registries, dockerd)" >&2; exit 2 ;;
+    podman | docker28 | tls-engine | registries | dockerd) ;;
+    *) echo "down.sh: unknown service '$w' (podman, docker28, tls-engine, registries, dockerd)" >&2; exit 2 ;;
   esac
 done
 wanted() { local w; for w in "${want[@]}"; do [[ $w == "$1" ]] && return 0; done; return 1; }
 
-# Podman's service takes a couple of seconds to shut down after SIGTERM.
-wanted podman && stop "Podman API service" "$STATE/podman.pid" podman 20
+# Podman's service takes a couple of seconds to shut down after SIGTERM; its mount namespace (a tmpfs on the root's
+# /run, the bind mounts) goes with it.
+wanted podman && stop "Podman 5 API service" "$STATE/podman.pid" podman 20
+if wanted docker28; then
+  # dockerd 28 first (it writes and removes its own pid file), then the containerd it uses (pid file by up.sh).
+  stop "engine 28 (dockerd)" "$STATE/docker28.pid" dockerd 30
+  stop "engine 28's containerd" "$STATE/docker28-containerd.pid" containerd 20
+  # dockerd 28 leaves its exec root's netns/default mounted when it stops.
+  if ! { [[ -f $STATE/docker28.pid ]] && is_proc "$(cat "$STATE/docker28.pid")" dockerd; }; then
+    awk -v p=/run/containerize-docker28/ 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r |
+      while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  fi
+fi
 # The TLS engine writes (and on exit removes) its own pid file; it stops its own containerd.
 wanted tls-engine && stop "TLS engine tcp://127.0.0.1:2376" "$STATE/dockerd-tls.pid" dockerd 30
 if wanted registries; then
