@@ -126,4 +126,32 @@ public sealed class RemoteEngineTests
             ProcessRunner.Run("docker", ["rmi", "-f", "ctz-on-podman:1.0.0"], environment: podman);
         }
     }
+
+    [TestMethod]
+    public void APushThroughPodmanReportsTheDigestTheRegistryHolds()
+    {
+        TestEnvironment.RequireEngine();
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock") };
+        using var project = TestProject.OnTinyBase("PushedByPodman", "pushed-by-podman");
+        var registry = TestEnvironment.AuthRegistry + "/ctz-podman";
+        var environment = new Dictionary<string, string?>(podman)
+        {
+            ["CONTAINERIZE_REGISTRY_USERNAME"] = TestEnvironment.AuthUser,
+            ["CONTAINERIZE_REGISTRY_PASSWORD"] = TestEnvironment.AuthPassword,
+        };
+
+        try
+        {
+            var digest = project.Publish(environment, "-p:Containerize=true", "-p:ContainerRegistry=" + registry, "-getProperty:ContainerImageDigest").ShouldSucceed().Output.Trim();
+
+            StringAssert.StartsWith(digest, "sha256:");
+            Assert.AreEqual(digest, Skopeo.Digest($"{registry}/pushed-by-podman:1.0.0", $"{TestEnvironment.AuthUser}:{TestEnvironment.AuthPassword}"));
+            using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+            Assert.AreEqual(digest, report.RootElement.GetProperty("digest").GetString());
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", $"{registry}/pushed-by-podman:1.0.0", $"{registry}/pushed-by-podman:latest"], environment: podman);
+        }
+    }
 }
