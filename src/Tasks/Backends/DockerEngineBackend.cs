@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using Containerize.Backends.BuildKit;
 using Containerize.Diagnostics;
 using Containerize.Dockerfile;
 using Containerize.Registries;
@@ -120,6 +122,7 @@ public sealed class DockerEngineBackend : IDisposable
             var auth = AuthConfigFor(credentials(), reference.Registry ?? RegistryNames.DockerHub);
             try
             {
+                await using var heartbeat = new BuildHeartbeat(log, () => $"Pulling {name}");
                 await Retried("pull the base image", () => client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = (reference with { Tag = null, Digest = null }).ToString(), Tag = reference.Digest ?? reference.Tag ?? "latest" },
                     auth,
@@ -177,10 +180,12 @@ public sealed class DockerEngineBackend : IDisposable
     /// <summary>Builds the staged context with the engine's build endpoint, streaming its output into the log.</summary>
     /// <param name="networkMode">The network of RUN steps (ContainerBuildNetwork); empty for the engine's default.</param>
     /// <param name="buildArgs">Build arguments (ContainerBuildArg), as docker build --build-arg.</param>
+    /// <param name="builder">ContainerizeBuilder: buildkit, legacy, or auto (BuildKit when the engine offers it).</param>
     /// <returns>The new image's id and platform (os/architecture).</returns>
     public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, string networkMode,
-        IReadOnlyList<KeyValuePair<string, string>> buildArgs, CancellationToken cancellation)
+        IReadOnlyList<KeyValuePair<string, string>> buildArgs, string builder, CancellationToken cancellation)
     {
+        var buildKit = await UsesBuildKitAsync(builder, cancellation);
         var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
         try
         {
@@ -189,26 +194,23 @@ public sealed class DockerEngineBackend : IDisposable
                 ContextArchive.Write(contextDirectory, output, fileTime);
             }
 
-            var messages = new EngineMessages(log);
+            var parameters = new ImageBuildParameters
+            {
+                Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
+                NetworkMode = networkMode.Length > 0 ? networkMode : null,
+                BuildArgs = buildArgs.Count > 0 ? buildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
+                Version = buildKit ? "2" : "1",
+            };
             using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
-                await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(
-                    new ImageBuildParameters
-                    {
-                        Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
-                        NetworkMode = networkMode.Length > 0 ? networkMode : null,
-                        BuildArgs = buildArgs.Count > 0 ? buildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
-                    },
-                    input,
-                    null,
-                    null,
-                    messages,
-                    cancellation));
-            }
-
-            if (messages.Error is not null)
-            {
-                throw new ContainerizeException(Errors.BuildFailed(messages.Error, messages.Step, messages.StepOutput));
+                if (buildKit)
+                {
+                    await BuildWithBuildKitAsync(input, parameters, cancellation);
+                }
+                else
+                {
+                    await BuildWithLegacyBuilderAsync(input, parameters, cancellation);
+                }
             }
 
             var built = await TryInspectAsync(references[0], cancellation)
@@ -218,6 +220,78 @@ public sealed class DockerEngineBackend : IDisposable
         finally
         {
             File.Delete(archive);
+        }
+    }
+
+    /// <summary>Whether to build with BuildKit: never for 'legacy'; for 'buildkit' and 'auto', when the engine takes up a BuildKit session.</summary>
+    private async Task<bool> UsesBuildKitAsync(string builder, CancellationToken cancellation)
+    {
+        var choice = builder.Trim().ToLowerInvariant();
+        if (choice == "legacy")
+        {
+            log.Info("Builder: the legacy builder (ContainerizeBuilder=legacy)");
+            return false;
+        }
+
+        var answer = await Call("start a BuildKit session", () => SessionProbe.AskAsync(endpoint, cancellation));
+        if (SessionProbe.Offered(answer))
+        {
+            log.Info("Builder: BuildKit");
+            return true;
+        }
+
+        if (choice == "buildkit")
+        {
+            throw new ContainerizeException(Errors.EngineOffersNoBuildKit(endpoint.Uri.ToString(), endpoint.Source, answer));
+        }
+
+        log.Info($"Builder: the legacy builder (the engine offers no BuildKit: POST /session answered {answer})");
+        return false;
+    }
+
+    private async Task BuildWithLegacyBuilderAsync(Stream context, ImageBuildParameters parameters, CancellationToken cancellation)
+    {
+        var messages = new EngineMessages(log);
+        await using (new BuildHeartbeat(log, () => messages.Step))
+        {
+            await Call("build the image", () => client.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, messages, cancellation));
+        }
+
+        if (messages.Error is not null)
+        {
+            throw new ContainerizeException(Errors.BuildFailed(messages.Error, messages.Step, messages.StepOutput));
+        }
+    }
+
+    /// <summary>BuildKit through the engine (POST /build?version=2, the context as the request body): its trace decoded into the log.</summary>
+    private async Task BuildWithBuildKitAsync(Stream context, ImageBuildParameters parameters, CancellationToken cancellation)
+    {
+        var progress = new BuildKitProgress(log);
+        string? running = null;
+        await using (new BuildHeartbeat(log, () => Volatile.Read(ref running)))
+        {
+            await Call("build the image", async () =>
+            {
+                // The raw response: the IProgress<JSONMessage> overload cannot read BuildKit's trace, whose aux is a string.
+#pragma warning disable CS0618 // obsolete only because it returns before the build ends; the stream is read to its end here
+                await using var response = await client.Images.BuildImageFromDockerfileAsync(context, parameters, cancellation);
+#pragma warning restore CS0618
+                using var reader = new StreamReader(response);
+                while (await reader.ReadLineAsync(cancellation) is { } line)
+                {
+                    if (line.Length > 0)
+                    {
+                        using var message = JsonDocument.Parse(line);
+                        progress.Report(message.RootElement);
+                        Volatile.Write(ref running, progress.RunningStep);
+                    }
+                }
+            });
+        }
+
+        if (progress.Error is not null)
+        {
+            throw new ContainerizeException(Errors.BuildFailed(progress.Error, progress.FailedStep, progress.FailedStepOutput));
         }
     }
 

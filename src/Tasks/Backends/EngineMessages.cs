@@ -58,8 +58,7 @@ public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessag
             return;
         }
 
-        // The legacy builder colours a step's standard error with terminal escapes.
-        var stream = message.Stream is null ? null : TerminalColour().Replace(message.Stream, "");
+        var stream = message.Stream is null ? null : TerminalText.WithoutColours(message.Stream);
         if (stream is not null)
         {
             KeepStepOutput(stream);
@@ -112,7 +111,4 @@ public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessag
 
     [GeneratedRegex(@"^(Step|STEP) \d+/\d+ ?: (?<step>.*)$")]
     private static partial Regex BuildStep();
-
-    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
-    private static partial Regex TerminalColour();
 }

@@ -7,18 +7,24 @@ namespace Containerize.Backends;
 /// <summary>Docker.DotNet's client-certificate credentials from the docker CLI's PEM files, checking the engine against ca.pem.</summary>
 public static class EngineTlsCredentials
 {
-    public static CertificateCredentials Create(EngineTls tls)
+    public static CertificateCredentials Create(EngineTls tls) =>
+        new(ClientCertificate(tls)) { ServerCertificateValidationCallback = ServerValidation(tls) };
+
+    /// <summary>The client certificate of cert.pem and key.pem.</summary>
+    public static X509Certificate2 ClientCertificate(EngineTls tls)
     {
         // Through PKCS#12 so the key is usable by SslStream on every platform (a PEM-loaded key is ephemeral on Windows).
         using var pem = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
 #pragma warning disable SYSLIB0057 // the loader API that replaces this constructor does not exist in net8.0
-        var client = new X509Certificate2(pem.Export(X509ContentType.Pkcs12));
+        return new X509Certificate2(pem.Export(X509ContentType.Pkcs12));
 #pragma warning restore SYSLIB0057
+    }
+
+    /// <summary>The check of the engine's certificate: against ca.pem, unless the context says SkipTLSVerify.</summary>
+    public static RemoteCertificateValidationCallback ServerValidation(EngineTls tls)
+    {
         var authority = File.Exists(tls.CaPath) ? X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaPath)) : null;
-        return new CertificateCredentials(client)
-        {
-            ServerCertificateValidationCallback = (_, certificate, _, errors) => !tls.VerifyServer || IsTrusted(certificate, errors, authority),
-        };
+        return (_, certificate, _, errors) => !tls.VerifyServer || IsTrusted(certificate, errors, authority);
     }
 
     /// <summary>

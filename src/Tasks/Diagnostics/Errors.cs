@@ -7,6 +7,15 @@ namespace Containerize.Diagnostics;
 /// </summary>
 public static class Errors
 {
+    public static Diagnostic UnknownBuilder(string value) => new("CTZ1045",
+        $"ContainerizeBuilder '{value}' is not known. Use 'buildkit', 'legacy' (the engine's builder before BuildKit) or 'auto' (BuildKit when the engine offers it).");
+
+    public static Diagnostic BuilderNeedsTheEngine(string builder) => new("CTZ1046",
+        $"ContainerizeBuilder '{builder}' chooses the Docker engine's builder, and the image is made without an engine (ContainerizeBackend daemonless, or auto with no engine). Remove ContainerizeBuilder, or use ContainerizeBackend=docker.");
+
+    public static Diagnostic EngineOffersNoBuildKit(string endpoint, string source, string answer) => new("CTZ2015",
+        $"ContainerizeBuilder 'buildkit': the engine at {endpoint} (from {source}) does not offer BuildKit — it did not take up a BuildKit session (POST /session answered {answer}). Podman's Docker-compatible API has no BuildKit. Use ContainerizeBuilder=legacy or auto, or an engine with BuildKit (Docker Engine 18.09 and later).");
+
     public static Diagnostic UnknownBackend(string value) => new("CTZ1001",
         $"ContainerizeBackend '{value}' is not known. Use 'docker' (the Docker Engine API), 'daemonless' or 'auto'.");
 

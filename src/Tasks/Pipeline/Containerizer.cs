@@ -187,8 +187,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
                 })).ToList()
             : spec.RuntimeIdentifiers.Select(identifier => (identifier, spec)).ToList();
 
-        // Per RID, the files are in each platform's spec: their fingerprints stand for them.
-        var destination = $"{request.ArchivePath}|{request.ArchiveFormat}"
+        // Per RID, the files are in each platform's spec: their fingerprints stand for them. The builder shapes the image too.
+        var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}"
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
         return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
     }
@@ -198,6 +198,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         if (job.Spec.NeedsEngine)
         {
             throw new ContainerizeException(Errors.StepsNeedTheEngine());
+        }
+
+        var builder = job.Request.Settings.Builder.Trim().ToLowerInvariant();
+        if (builder is "buildkit" or "legacy")
+        {
+            throw new ContainerizeException(Errors.BuilderNeedsTheEngine(builder));
         }
 
         // Owners go into the layers as numbers (an unset user becomes the base image's numeric APP_UID).

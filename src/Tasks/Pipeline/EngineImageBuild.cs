@@ -43,7 +43,8 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
             ContextStager.Stage(spec, job.Request.ContextDirectory);
             log.Info($"Building {string.Join(", ", spec.References)} from {job.DockerfilePath}");
             var references = spec.References.ToList();
-            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, spec.BuildArgs, cancellation);
+            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, spec.BuildArgs,
+                job.Request.Settings.Builder, cancellation);
             record = new BuildRecord(job.Fingerprint, baseImage?.Id ?? "", baseImage?.Digest, imageId, platform, references);
             record.Save(job.RecordPath);
         }

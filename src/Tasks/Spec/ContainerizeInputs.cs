@@ -43,6 +43,9 @@ public sealed record PortSetting(string Port, string Type);
 public sealed record ContainerSettings
 {
     public string Backend { get; init; } = "";
+
+    /// <summary>ContainerizeBuilder: auto, buildkit or legacy (the engine backend's builder).</summary>
+    public string Builder { get; init; } = "";
     public string Registry { get; init; } = "";
     public string Repository { get; init; } = "";
     public string ImageTag { get; init; } = "";

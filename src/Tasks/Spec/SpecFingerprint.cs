@@ -11,7 +11,7 @@ namespace Containerize.Spec;
 /// </summary>
 public static class SpecFingerprint
 {
-    /// <param name="destination">Where the image goes besides the spec's references (an archive and its format), so that changing it is a change.</param>
+    /// <param name="destination">Where the image goes besides the spec's references (an archive and its format) and the engine's builder, so that changing them is a change.</param>
     public static string Compute(ContainerSpec spec, string toolVersion, string destination = "")
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

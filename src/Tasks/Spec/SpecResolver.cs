@@ -18,11 +18,13 @@ public static class SpecResolver
     private static readonly Regex EnvironmentNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex LabelNamePattern = new(@"^[A-Za-z0-9][A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant);
     private static readonly string[] Backends = ["", "auto", "docker", "daemonless"];
+    private static readonly string[] Builders = ["", "auto", "buildkit", "legacy"];
 
     public static ContainerSpec? Resolve(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
     {
         var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
         CheckBackend(settings.Backend, diagnostics);
+        CheckBuilder(settings, diagnostics);
 
         var baseImage = ResolveBaseImage(project, settings, diagnostics);
         var spec = new ContainerSpec
@@ -63,6 +65,20 @@ public static class SpecResolver
         if (!Backends.Contains(value))
         {
             diagnostics.Add(Errors.UnknownBackend(backend));
+        }
+    }
+
+    /// <summary>A builder of the engine's is no setting for the daemonless backend: asked for by name there, it would be dropped.</summary>
+    private static void CheckBuilder(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var builder = settings.Builder.Trim().ToLowerInvariant();
+        if (!Builders.Contains(builder))
+        {
+            diagnostics.Add(Errors.UnknownBuilder(settings.Builder));
+        }
+        else if (builder is "buildkit" or "legacy" && settings.Backend.Trim().ToLowerInvariant() == "daemonless")
+        {
+            diagnostics.Add(Errors.BuilderNeedsTheEngine(builder));
         }
     }
 

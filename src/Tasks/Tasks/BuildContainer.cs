@@ -37,6 +37,8 @@ public sealed class BuildContainer : EngineTask
     public string SourceRevisionId { get; set; } = "";
 
     public string Backend { get; set; } = "";
+
+    public string Builder { get; set; } = "";
     public string Registry { get; set; } = "";
     public string Repository { get; set; } = "";
     public string ImageTag { get; set; } = "";
@@ -98,7 +100,7 @@ public sealed class BuildContainer : EngineTask
             },
             Settings = new ContainerSettings
             {
-                Backend = Backend, Registry = Registry, Repository = Repository, ImageTag = ImageTag, ImageTags = ImageTags,
+                Backend = Backend, Builder = Builder, Registry = Registry, Repository = Repository, ImageTag = ImageTag, ImageTags = ImageTags,
                 BaseImage = BaseImage, BaseRegistry = BaseRegistry, Family = Family, WorkingDirectory = WorkingDirectory, User = User,
                 Ports = Ports.Select(port => new PortSetting(port.ItemSpec, port.GetMetadata("Type"))).ToList(),
                 EnvironmentVariables = Pairs(EnvironmentVariables), EnvironmentVariablesProperty = EnvironmentVariablesProperty,

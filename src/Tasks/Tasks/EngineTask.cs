@@ -35,6 +35,8 @@ public abstract class EngineTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
     public void Info(string message) => Log.LogMessage(MessageImportance.Normal, message);
 
+    public void Important(string message) => Log.LogMessage(MessageImportance.High, message);
+
     public void Detail(string message) => Log.LogMessage(MessageImportance.Low, message);
 
     public void Report(Diagnostic diagnostic)

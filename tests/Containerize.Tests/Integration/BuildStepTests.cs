@@ -94,7 +94,7 @@ public sealed class BuildStepTests
 
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, $"error CTZ2011: The base image {TestEnvironment.TinyBase} has no package manager");
-        Assert.IsFalse(result.Output.Contains("Step 1/"), "reported before anything is built");
+        Assert.IsFalse(result.Output.Contains("Builder: "), "reported before anything is built");
     }
 
     [TestMethod]

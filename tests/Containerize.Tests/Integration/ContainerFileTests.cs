@@ -57,7 +57,7 @@ public sealed class ContainerFileTests
             "<ContainerRunCommand Include=\"setup\" Command=\"/opt/ctz/setup.sh\" />");
         var reference = project.Track("ctz-files:1.0.0");
 
-        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker").ShouldSucceed();
+        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerBuildNetwork=none").ShouldSucceed();
 
         var lines = File.ReadAllLines(project.DockerfilePath);
         Assert.AreSequenceEqual(new[]

@@ -106,7 +106,7 @@ public sealed class EngineErrorTests
 
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, $"error CTZ2004: The base image {baseImage} defines no APP_UID");
-        Assert.IsFalse(result.Output.Contains("Step 1/"), "reported before anything is built");
+        Assert.IsFalse(result.Output.Contains("Builder: "), "reported before anything is built");
     }
 
     [TestMethod]
@@ -140,18 +140,23 @@ public sealed class EngineErrorTests
 
     [TestMethod]
     [TestCategory("Engine")]
-    public void AFailedRunStepShowsItsLastOutputLinesAtTheDefaultVerbosity()
+    [DataRow("buildkit")]
+    [DataRow("legacy")]
+    public void AFailedRunStepShowsItsLastOutputLinesAtTheDefaultVerbosity(string builder)
     {
         TestEnvironment.RequireEngine();
         // Everything on standard error: the builder may interleave the two streams in any order.
         using var project = TestProject.Create("FailingStep", Program, properties: $"<ContainerRepository>ctz-failing-step</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
             items: """<ContainerRunCommand Include="fail" Command="for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do echo &quot;line $i&quot;%3B done >&amp;2%3B echo 'E: Unable to locate package nope' >&amp;2%3B exit 100" />""");
 
-        var result = project.Publish("-p:Containerize=true");
+        var result = project.Publish("-p:Containerize=true", "-p:ContainerizeBuilder=" + builder, "-p:ContainerBuildNetwork=none");
 
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CTZ2005: The engine could not build the image: ");
-        StringAssert.Contains(result.Output, "returned a non-zero code: 100. The step that failed: RUN for i in 1 2 3");
+        // BuildKit names its steps "[n/m] RUN …" and ends its reason with "exit code: 100" (engine 20.10's "executor failed running …", 28's "did not complete successfully").
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex(builder == "legacy"
+            ? @"returned a non-zero code: 100\. The step that failed: RUN for i in 1 2 3 "
+            : @"exit code: 100\. The step that failed: \[\d+/\d+\] RUN for i in 1 2 3 "));
         StringAssert.Contains(result.Output, "Its last 20 lines of output:");
         // MSBuild prints each line of a message as an error line of its own.
         StringAssert.Contains(result.Output, "error CTZ2005:     line 25 [");

@@ -42,14 +42,14 @@ public sealed class OwnDockerfileTests
             </Project>
             """);
 
-        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker").ShouldSucceed();
+        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerBuildNetwork=none").ShouldSucceed();
 
         Assert.AreEqual(edited, File.ReadAllText(project.DockerfilePath), "the staged Dockerfile is the user's");
         Assert.AreEqual("own dockerfile\n", DockerCli.Run("run", "--rm", "--network", "none", reference).ShouldSucceed().Output);
         Assert.AreEqual("flavor=blue\n", DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "cat", reference, "/etc/flavor").ShouldSucceed().Output);
         StringAssert.Contains(DockerCli.Run("history", "--no-trunc", "--format", "{{.CreatedBy}}", reference).ShouldSucceed().Output, "|1 FLAVOR=blue /bin/sh -c echo \"flavor=$FLAVOR\" > /etc/flavor",
             "build arguments stay in the image history, as the docs warn");
-        StringAssert.Contains(project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-v:n").ShouldSucceed().Output, "ctz-own-dockerfile:1.0.0 is up to date");
+        StringAssert.Contains(project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerBuildNetwork=none", "-v:n").ShouldSucceed().Output, "ctz-own-dockerfile:1.0.0 is up to date");
     }
 
     [TestMethod]

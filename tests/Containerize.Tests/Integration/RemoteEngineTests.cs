@@ -154,4 +154,29 @@ public sealed class RemoteEngineTests
             ProcessRunner.Run("docker", ["rmi", "-f", $"{registry}/pushed-by-podman:1.0.0", $"{registry}/pushed-by-podman:latest"], environment: podman);
         }
     }
+
+    [TestMethod]
+    public void PodmanBuildsWithTheLegacyBuilderUnderAutoAndRefusesBuildKitBeforeBuilding()
+    {
+        TestEnvironment.RequireEngine();
+        var socket = "unix://" + Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock");
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = socket };
+        using var project = TestProject.OnTinyBase("PodmanBuilder", "ctz-podman-builder");
+
+        try
+        {
+            var refused = project.Publish(podman, "-p:Containerize=true", "-p:ContainerizeBuilder=buildkit");
+            Assert.AreNotEqual(0, refused.ExitCode);
+            StringAssert.Contains(refused.Output, $"error CTZ2015: ContainerizeBuilder 'buildkit': the engine at {socket} (from DOCKER_HOST) does not offer BuildKit — it did not take up a BuildKit session (POST /session answered 404 Not Found).");
+            Assert.AreNotEqual(0, ProcessRunner.Run("docker", ["image", "inspect", "ctz-podman-builder:1.0.0"], environment: podman).ExitCode, "nothing was built");
+
+            var built = project.Publish(podman, "-p:Containerize=true", "-v:n").ShouldSucceed();
+            StringAssert.Contains(built.Output, "Builder: the legacy builder (the engine offers no BuildKit: POST /session answered 404 Not Found)");
+            Assert.AreEqual(0, ProcessRunner.Run("docker", ["image", "inspect", "ctz-podman-builder:1.0.0"], environment: podman).ExitCode);
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", "ctz-podman-builder:1.0.0", "ctz-podman-builder:latest"], environment: podman);
+        }
+    }
 }

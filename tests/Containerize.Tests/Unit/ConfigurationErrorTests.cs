@@ -24,6 +24,27 @@ public sealed class ConfigurationErrorTests
         Resolution.Succeeds(Projects.Console(), new ContainerSettings { Backend = backend });
 
     [TestMethod]
+    public void An_unknown_builder_is_CTZ1045() =>
+        Assert.AreEqual("ContainerizeBuilder 'kaniko' is not known. Use 'buildkit', 'legacy' (the engine's builder before BuildKit) or 'auto' (BuildKit when the engine offers it).",
+            MessageOf("CTZ1045", new ContainerSettings { Builder = "kaniko" }));
+
+    [TestMethod]
+    [DataRow("buildkit")]
+    [DataRow(" Legacy ")]
+    public void A_builder_named_for_the_daemonless_backend_is_CTZ1046(string builder) =>
+        Assert.StartsWith($"ContainerizeBuilder '{builder.Trim().ToLowerInvariant()}' chooses the Docker engine's builder, and the image is made without an engine",
+            MessageOf("CTZ1046", new ContainerSettings { Builder = builder, Backend = "daemonless" }));
+
+    [TestMethod]
+    [DataRow("auto", "docker")]
+    [DataRow("BuildKit", "auto")]
+    [DataRow("legacy", "docker")]
+    [DataRow("", "daemonless")]
+    [DataRow("auto", "daemonless")]
+    public void The_known_builders_are_accepted(string builder, string backend) =>
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings { Builder = builder, Backend = backend });
+
+    [TestMethod]
     [DataRow("Acme/Shop")]
     [DataRow("shop app")]
     [DataRow("-shop")]

@@ -11,6 +11,8 @@ internal sealed class RecordingBuildLog : IBuildLog
 
     public void Info(string message) => Lines.Add(message);
 
+    public void Important(string message) => Lines.Add(message);
+
     public void Detail(string message) => Lines.Add(message);
 
     public void Report(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);

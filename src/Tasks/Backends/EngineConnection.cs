@@ -1,0 +1,65 @@
+using System.IO.Pipes;
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace Containerize.Backends;
+
+/// <summary>
+/// A plain byte stream to the engine's endpoint (unix socket, TCP with or without TLS, Windows named pipe), for the
+/// requests Docker.DotNet has no call for: those the engine answers by upgrading the connection (POST /session).
+/// </summary>
+public static class EngineConnection
+{
+    public static async Task<Stream> OpenAsync(DockerEndpoint endpoint, CancellationToken cancellation)
+    {
+        var uri = endpoint.Uri;
+        switch (uri.Scheme)
+        {
+            case "unix":
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(uri.LocalPath), cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            case "npipe":
+            {
+                var pipe = new NamedPipeClientStream(".", uri.Segments[^1], PipeDirection.InOut, PipeOptions.Asynchronous);
+                await pipe.ConnectAsync(cancellation);
+                return pipe;
+            }
+
+            default:
+            {
+                var client = new TcpClient();
+                try
+                {
+                    await client.ConnectAsync(uri.Host, uri.Port, cancellation);
+                    Stream stream = client.GetStream();
+                    if (endpoint.Tls is { } tls)
+                    {
+                        var secure = new SslStream(stream, leaveInnerStreamOpen: false, EngineTlsCredentials.ServerValidation(tls));
+                        await secure.AuthenticateAsClientAsync(
+                            new SslClientAuthenticationOptions { TargetHost = uri.Host, ClientCertificates = [EngineTlsCredentials.ClientCertificate(tls)] }, cancellation);
+                        stream = secure;
+                    }
+
+                    return stream;
+                }
+                catch
+                {
+                    client.Dispose();
+                    throw;
+                }
+            }
+        }
+    }
+}
