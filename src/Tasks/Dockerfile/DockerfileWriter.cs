@@ -58,6 +58,13 @@ public static class DockerfileWriter
             text.Append("RUN ").Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
         }
 
+        // The app folder first, as root's: BuildKit's COPY --chown would create a missing /app for the app user, who
+        // must not be able to write the app's own files.
+        if (spec.WritableDirectoryLayers.Any())
+        {
+            text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
+        }
+
         foreach (var layer in spec.WritableDirectoryLayers)
         {
             text.Append(Copy(layer, spec.WorkingDirectory)).Append('\n');

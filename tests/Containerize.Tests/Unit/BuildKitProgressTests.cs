@@ -375,7 +375,6 @@ public sealed class BuildKitProgressTests
         var progress = Feed(Engine20Build[..13]);
 
         Assert.AreEqual("[3/3] RUN echo \"hello from the build\" && cat /hello.txt", progress.RunningStep);
-        Assert.AreEqual(DateTimeOffset.FromUnixTimeSeconds(1796297222).AddTicks(7888135), progress.RunningSince);
     }
 
     [TestMethod]
@@ -385,7 +384,6 @@ public sealed class BuildKitProgressTests
         var progress = Feed(Engine20Build[..12]);
 
         Assert.IsNull(progress.RunningStep);
-        Assert.IsNull(progress.RunningSince);
     }
 
     [TestMethod]
@@ -394,7 +392,6 @@ public sealed class BuildKitProgressTests
         var progress = Feed(Engine28Build);
 
         Assert.IsNull(progress.RunningStep);
-        Assert.IsNull(progress.RunningSince);
     }
 
     private static BuildKitProgress Feed(IEnumerable<string> lines, RecordingBuildLog? log = null)

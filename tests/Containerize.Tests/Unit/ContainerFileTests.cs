@@ -104,10 +104,11 @@ public sealed class ContainerFileTests : IDisposable
             "RUN apk add --no-cache curl",
             "COPY --chown=1654:1654 layers/files-1/ /etc/ctz/",
             "RUN update-ca-certificates",
+            "WORKDIR /app",
             "COPY --chown=1654 layers/empty/ /app/data/",
-        }, DockerfileWriter.Write(spec).Split('\n')[2..7]);
-        Assert.AreSequenceEqual(new[] { "COPY layers/files-1/ /etc/ctz/", "COPY --chown=1654 layers/empty/ /app/data/", "WORKDIR /app" },
-            DockerfileWriter.Write(Resolve(Setting("app.json", "/etc/ctz/")) with { WritableDirectories = ["/app/data"] }).Split('\n')[2..5]);
+        }, DockerfileWriter.Write(spec).Split('\n')[2..8]);
+        Assert.AreSequenceEqual(new[] { "COPY layers/files-1/ /etc/ctz/", "WORKDIR /app", "COPY --chown=1654 layers/empty/ /app/data/", "WORKDIR /app" },
+            DockerfileWriter.Write(Resolve(Setting("app.json", "/etc/ctz/")) with { WritableDirectories = ["/app/data"] }).Split('\n')[2..6]);
     }
 
     [TestMethod]

@@ -36,9 +36,6 @@ public sealed class BuildKitProgress(IBuildLog log)
     /// <summary>The step that started first among those still running; null between steps.</summary>
     public string? RunningStep => Running()?.Name;
 
-    /// <summary>When <see cref="RunningStep"/> started, as BuildKit reported it.</summary>
-    public DateTimeOffset? RunningSince => Running()?.Started;
-
     /// <summary>One JSON message of the build response.</summary>
     public void Report(JsonElement message)
     {
