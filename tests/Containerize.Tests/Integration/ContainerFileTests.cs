@@ -67,8 +67,9 @@ public sealed class ContainerFileTests
             "COPY layers/files-2/ /opt/ctz/",
             "COPY layers/files-3/ /opt/ctz/docs/",
             "RUN /opt/ctz/setup.sh",
+            "WORKDIR /app",
             "COPY --chown=1654 layers/empty/ /app/data/",
-        }, lines[2..8]);
+        }, lines[2..9]);
         var output = DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "sh", reference, "-c", Inspect + "; cat /etc/ctz-setup-ran; stat -c '%a %u:%g %n' /etc/ctz").ShouldSucceed().Output;
         Assert.AreEqual(Expected + "set up\n755 1654:1654 /etc/ctz\n", output, "a missing destination folder is made with the owner by COPY --chown");
     }
