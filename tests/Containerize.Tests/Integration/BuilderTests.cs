@@ -49,13 +49,14 @@ public sealed class BuilderTests
         TestEnvironment.RequireEngine();
         using var project = TestProject.Create("LongStep" + builder, "Console.WriteLine();\n",
             properties: $"<ContainerRepository>ctz-long-step-{builder}</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
-            items: """<ContainerRunCommand Include="wait" Command="sleep 12" />""");
+            // A step of its own on every run: the builders' caches would otherwise skip it the second time.
+            items: $"""<ContainerRunCommand Include="wait" Command="sleep 12 %3B echo {Guid.NewGuid():N}" />""");
         project.Track($"ctz-long-step-{builder}:1.0.0");
         project.Track($"ctz-long-step-{builder}:latest");
 
         var result = project.Publish("-p:Containerize=true", "-p:ContainerizeBuilder=" + builder, "-p:ContainerBuildNetwork=none").ShouldSucceed();
 
         // The step is seen starting within a second of when it did.
-        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex(@"RUN sleep 12: still running \(1[01] s\)"));
+        StringAssert.Matches(result.Output, new System.Text.RegularExpressions.Regex(@"RUN sleep 12 ; echo [0-9a-f]{32}: still running \(1[01] s\)"));
     }
 }
