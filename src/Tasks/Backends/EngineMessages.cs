@@ -14,9 +14,8 @@ namespace Containerize.Backends;
 public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessage>
 {
     private const string RetryPrefix = "Retrying in ";
-    private const int KeptStepLines = 20;
     private readonly Dictionary<string, int> countdowns = [];
-    private readonly Queue<string> stepLines = new();
+    private readonly StepOutputTail stepLines = new();
 
     public string? Error { get; private set; }
 
@@ -33,7 +32,7 @@ public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessag
     public string? Step { get; private set; }
 
     /// <summary>The last lines <see cref="Step"/> printed (at most 20), without the builder's own <c> ---&gt; </c> lines.</summary>
-    public IReadOnlyList<string> StepOutput => [.. stepLines];
+    public IReadOnlyList<string> StepOutput => stepLines.ToList();
 
     public void Report(JSONMessage message)
     {
@@ -80,14 +79,10 @@ public sealed partial class EngineMessages(IBuildLog log) : IProgress<JSONMessag
                 Step = step.Groups["step"].Value.Trim();
                 stepLines.Clear();
             }
-            else if (Step is not null && !string.IsNullOrWhiteSpace(line) && !line.StartsWith(" ---> ", StringComparison.Ordinal)
+            else if (Step is not null && !line.StartsWith(" ---> ", StringComparison.Ordinal)
                 && !line.StartsWith("Removing intermediate container ", StringComparison.Ordinal))
             {
-                stepLines.Enqueue(line);
-                if (stepLines.Count > KeptStepLines)
-                {
-                    stepLines.Dequeue();
-                }
+                stepLines.Add(line);
             }
         }
     }

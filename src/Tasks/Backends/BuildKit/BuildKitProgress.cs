@@ -16,7 +16,6 @@ namespace Containerize.Backends.BuildKit;
 /// </summary>
 public sealed class BuildKitProgress(IBuildLog log)
 {
-    private const int KeptStepLines = 20;
     private readonly Dictionary<string, VertexState> vertexes = [];
     private int announced;
     private IReadOnlyList<string> failedStepOutput = [];
@@ -188,14 +187,7 @@ public sealed class BuildKitProgress(IBuildLog log)
         {
             var line = TerminalText.WithoutColours(piece.Replace("\r", "", StringComparison.Ordinal));
             log.Info($"#{state.Number} {since.ToString("0.000", CultureInfo.InvariantCulture)} {line}");
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                state.Lines.Enqueue(line);
-                if (state.Lines.Count > KeptStepLines)
-                {
-                    state.Lines.Dequeue();
-                }
-            }
+            state.Lines.Add(line);
         }
     }
 
@@ -215,7 +207,7 @@ public sealed class BuildKitProgress(IBuildLog log)
             if (FailedStep is null)
             {
                 FailedStep = state.Name;
-                failedStepOutput = [.. state.Lines];
+                failedStepOutput = state.Lines.ToList();
                 Error ??= state.Error;
             }
         }
@@ -233,7 +225,6 @@ public sealed class BuildKitProgress(IBuildLog log)
     private VertexState? Running() => vertexes.Values
         .Where(state => state.Started is not null && state.Completed is null)
         .MinBy(state => state.Started);
-
 
     /// <summary>What is known of one vertex, from the last time BuildKit sent it, and what has been logged of it.</summary>
     private sealed class VertexState
@@ -253,7 +244,7 @@ public sealed class BuildKitProgress(IBuildLog log)
 
         public bool Finished { get; set; }
 
-        public Queue<string> Lines { get; } = new();
+        public StepOutputTail Lines { get; } = new();
 
         public HashSet<string> DoneTransfers { get; } = [];
 
