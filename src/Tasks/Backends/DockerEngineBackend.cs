@@ -178,38 +178,43 @@ public sealed class DockerEngineBackend : IDisposable
     }
 
     /// <summary>Builds the staged context with the engine's build endpoint, streaming its output into the log.</summary>
-    /// <param name="networkMode">The network of RUN steps (ContainerBuildNetwork); empty for the engine's default.</param>
-    /// <param name="buildArgs">Build arguments (ContainerBuildArg), as docker build --build-arg.</param>
-    /// <param name="builder">ContainerizeBuilder: buildkit, legacy, or auto (BuildKit when the engine offers it).</param>
     /// <returns>The new image's id and platform (os/architecture).</returns>
-    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, string networkMode,
-        IReadOnlyList<KeyValuePair<string, string>> buildArgs, string builder, CancellationToken cancellation)
+    public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, BuildOptions options,
+        CancellationToken cancellation)
     {
-        var buildKit = await UsesBuildKitAsync(builder, cancellation);
+        await using var session = await StartSessionAsync(options, cancellation);
         var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
         try
         {
+            // The session host starts while the context is written. Without one, the build is not named in the session.
+            var serving = session is not null && options.NeedsSessionServices
+                ? session.ServeAsync(BuildSecretValues.Read(options.Secrets), options.Credentials, log, cancellation)
+                : null;
             using (var output = new FileStream(archive, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 ContextArchive.Write(contextDirectory, output, fileTime);
             }
 
-            var parameters = new ImageBuildParameters
+            if (serving is not null)
             {
-                Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
-                NetworkMode = networkMode.Length > 0 ? networkMode : null,
-                BuildArgs = buildArgs.Count > 0 ? buildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
-                Version = buildKit ? "2" : "1",
-            };
+                await serving;
+            }
+
             using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             {
-                if (buildKit)
+                if (session is not null)
                 {
-                    await BuildWithBuildKitAsync(input, parameters, cancellation);
+                    await BuildWithBuildKitAsync(input, BuildKitRequest.Path(ContextStager.DockerfileName, references, options.NetworkMode, options.BuildArgs,
+                        serving is null ? null : session.Id), cancellation);
                 }
                 else
                 {
-                    await BuildWithLegacyBuilderAsync(input, parameters, cancellation);
+                    await BuildWithLegacyBuilderAsync(input, new ImageBuildParameters
+                    {
+                        Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
+                        NetworkMode = options.NetworkMode.Length > 0 ? options.NetworkMode : null,
+                        BuildArgs = options.BuildArgs.Count > 0 ? options.BuildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
+                    }, cancellation);
                 }
             }
 
@@ -223,30 +228,33 @@ public sealed class DockerEngineBackend : IDisposable
         }
     }
 
-    /// <summary>Whether to build with BuildKit: never for 'legacy'; for 'buildkit' and 'auto', when the engine takes up a BuildKit session.</summary>
-    private async Task<bool> UsesBuildKitAsync(string builder, CancellationToken cancellation)
+    /// <summary>
+    /// The BuildKit session the build runs in, or null for the legacy builder: never with 'legacy'; with 'buildkit' and
+    /// 'auto', when the engine takes up the session (its answer is how BuildKit is known to be there).
+    /// </summary>
+    private async Task<BuildKitSession?> StartSessionAsync(BuildOptions options, CancellationToken cancellation)
     {
-        var choice = builder.Trim().ToLowerInvariant();
+        var choice = options.Builder.Trim().ToLowerInvariant();
         if (choice == "legacy")
         {
             log.Info("Builder: the legacy builder (ContainerizeBuilder=legacy)");
-            return false;
+            return null;
         }
 
-        var answer = await Call("start a BuildKit session", () => SessionProbe.AskAsync(endpoint, cancellation));
-        if (SessionProbe.Offered(answer))
+        var (session, answer) = await Call("start a BuildKit session", () => BuildKitSession.RequestAsync(endpoint, cancellation));
+        if (session is not null)
         {
             log.Info("Builder: BuildKit");
-            return true;
+            return session;
         }
 
-        if (choice == "buildkit")
+        if (choice == "buildkit" || options.Secrets.Count > 0)
         {
-            throw new ContainerizeException(Errors.EngineOffersNoBuildKit(endpoint.Uri.ToString(), endpoint.Source, answer));
+            throw new ContainerizeException(Errors.EngineOffersNoBuildKit(endpoint.Uri.ToString(), endpoint.Source, answer, forSecrets: choice != "buildkit"));
         }
 
         log.Info($"Builder: the legacy builder (the engine offers no BuildKit: POST /session answered {answer})");
-        return false;
+        return null;
     }
 
     private async Task BuildWithLegacyBuilderAsync(Stream context, ImageBuildParameters parameters, CancellationToken cancellation)
@@ -263,8 +271,11 @@ public sealed class DockerEngineBackend : IDisposable
         }
     }
 
-    /// <summary>BuildKit through the engine (POST /build?version=2, the context as the request body): its trace decoded into the log.</summary>
-    private async Task BuildWithBuildKitAsync(Stream context, ImageBuildParameters parameters, CancellationToken cancellation)
+    /// <summary>
+    /// BuildKit through the engine (POST /build?version=2&amp;session=…, the context as the request body): its trace
+    /// decoded into the log. Sent directly, not through Docker.DotNet, whose build parameters have no session.
+    /// </summary>
+    private async Task BuildWithBuildKitAsync(Stream context, string path, CancellationToken cancellation)
     {
         var progress = new BuildKitProgress(log);
         string? running = null;
@@ -272,11 +283,16 @@ public sealed class DockerEngineBackend : IDisposable
         {
             await Call("build the image", async () =>
             {
-                // The raw response: the IProgress<JSONMessage> overload cannot read BuildKit's trace, whose aux is a string.
-#pragma warning disable CS0618 // obsolete only because it returns before the build ends; the stream is read to its end here
-                await using var response = await client.Images.BuildImageFromDockerfileAsync(context, parameters, cancellation);
-#pragma warning restore CS0618
-                using var reader = new StreamReader(response);
+                using var http = EngineConnection.CreateHttpClient(endpoint);
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(context) };
+                request.Content.Headers.ContentType = new("application/x-tar");
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new ContainerizeException(Errors.EngineRequestFailed("build the image", BuildKitRequest.ErrorOf(await response.Content.ReadAsStringAsync(cancellation))));
+                }
+
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellation));
                 while (await reader.ReadLineAsync(cancellation) is { } line)
                 {
                     if (line.Length > 0)

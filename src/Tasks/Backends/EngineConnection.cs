@@ -62,4 +62,15 @@ public static class EngineConnection
             }
         }
     }
+
+    /// <summary>
+    /// An HTTP client whose connections are <see cref="OpenAsync"/>'s (TLS, where the endpoint has it, is inside them):
+    /// for the engine requests Docker.DotNet cannot make as needed. No timeout: a build takes as long as it takes.
+    /// </summary>
+    public static HttpClient CreateHttpClient(DockerEndpoint endpoint) =>
+        new(new SocketsHttpHandler { ConnectCallback = async (_, cancellation) => await OpenAsync(endpoint, cancellation) })
+        {
+            BaseAddress = new Uri("http://docker/"),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
 }

@@ -13,8 +13,29 @@ public static class Errors
     public static Diagnostic BuilderNeedsTheEngine(string builder) => new("CTZ1046",
         $"ContainerizeBuilder '{builder}' chooses the Docker engine's builder, and the image is made without an engine (ContainerizeBackend daemonless, or auto with no engine). Remove ContainerizeBuilder, or use ContainerizeBackend=docker.");
 
-    public static Diagnostic EngineOffersNoBuildKit(string endpoint, string source, string answer) => new("CTZ2015",
-        $"ContainerizeBuilder 'buildkit': the engine at {endpoint} (from {source}) does not offer BuildKit — it did not take up a BuildKit session (POST /session answered {answer}). Podman's Docker-compatible API has no BuildKit. Use ContainerizeBuilder=legacy or auto, or an engine with BuildKit (Docker Engine 18.09 and later).");
+    /// <param name="forSecrets">BuildKit is needed for ContainerBuildSecret items (auto chose it), not asked for by ContainerizeBuilder.</param>
+    public static Diagnostic EngineOffersNoBuildKit(string endpoint, string source, string answer, bool forSecrets = false) => new("CTZ2015",
+        (forSecrets ? "ContainerBuildSecret items need BuildKit" : "ContainerizeBuilder 'buildkit'")
+        + $": the engine at {endpoint} (from {source}) does not offer BuildKit — it did not take up a BuildKit session (POST /session answered {answer}). Podman's Docker-compatible API has no BuildKit. "
+        + (forSecrets ? "Use an engine with BuildKit (Docker Engine 18.09 and later), or build without the secrets." : "Use ContainerizeBuilder=legacy or auto, or an engine with BuildKit (Docker Engine 18.09 and later)."));
+
+    public static Diagnostic InvalidBuildSecret(string id, string reason) => new("CTZ1047",
+        $"ContainerBuildSecret '{id}': {reason}. Declare a secret as <ContainerBuildSecret Include=\"id\" Environment=\"VARIABLE\" /> or <ContainerBuildSecret Include=\"id\" File=\"path\" />.");
+
+    public static Diagnostic UndeclaredBuildSecret(string item, string id) => new("CTZ1048",
+        $"{item} mounts secret '{id}' (Secrets metadata), which no ContainerBuildSecret item declares. Add <ContainerBuildSecret Include=\"{id}\" Environment=\"VARIABLE\" /> (or File=\"path\"), or remove '{id}' from Secrets.");
+
+    public static Diagnostic SecretsNeedBuildKit(string what, string fix) => new("CTZ1049",
+        $"ContainerBuildSecret items need the Docker engine's BuildKit builder, which gives a secret only to the step that mounts it and keeps it out of the image; {what} cannot. {fix}");
+
+    public static Diagnostic BuildSecretNotMounted(string id) => new("CTZ1050",
+        $"ContainerBuildSecret '{id}' is mounted by no step: name it in the Secrets metadata of the ContainerRunCommand or ContainerPackage items that need it (Secrets=\"{id}\"), or remove it.", Severity.Warning);
+
+    public static Diagnostic SecretInLoggedVariable(string id, string variable) => new("CTZ1051",
+        $"ContainerBuildSecret '{id}' is read from {variable}, and MSBuild writes every DOTNET_* and MSBUILD* environment variable into diagnostic (-v:diag) and binary logs. Use a variable of another name.", Severity.Warning);
+
+    public static Diagnostic SessionHostFailed(string reason) => new("CTZ2016",
+        $"The BuildKit session could not be served: the session host (Containerize.SessionHost, shipped in the Containerize package) failed — {reason}. It needs the ASP.NET Core runtime that every .NET SDK includes; check that 'dotnet --list-runtimes' shows Microsoft.AspNetCore.App, or use ContainerizeBuilder=legacy.");
 
     public static Diagnostic UnknownBackend(string value) => new("CTZ1001",
         $"ContainerizeBackend '{value}' is not known. Use 'docker' (the Docker Engine API), 'daemonless' or 'auto'.");

@@ -36,6 +36,11 @@ public static class DockerfileWriter
         }
 
         var text = new StringBuilder(header);
+        if (spec.BuildSecrets.Count > 0)
+        {
+            text.Append(SecretsHeader(spec.BuildSecrets));
+        }
+
         text.Append("FROM ").Append(spec.BaseImage).Append('\n');
         if (spec.HasBuildSteps)
         {
@@ -44,7 +49,8 @@ public static class DockerfileWriter
 
         if (spec.Packages.Count > 0)
         {
-            text.Append("RUN ").Append(PackageInstall(spec.PackageManager, spec.Packages)).Append('\n');
+            text.Append("RUN ").Append(SecretMounts(spec.Packages.SelectMany(package => package.Secrets)))
+                .Append(PackageInstall(spec.PackageManager, spec.Packages)).Append('\n');
         }
 
         // The extra files come before the RUN steps, which may use them (a certificate to register, a script to run).
@@ -55,7 +61,7 @@ public static class DockerfileWriter
 
         foreach (var step in spec.RunSteps)
         {
-            text.Append("RUN ").Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
+            text.Append("RUN ").Append(SecretMounts(step.Secrets)).Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
         }
 
         // The app folder first, as root's: BuildKit's COPY --chown would create a missing /app for the app user, who
@@ -116,6 +122,19 @@ public static class DockerfileWriter
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// What a Dockerfile with secret mounts needs, said where a reader starts: BuildKit, and each secret's source to
+    /// give docker build.
+    /// </summary>
+    public static string SecretsHeader(IReadOnlyList<BuildSecret> secrets) =>
+        "# RUN --mount=type=secret needs BuildKit (docker build on Docker Engine 23 and later), given the secrets as:\n# docker build "
+        + string.Join(' ', secrets.Select(secret => $"--secret id={secret.Id},{(secret.Environment.Length > 0 ? "env=" + secret.Environment : "src=" + secret.File)}"))
+        + " <this folder>\n";
+
+    /// <summary>The RUN flags that mount each secret once, at /run/secrets/&lt;id&gt;; empty for none.</summary>
+    public static string SecretMounts(IEnumerable<string> ids) =>
+        string.Concat(ids.Distinct(StringComparer.Ordinal).Select(id => $"--mount=type=secret,id={id} "));
 
     /// <summary>The COPY instruction of a layer: its context folder to its destination (the working directory when it has none), with its owner.</summary>
     public static string Copy(Layer layer, string workingDirectory)

@@ -195,6 +195,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
     private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
     {
+        if (job.Spec.BuildSecrets.Count > 0)
+        {
+            throw new ContainerizeException(Errors.SecretsNeedBuildKit(
+                "the daemonless backend (ContainerizeBackend auto, with no engine)", "Start a Docker engine or name one with ContainerDockerHost, or remove the ContainerBuildSecret items."));
+        }
+
         if (job.Spec.NeedsEngine)
         {
             throw new ContainerizeException(Errors.StepsNeedTheEngine());

@@ -43,8 +43,9 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
             ContextStager.Stage(spec, job.Request.ContextDirectory);
             log.Info($"Building {string.Join(", ", spec.References)} from {job.DockerfilePath}");
             var references = spec.References.ToList();
-            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, spec.BuildNetwork, spec.BuildArgs,
-                job.Request.Settings.Builder, cancellation);
+            var options = new BuildOptions(spec.BuildNetwork, spec.BuildArgs, job.Request.Settings.Builder, spec.BuildSecrets,
+                host => credentials.Find(host, RegistryAccess.Pull, job.PushHost), PullsDuringBuild: spec.Dockerfile is not null);
+            var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, options, cancellation);
             record = new BuildRecord(job.Fingerprint, baseImage?.Id ?? "", baseImage?.Digest, imageId, platform, references);
             record.Save(job.RecordPath);
         }

@@ -52,6 +52,9 @@ public sealed record ContainerSpec
     /// <summary>ContainerBuildArg items: build arguments of the user's Dockerfile.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> BuildArgs { get; init; } = [];
 
+    /// <summary>ContainerBuildSecret items: mounted by the steps that name them, given to the build by BuildKit's session only.</summary>
+    public IReadOnlyList<BuildSecret> BuildSecrets { get; init; } = [];
+
     /// <summary>True when the generated Dockerfile has steps that run inside the image (RUN).</summary>
     public bool HasBuildSteps => RunSteps.Count > 0 || Packages.Count > 0;
 

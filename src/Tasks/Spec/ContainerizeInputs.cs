@@ -28,10 +28,24 @@ public sealed record ProjectFacts
 }
 
 /// <summary>A ContainerRunCommand item: the command (Command metadata, else Include) and whether it is exec form.</summary>
-public sealed record RunCommandSetting(string Command, bool ExecForm);
+public sealed record RunCommandSetting(string Command, bool ExecForm)
+{
+    /// <summary>The ContainerBuildSecret ids the step mounts (Secrets metadata), at /run/secrets/&lt;id&gt;.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
 
 /// <summary>A ContainerPackage item: the package and its pinned version (Version metadata), if any.</summary>
-public sealed record PackageSetting(string Name, string Version);
+public sealed record PackageSetting(string Name, string Version)
+{
+    /// <summary>The ContainerBuildSecret ids the install step mounts (Secrets metadata): a private repository's token.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
+
+/// <summary>
+/// A ContainerBuildSecret item: its id (Include) and where its value is read just before the build — an environment
+/// variable (Environment metadata) or a file (File metadata, a full path). The value itself is never part of a setting.
+/// </summary>
+public sealed record BuildSecret(string Id, string Environment, string File);
 
 /// <summary>A ContainerFile item: the file or folder (its full path, and Include as written) and its metadata as written.</summary>
 public sealed record FileSetting(string Source, string Include, string Destination, string Owner, string Mode);
@@ -74,6 +88,8 @@ public sealed record ContainerSettings
     public string Dockerfile { get; init; } = "";
     /// <summary>ContainerBuildArg items: name and Value.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> BuildArgs { get; init; } = [];
+    /// <summary>ContainerBuildSecret items.</summary>
+    public IReadOnlyList<BuildSecret> BuildSecrets { get; init; } = [];
     /// <summary>ContainerWritableDirectory items: absolute folders the app user owns.</summary>
     public IReadOnlyList<string> WritableDirectories { get; init; } = [];
     public string PackageManager { get; init; } = "";

@@ -52,6 +52,7 @@ public static class SpecResolver
             Files = ResolveFiles(settings.Files, diagnostics),
             Dockerfile = ReadDockerfile(settings.Dockerfile, diagnostics),
             BuildArgs = ResolveBuildArgs(settings, diagnostics),
+            BuildSecrets = ResolveBuildSecrets(settings, diagnostics),
         };
         spec = ResolveCommand(spec, project, settings, diagnostics);
         WarnOfSettingsTheDockerfileIgnores(settings, diagnostics);
@@ -319,6 +320,71 @@ public static class SpecResolver
         }
 
         return LastWins(settings.BuildArgs);
+    }
+
+    private static readonly Regex SecretIdPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// ContainerBuildSecret items, checked as far as they can be without reading a value: an id a RUN line can hold, one
+    /// source that exists, steps that mount only declared ids, and a builder that can give secrets (BuildKit's session).
+    /// </summary>
+    private static IReadOnlyList<BuildSecret> ResolveBuildSecrets(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        foreach (var secret in settings.BuildSecrets)
+        {
+            if (!SecretIdPattern.IsMatch(secret.Id))
+            {
+                diagnostics.Add(Errors.InvalidBuildSecret(secret.Id, "its id (Include) must be letters, digits, '_', '.' and '-', not starting with '.' or '-'"));
+            }
+            else if ((secret.Environment.Length > 0) == (secret.File.Length > 0))
+            {
+                diagnostics.Add(Errors.InvalidBuildSecret(secret.Id, "it needs exactly one source: Environment (the name of an environment variable) or File (a file's path)"));
+            }
+            else if (BuildSecretValues.Problem(secret) is { } problem)
+            {
+                diagnostics.Add(Errors.InvalidBuildSecret(secret.Id, problem));
+            }
+            else if (secret.Environment.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) || secret.Environment.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase))
+            {
+                diagnostics.Add(Errors.SecretInLoggedVariable(secret.Id, secret.Environment));
+            }
+        }
+
+        foreach (var id in settings.BuildSecrets.GroupBy(secret => secret.Id, StringComparer.Ordinal).Where(group => group.Count() > 1).Select(group => group.Key))
+        {
+            diagnostics.Add(Errors.InvalidBuildSecret(id, "it is declared more than once"));
+        }
+
+        var declared = settings.BuildSecrets.Select(secret => secret.Id).ToHashSet(StringComparer.Ordinal);
+        var mounts = settings.RunCommands.SelectMany(step => step.Secrets.Select(id => (Item: $"ContainerRunCommand '{step.Command}'", Id: id)))
+            .Concat(settings.Packages.SelectMany(package => package.Secrets.Select(id => (Item: $"ContainerPackage '{package.Name}'", Id: id))))
+            .ToList();
+        foreach (var (item, id) in mounts.Where(mount => !declared.Contains(mount.Id)))
+        {
+            diagnostics.Add(Errors.UndeclaredBuildSecret(item, id));
+        }
+
+        if (settings.BuildSecrets.Count > 0)
+        {
+            var backend = settings.Backend.Trim().ToLowerInvariant();
+            var builder = settings.Builder.Trim().ToLowerInvariant();
+            if (backend == "daemonless" || builder == "legacy")
+            {
+                diagnostics.Add(backend == "daemonless"
+                    ? Errors.SecretsNeedBuildKit("ContainerizeBackend=daemonless", "Use ContainerizeBackend=docker (or auto, with an engine), or remove the ContainerBuildSecret items.")
+                    : Errors.SecretsNeedBuildKit("ContainerizeBuilder=legacy", "Remove ContainerizeBuilder=legacy, or the ContainerBuildSecret items."));
+            }
+            else if (settings.Dockerfile.Length == 0)
+            {
+                var mounted = mounts.Select(mount => mount.Id).ToHashSet(StringComparer.Ordinal);
+                foreach (var unused in settings.BuildSecrets.Where(secret => !mounted.Contains(secret.Id)))
+                {
+                    diagnostics.Add(Errors.BuildSecretNotMounted(unused.Id));
+                }
+            }
+        }
+
+        return settings.BuildSecrets;
     }
 
     /// <summary>

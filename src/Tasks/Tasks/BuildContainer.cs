@@ -14,6 +14,8 @@ public sealed class BuildContainer : EngineTask
     [Required] public string AssemblyName { get; set; } = "";
     [Required] public string PublishDirectory { get; set; } = "";
     [Required] public string ContextDirectory { get; set; } = "";
+    /// <summary>The project's folder: relative paths in item metadata (ContainerBuildSecret's File) are relative to it.</summary>
+    public string ProjectDirectory { get; set; } = "";
     public string TargetFramework { get; set; } = "";
     public string TargetFrameworkIdentifier { get; set; } = "";
     public string TargetFrameworkVersion { get; set; } = "";
@@ -66,6 +68,7 @@ public sealed class BuildContainer : EngineTask
     public ITaskItem[] Files { get; set; } = [];
     public string Dockerfile { get; set; } = "";
     public ITaskItem[] BuildArgs { get; set; } = [];
+    public ITaskItem[] BuildSecrets { get; set; } = [];
     /// <summary>Set by -t:GenerateDockerfile: write the generated Dockerfile here and build nothing.</summary>
     public string DockerfileOutputPath { get; set; } = "";
     public string PackageManager { get; set; } = "";
@@ -110,8 +113,10 @@ public sealed class BuildContainer : EngineTask
                 RuntimeIdentifiers = RuntimeIdentifiers,
                 RunCommands = RunCommands.Select(item => new RunCommandSetting(
                     item.GetMetadata("Command") is { Length: > 0 } command ? command : item.ItemSpec,
-                    item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase))).ToList(),
-                Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version"))).ToList(),
+                    item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase)) { Secrets = List(item.GetMetadata("Secrets")) }).ToList(),
+                Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version")) { Secrets = List(item.GetMetadata("Secrets")) }).ToList(),
+                BuildSecrets = BuildSecrets.Select(item => new BuildSecret(item.ItemSpec.Trim(), item.GetMetadata("Environment").Trim(),
+                    item.GetMetadata("File") is { Length: > 0 } file ? Path.GetFullPath(file, ProjectDirectory.Length > 0 ? ProjectDirectory : Directory.GetCurrentDirectory()) : "")).ToList(),
                 WritableDirectories = Values(WritableDirectories),
                 Files = Files.Select(item => new FileSetting(item.GetMetadata("FullPath").TrimEnd('/', '\\'), item.ItemSpec,
                     item.GetMetadata("Destination"), item.GetMetadata("Owner"), item.GetMetadata("Mode"))).ToList(),
@@ -168,4 +173,7 @@ public sealed class BuildContainer : EngineTask
             .ToDictionary(group => group.Key, group => new PublishedFileOrigin(
                 group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
                 group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference"));
+
+    /// <summary>A ';'-separated metadata value as a list, empty entries left out.</summary>
+    private static IReadOnlyList<string> List(string value) => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

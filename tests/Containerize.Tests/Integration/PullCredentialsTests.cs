@@ -64,4 +64,32 @@ public sealed class PullCredentialsTests
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, $"error CTZ2003: The base image {PrivateBase} is not in the engine and could not be pulled:");
     }
+
+    [TestMethod]
+    public void AnImageTheUsersDockerfileCopiesFromIsPulledByBuildKitWithThePullCredentials()
+    {
+        TestEnvironment.RequireEngine();
+        PutTheBaseInThePrivateRegistryOnly();
+        using var config = new TemporaryFolder();
+        using var project = TestProject.Create("CopyFromPrivate", "Console.WriteLine();\n",
+            properties: "<ContainerRepository>ctz-copy-from-private</ContainerRepository><ContainerDockerfile>Dockerfile</ContainerDockerfile>");
+        // Only FROM lines are pulled before the build: COPY --from is BuildKit's to pull, asking the session for credentials.
+        project.WriteFile("Dockerfile", $"""
+            FROM {TestEnvironment.TinyBase}
+            COPY --from={PrivateBase} /etc/passwd /private-passwd
+            """);
+        project.Track("ctz-copy-from-private:1.0.0");
+        project.Track("ctz-copy-from-private:latest");
+
+        var result = project.Publish(new Dictionary<string, string?>
+        {
+            ["DOCKER_CONFIG"] = config.Path,
+            ["CONTAINERIZE_PULL_REGISTRY_USERNAME"] = TestEnvironment.AuthUser,
+            ["CONTAINERIZE_PULL_REGISTRY_PASSWORD"] = TestEnvironment.AuthPassword,
+        }, "-p:Containerize=true", "-v:d").ShouldSucceed();
+
+        StringAssert.Contains(result.Output, $"BuildKit session: the build pulls from {TestEnvironment.AuthRegistry} with the credentials from CONTAINERIZE_PULL_REGISTRY_USERNAME");
+        Assert.IsFalse(result.Output.Contains(TestEnvironment.AuthPassword, StringComparison.Ordinal), "the password is in the log");
+        StringAssert.Contains(DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "cat", "ctz-copy-from-private:1.0.0", "/private-passwd").ShouldSucceed().Output, "app:x:1654:");
+    }
 }

@@ -179,4 +179,24 @@ public sealed class RemoteEngineTests
             ProcessRunner.Run("docker", ["rmi", "-f", "ctz-podman-builder:1.0.0", "ctz-podman-builder:latest"], environment: podman);
         }
     }
+
+    [TestMethod]
+    public void PodmanRefusesBuildSecretsBeforeBuilding()
+    {
+        TestEnvironment.RequireEngine();
+        var socket = "unix://" + Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock");
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = socket, ["CTZ_TEST_FEED_TOKEN"] = "token" };
+        using var project = TestProject.Create("PodmanSecret", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>ctz-podman-secret</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
+            items: """
+                <ContainerBuildSecret Include="feed_token" Environment="CTZ_TEST_FEED_TOKEN" />
+                <ContainerRunCommand Include="token" Command="true" Secrets="feed_token" />
+                """);
+
+        var refused = project.Publish(podman, "-p:Containerize=true");
+
+        Assert.AreNotEqual(0, refused.ExitCode);
+        StringAssert.Contains(refused.Output, $"error CTZ2015: ContainerBuildSecret items need BuildKit: the engine at {socket} (from DOCKER_HOST) does not offer BuildKit — it did not take up a BuildKit session (POST /session answered 404 Not Found). Podman's Docker-compatible API has no BuildKit. Use an engine with BuildKit (Docker Engine 18.09 and later), or build without the secrets.");
+        Assert.AreNotEqual(0, ProcessRunner.Run("docker", ["image", "inspect", "ctz-podman-secret:1.0.0"], environment: podman).ExitCode, "nothing was built");
+    }
 }

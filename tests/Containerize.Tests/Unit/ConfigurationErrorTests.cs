@@ -253,4 +253,71 @@ public sealed class ConfigurationErrorTests
     [DataRow("/app/my data")]
     public void A_writable_directory_that_is_not_a_plain_absolute_path_is_CTZ1036(string directory) =>
         Assert.StartsWith($"ContainerWritableDirectory '{directory}' must be an absolute Linux path", MessageOf("CTZ1036", new ContainerSettings { WritableDirectories = [directory] }));
+
+    private static readonly string SecretFile = typeof(ConfigurationErrorTests).Assembly.Location;
+
+    private static ContainerSettings WithSecret(BuildSecret secret, string builder = "", string backend = "") => new()
+    {
+        Builder = builder, Backend = backend,
+        BuildSecrets = [secret],
+        RunCommands = [new RunCommandSetting("true", false) { Secrets = [secret.Id] }],
+    };
+
+    [TestMethod]
+    [DataRow("-token", "PATH", "", "its id (Include) must be letters, digits, '_', '.' and '-', not starting with '.' or '-'")]
+    [DataRow("token", "", "", "it needs exactly one source: Environment (the name of an environment variable) or File (a file's path)")]
+    [DataRow("token", "PATH", "/etc/hostname", "it needs exactly one source: Environment (the name of an environment variable) or File (a file's path)")]
+    [DataRow("token", "CTZ_TEST_NEVER_SET_VARIABLE", "", "its environment variable CTZ_TEST_NEVER_SET_VARIABLE (Environment metadata) is not set, or empty")]
+    [DataRow("token", "", "/nonexistent/token.txt", "its file /nonexistent/token.txt (File metadata) does not exist")]
+    public void An_unusable_ContainerBuildSecret_is_CTZ1047(string id, string environment, string file, string reason) =>
+        Assert.AreEqual($"ContainerBuildSecret '{id}': {reason}. Declare a secret as <ContainerBuildSecret Include=\"id\" Environment=\"VARIABLE\" /> or <ContainerBuildSecret Include=\"id\" File=\"path\" />.",
+            MessageOf("CTZ1047", WithSecret(new BuildSecret(id, environment, file))));
+
+    [TestMethod]
+    public void A_secret_declared_twice_is_CTZ1047() =>
+        Assert.StartsWith("ContainerBuildSecret 'token': it is declared more than once.", MessageOf("CTZ1047", new ContainerSettings
+        {
+            BuildSecrets = [new BuildSecret("token", "PATH", ""), new BuildSecret("token", "", SecretFile)],
+            RunCommands = [new RunCommandSetting("true", false) { Secrets = ["token"] }],
+        }));
+
+    [TestMethod]
+    public void A_step_mounting_an_undeclared_secret_is_CTZ1048() =>
+        Assert.AreEqual("ContainerPackage 'curl' mounts secret 'apt_auth' (Secrets metadata), which no ContainerBuildSecret item declares. Add <ContainerBuildSecret Include=\"apt_auth\" Environment=\"VARIABLE\" /> (or File=\"path\"), or remove 'apt_auth' from Secrets.",
+            MessageOf("CTZ1048", new ContainerSettings { Packages = [new PackageSetting("curl", "") { Secrets = ["apt_auth"] }] }));
+
+    [TestMethod]
+    [DataRow("legacy", "", "ContainerizeBuilder=legacy cannot. Remove ContainerizeBuilder=legacy, or the ContainerBuildSecret items.")]
+    [DataRow("", "daemonless", "ContainerizeBackend=daemonless cannot. Use ContainerizeBackend=docker (or auto, with an engine), or remove the ContainerBuildSecret items.")]
+    public void Secrets_with_a_builder_that_cannot_give_them_are_CTZ1049(string builder, string backend, string end) =>
+        Assert.AreEqual("ContainerBuildSecret items need the Docker engine's BuildKit builder, which gives a secret only to the step that mounts it and keeps it out of the image; " + end,
+            MessageOf("CTZ1049", WithSecret(new BuildSecret("token", "PATH", ""), builder, backend)));
+
+    [TestMethod]
+    public void A_secret_no_step_mounts_is_warning_CTZ1050()
+    {
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings { BuildSecrets = [new BuildSecret("token", "", SecretFile)] }, out var diagnostics);
+
+        Assert.AreEqual("CTZ1050", diagnostics.Single().Code);
+        Assert.AreEqual(Containerize.Diagnostics.Severity.Warning, diagnostics.Single().Severity);
+    }
+
+    [TestMethod]
+    public void A_secret_read_from_a_DOTNET_variable_is_warning_CTZ1051()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_CTZ_TEST_TOKEN", "value");
+        Resolution.Succeeds(Projects.Console(), WithSecret(new BuildSecret("token", "DOTNET_CTZ_TEST_TOKEN", "")), out var diagnostics);
+        Environment.SetEnvironmentVariable("DOTNET_CTZ_TEST_TOKEN", null);
+
+        Assert.AreEqual("ContainerBuildSecret 'token' is read from DOTNET_CTZ_TEST_TOKEN, and MSBuild writes every DOTNET_* and MSBUILD* environment variable into diagnostic (-v:diag) and binary logs. Use a variable of another name.",
+            diagnostics.Single().Message);
+    }
+
+    [TestMethod]
+    public void A_secret_from_a_variable_and_one_from_a_file_mounted_by_steps_are_accepted() =>
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings
+        {
+            BuildSecrets = [new BuildSecret("token", "PATH", ""), new BuildSecret("key", "", SecretFile)],
+            RunCommands = [new RunCommandSetting("true", false) { Secrets = ["token", "key"] }],
+        });
 }

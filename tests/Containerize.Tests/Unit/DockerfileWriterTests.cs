@@ -172,4 +172,41 @@ public sealed class DockerfileWriterTests
 
         Assert.Contains("\nHEALTHCHECK --interval=10s --timeout=2s --start-period=500ms --retries=3 CMD [\"curl\", \"-f\", \"http://localhost:8080/healthz\"]\n", DockerfileWriter.Write(spec));
     }
+
+    [TestMethod]
+    public void A_step_mounts_the_secrets_it_names_and_the_header_says_how_to_give_them_to_docker_build()
+    {
+        // The spec as resolution makes it (the sources exist when it runs; here they need not).
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console(), new ContainerSettings { PackageManager = "apt" }), BaseImages.DotNet()) with
+        {
+            Packages = [new PackageSetting("curl", "") { Secrets = ["apt_auth"] }, new PackageSetting("jq", "") { Secrets = ["apt_auth"] }],
+            RunSteps =
+            [
+                new RunCommandSetting("dotnet nuget list source", false) { Secrets = ["feed_token", "apt_auth"] },
+                new RunCommandSetting("/bin/echo plain", true),
+            ],
+            BuildSecrets = [new BuildSecret("feed_token", "FEED_TOKEN", ""), new BuildSecret("apt_auth", "", "/home/ci/auth.conf")],
+        };
+
+        var lines = DockerfileWriter.Write(spec).Split('\n');
+
+        Assert.AreSequenceEqual(new[]
+        {
+            DockerfileWriter.Header.TrimEnd('\n'),
+            "# RUN --mount=type=secret needs BuildKit (docker build on Docker Engine 23 and later), given the secrets as:",
+            "# docker build --secret id=feed_token,env=FEED_TOKEN --secret id=apt_auth,src=/home/ci/auth.conf <this folder>",
+            "FROM mcr.microsoft.com/dotnet/runtime:10.0",
+            "USER root",
+            "RUN --mount=type=secret,id=apt_auth apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl jq && rm -rf /var/lib/apt/lists/*",
+            "RUN --mount=type=secret,id=feed_token --mount=type=secret,id=apt_auth dotnet nuget list source",
+            "RUN [\"/bin/echo\", \"plain\"]",
+        }, lines[..8]);
+    }
+
+    [TestMethod]
+    public void Without_secrets_the_Dockerfile_has_no_BuildKit_header() =>
+        Assert.DoesNotContain("--mount", DockerfileWriter.Write(BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console(), new ContainerSettings
+        {
+            RunCommands = [new RunCommandSetting("true", false)],
+        }), BaseImages.DotNet())));
 }

@@ -1,0 +1,50 @@
+using System.Text;
+using Containerize.Diagnostics;
+
+namespace Containerize.Spec;
+
+/// <summary>
+/// The values of ContainerBuildSecret items, from their environment variable or file: checked when the settings are
+/// resolved, read just before the build, and then only handed to BuildKit's session — never logged, staged or written.
+/// </summary>
+public static class BuildSecretValues
+{
+    /// <summary>Why the secret's value cannot be read (its variable unset or empty, its file missing), or null when it can.</summary>
+    public static string? Problem(BuildSecret secret)
+    {
+        if (secret.Environment.Length > 0)
+        {
+            return string.IsNullOrEmpty(Environment.GetEnvironmentVariable(secret.Environment))
+                ? $"its environment variable {secret.Environment} (Environment metadata) is not set, or empty"
+                : null;
+        }
+
+        return File.Exists(secret.File) ? null : $"its file {secret.File} (File metadata) does not exist";
+    }
+
+    /// <summary>Every secret's value by id (an environment variable as UTF-8).</summary>
+    public static IReadOnlyDictionary<string, byte[]> Read(IReadOnlyList<BuildSecret> secrets)
+    {
+        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var secret in secrets)
+        {
+            if (Problem(secret) is { } problem)
+            {
+                throw new ContainerizeException(Errors.InvalidBuildSecret(secret.Id, problem));
+            }
+
+            try
+            {
+                values[secret.Id] = secret.Environment.Length > 0
+                    ? Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable(secret.Environment)!)
+                    : File.ReadAllBytes(secret.File);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new ContainerizeException(Errors.InvalidBuildSecret(secret.Id, $"its file {secret.File} could not be read: {exception.Message}"), exception);
+            }
+        }
+
+        return values;
+    }
+}
