@@ -115,4 +115,20 @@ public sealed class SpecFingerprintTests
 
         Assert.AreNotEqual(SpecFingerprint.Compute(SpecFor(publish), "1.0.0.0"), SpecFingerprint.Compute(SpecFor(publish), "1.0.1.0"));
     }
+
+    [TestMethod]
+    public void A_secrets_id_source_and_mounts_are_fingerprinted_its_value_never_read()
+    {
+        var step = new RunCommandSetting("restore", false) { Secrets = ["token"] };
+        var spec = Resolution.Succeeds(Projects.Console()) with { RunSteps = [step], BuildSecrets = [new BuildSecret("token", "CTZ_TEST_FINGERPRINT_TOKEN", "")] };
+        Environment.SetEnvironmentVariable("CTZ_TEST_FINGERPRINT_TOKEN", "one");
+        var first = SpecFingerprint.Compute(spec, Tool);
+        Environment.SetEnvironmentVariable("CTZ_TEST_FINGERPRINT_TOKEN", "two");
+        var second = SpecFingerprint.Compute(spec, Tool);
+        Environment.SetEnvironmentVariable("CTZ_TEST_FINGERPRINT_TOKEN", null);
+
+        Assert.AreEqual(first, second, "a new value alone builds nothing again");
+        Assert.AreNotEqual(first, SpecFingerprint.Compute(spec with { BuildSecrets = [new BuildSecret("token", "OTHER_VARIABLE", "")] }, Tool));
+        Assert.AreNotEqual(first, SpecFingerprint.Compute(spec with { RunSteps = [step with { Secrets = [] }] }, Tool));
+    }
 }
