@@ -23,6 +23,7 @@ public sealed class BuildKitSession : IAsyncDisposable
     private readonly Stream engine;
     private SessionHostProcess? host;
     private Stream? hostConnection;
+    private Task serving = Task.CompletedTask;
     private Task piping = Task.CompletedTask;
 
     private BuildKitSession(string id, Stream engine)
@@ -56,8 +57,14 @@ public sealed class BuildKitSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the session host with the build's secrets and pipes the engine's connection to it, both ways, until disposed.</summary>
-    public async Task ServeAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation)
+    /// <summary>
+    /// Starts the session host with the build's secrets and pipes the engine's connection to it, both ways, until
+    /// disposed. Returns when the host serves; disposing waits for a start still under way, so no host outlives it.
+    /// </summary>
+    public Task ServeAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation) =>
+        serving = StartServingAsync(secrets, credentials, log, cancellation);
+
+    private async Task StartServingAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         host = await SessionHostProcess.StartAsync(secrets, credentials, log, cancellation);
@@ -96,6 +103,15 @@ public sealed class BuildKitSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await serving;
+        }
+        catch
+        {
+            // reported by whoever awaited ServeAsync; the host, if it started, is ended below
+        }
+
         await engine.DisposeAsync();
         if (hostConnection is not null)
         {
