@@ -200,22 +200,36 @@ public sealed class DockerEngineBackend : IDisposable
                 await serving;
             }
 
-            using (var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            // Sent again (with the same session) when the engine itself failed; BuildKit's cache makes that quick.
+            try
             {
-                if (session is not null)
-                {
-                    await BuildWithBuildKitAsync(input, BuildKitRequest.Path(ContextStager.DockerfileName, references, options.NetworkMode, options.BuildArgs,
-                        serving is null ? null : session.Id), cancellation);
-                }
-                else
-                {
-                    await BuildWithLegacyBuilderAsync(input, new ImageBuildParameters
+                await retries.RunAsync(async () =>
                     {
-                        Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
-                        NetworkMode = options.NetworkMode.Length > 0 ? options.NetworkMode : null,
-                        BuildArgs = options.BuildArgs.Count > 0 ? options.BuildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
-                    }, cancellation);
-                }
+                        using var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                        if (session is not null)
+                        {
+                            await BuildWithBuildKitAsync(input, BuildKitRequest.Path(ContextStager.DockerfileName, references, options.NetworkMode, options.BuildArgs,
+                                serving is null ? null : session.Id), cancellation);
+                        }
+                        else
+                        {
+                            await BuildWithLegacyBuilderAsync(input, new ImageBuildParameters
+                            {
+                                Dockerfile = ContextStager.DockerfileName, Tags = references.ToList(), Remove = true, ForceRemove = true,
+                                NetworkMode = options.NetworkMode.Length > 0 ? options.NetworkMode : null,
+                                BuildArgs = options.BuildArgs.Count > 0 ? options.BuildArgs.ToDictionary(argument => argument.Key, argument => argument.Value) : null,
+                            }, cancellation);
+                        }
+
+                        return true;
+                    },
+                    exception => exception is EngineBuildException { IsTransient: true },
+                    (exception, attempt, delay) => log.Report(Errors.EngineRetry("build the image", exception.Message, attempt, retries.Attempts, delay)),
+                    cancellation);
+            }
+            catch (EngineBuildException failure)
+            {
+                throw new ContainerizeException(failure.Diagnostic, failure);
             }
 
             var built = await TryInspectAsync(references[0], cancellation)
@@ -267,7 +281,7 @@ public sealed class DockerEngineBackend : IDisposable
 
         if (messages.Error is not null)
         {
-            throw new ContainerizeException(Errors.BuildFailed(messages.Error, messages.Step, messages.StepOutput));
+            throw new EngineBuildException(messages.Error, messages.Step, messages.StepOutput);
         }
     }
 
@@ -307,7 +321,7 @@ public sealed class DockerEngineBackend : IDisposable
 
         if (progress.Error is not null)
         {
-            throw new ContainerizeException(Errors.BuildFailed(progress.Error, progress.FailedStep, progress.FailedStepOutput));
+            throw new EngineBuildException(progress.Error, progress.FailedStep, progress.FailedStepOutput);
         }
     }
 

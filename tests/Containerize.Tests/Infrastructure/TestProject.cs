@@ -1,3 +1,4 @@
+using System.Diagnostics;
 namespace Containerize.Tests.Infrastructure;
 
 /// <summary>
@@ -107,6 +108,30 @@ public sealed class TestProject : IDisposable
     /// <summary>dotnet publish with these environment variables set (null: removed).</summary>
     public ProcessResult Publish(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
         Dotnet(["publish", ProjectPath, "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry, .. arguments], environment);
+
+    /// <summary>dotnet publish in the background, as a user runs it in a terminal, each output line passed to <paramref name="onLine"/>.</summary>
+    public Process StartPublish(Action<string> onLine, params string[] arguments) => StartPublish(onLine, new Dictionary<string, string?>(), arguments);
+
+    public Process StartPublish(Action<string> onLine, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "publish", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry }.Concat(arguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 
     public ProcessResult Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {

@@ -93,6 +93,39 @@ public sealed class BuildSecretTests
         Assert.AreEqual($"{Sha256(token)}  /run/secrets/feed_token\n", DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "cat", reference, "/token.sha256").ShouldSucceed().Output);
     }
 
+    [TestMethod]
+    public void CtrlCDuringAStepThatMountsASecretEndsTheBuildAndTheSessionHost()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.Create("SecretCtrlC", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>ctz-secret-ctrlc</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
+            items: $"""
+                <ContainerBuildSecret Include="feed_token" Environment="CTZ_TEST_FEED_TOKEN" />
+                <ContainerRunCommand Include="wait" Command="sleep 301 %3B echo {Guid.NewGuid():N}" Secrets="feed_token" />
+                """);
+        project.Track("ctz-secret-ctrlc:1.0.0");
+        project.Track("ctz-secret-ctrlc:latest");
+        project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
+        var reading = new ManualResetEventSlim();
+        using var process = project.StartPublish(line => { if (line.Contains("BuildKit session: the build read secret 'feed_token'")) { reading.Set(); } },
+            new Dictionary<string, string?> { ["CTZ_TEST_FEED_TOKEN"] = "token" }, "-p:Containerize=true", "-p:ContainerBuildNetwork=none", "-v:n");
+        Assert.IsTrue(reading.Wait(TimeSpan.FromMinutes(2)), "the step started with its secret");
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("sleep 301") > 0, TimeSpan.FromSeconds(30)), "the step runs");
+
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+
+        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.AreNotEqual(0, process.ExitCode);
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("Containerize.SessionHost.dll") == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
+        Assert.AreEqual(0, Directory.GetDirectories(Path.GetTempPath(), "containerize-session-*").Length, "the session host's folder is left behind");
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("sleep 301") == 0, TimeSpan.FromSeconds(30)), "the engine stopped the step");
+        Assert.IsFalse(DockerCli.ImageExists("ctz-secret-ctrlc:1.0.0"));
+    }
+
+    /// <summary>How many processes of this machine have the text in their command line.</summary>
+    private static int Processes(string commandLine) =>
+        ProcessRunner.Run("pgrep", ["-c", "-f", commandLine], timeout: TimeSpan.FromSeconds(10)).Output.Trim() is var count && int.TryParse(count, out var n) ? n : 0;
+
     private static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     private static IEnumerable<string> FilesHolding(string folder, string value) =>

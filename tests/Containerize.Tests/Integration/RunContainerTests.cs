@@ -51,7 +51,7 @@ public sealed class RunContainerTests
         project.Publish("-p:Containerize=true").ShouldSucceed();
 
         var started = new ManualResetEventSlim();
-        using var process = StartPublish(project, line => { if (line.Contains("started")) { started.Set(); } }, "-t:RunContainer");
+        using var process = project.StartPublish(line => { if (line.Contains("started")) { started.Set(); } }, "-t:RunContainer");
         Assert.IsTrue(started.Wait(TimeSpan.FromMinutes(2)), "the container printed 'started'");
         Assert.AreEqual(1, Running("ctz-ctrlc:1.0.0").Length);
 
@@ -70,7 +70,7 @@ public sealed class RunContainerTests
         using var project = TestProject.Create("Waiting", "Console.WriteLine();\n", properties: "<ContainerRepository>ctz-waiting</ContainerRepository>");
         project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
         var pulling = new ManualResetEventSlim();
-        using var process = StartPublish(project, line => { if (line.Contains("Pulling ")) { pulling.Set(); } },
+        using var process = project.StartPublish(line => { if (line.Contains("Pulling ")) { pulling.Set(); } },
             "-p:Containerize=true", "-v:n", $"-p:ContainerBaseImage={registry.Host}/hangs/base:1");
         Assert.IsTrue(pulling.Wait(TimeSpan.FromMinutes(2)), "the pull of the base image started");
         Assert.IsTrue(SpinWait.SpinUntil(() => registry.Connections > 0, TimeSpan.FromSeconds(30)), "the engine reached the silent registry");
@@ -79,23 +79,6 @@ public sealed class RunContainerTests
 
         Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
-    }
-
-    /// <summary>dotnet publish in the background, as a user runs it in a terminal, each output line passed to <paramref name="onLine"/>.</summary>
-    private static Process StartPublish(TestProject project, Action<string> onLine, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "publish", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry }.Concat(arguments))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static string[] Running(string image) =>
