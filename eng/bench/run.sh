@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: Containerize (docker and daemonless backends) against the .NET SDK's
+# The benchmark of issue 6: Containerize (the engine backend with BuildKit and the legacy builder, on engine 20.10 and
+# engine 28, and the daemonless backend) against the .NET SDK's
 # `dotnet publish -t:PublishContainer` on ../shared/bench/WebDeps. See eng/bench/README.md; options: --help.
 #
 #   bash eng/bench/run.sh             # everything (a few minutes on 2 cores), writes docs/performance.md

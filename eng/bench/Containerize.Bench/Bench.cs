@@ -6,11 +6,17 @@ using System.Security.Cryptography;
 namespace Containerize.Bench;
 
 /// <summary>One measured build.</summary>
-/// <param name="Tool">sdk, docker, daemonless, or plain (dotnet publish alone)</param>
+/// <param name="Tool">sdk, docker, docker-legacy, docker28, daemonless, or plain (dotnet publish alone)</param>
 /// <param name="Scenario">publish, cold, nochange, change, memory, scale</param>
 /// <param name="Index">the run's number (scale: the number of projects)</param>
+/// <param name="FirstWrite">seconds from the start to the first write request (POST, PUT, PATCH) through the proxy; NaN: none</param>
+/// <param name="MountedDigests">the blobs the registry mounted from another repository (cross-repository mounts that succeeded)</param>
 public sealed record Measurement(string Tool, string Scenario, int Index, string Repository, double Seconds,
-    long Sent, long Received, long NewBlobBytes, int Requests, int WriteRequests, long PeakRss);
+    long Sent, long Received, long NewBlobBytes, int Requests, int WriteRequests, long PeakRss, double FirstWrite = double.NaN,
+    IReadOnlyList<string>? MountedDigests = null)
+{
+    public IReadOnlyList<string> MountedDigests { get; init; } = MountedDigests ?? [];
+}
 
 public sealed class BenchFailure(string message) : Exception(message);
 
@@ -23,7 +29,7 @@ public sealed class Bench
     readonly Options _o;
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly object _cleanupGate = new();
-    readonly HashSet<string> _engineRepos = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Engine> _engines;
     string _tmp = "";
     Proc _proc;
     Registry? _registry;
@@ -48,6 +54,11 @@ public sealed class Bench
         if (o.ProxyPort == 0)
             o.ProxyPort = Enumerable.Range(5100, 100).OrderBy(_ => Random.Shared.Next()).FirstOrDefault(p => p != o.RegistryPort && Proxy.PortFree(p));
         _proc = new Proc(new Dictionary<string, string?> { [Proc.MarkerVariable] = "check" });
+        _engines = new Dictionary<string, Engine>(StringComparer.Ordinal)
+        {
+            [Engine.DefaultKey] = Engine.Default(),
+            [Engine.Docker28Key] = Engine.Docker28(o.Engine28Host),
+        };
         var (host, repo, tag) = SplitImage(o.BaseImage);
         SourceRegistry = host;
         BaseRepository = repo;
@@ -62,7 +73,16 @@ public sealed class Bench
     public string BaseRef => $"{ProxyHost}/{BaseRepository}:{BaseTag}";
     string Nupkg => Path.Combine(_o.PackagesDir, $"Containerize.{PackageVersion}.nupkg");
     bool NeedsPackage => _o.Backends.Any();
-    bool UsesEngine => _o.Tools.Contains("docker");
+
+    /// <summary>The engine TOOL builds in; null for the SDK, daemonless and plain publish.</summary>
+    public Engine? EngineOf(string tool) => Tool.Of(tool).EngineKey is { } key ? _engines[key] : null;
+
+    /// <summary>The engines the chosen tools build in (scale and memory use chosen tools only), default engine first.</summary>
+    public IReadOnlyList<Engine> EnginesUsed =>
+        _engines.Values.Where(e => _o.Tools.Any(t => Tool.Of(t).EngineKey == e.Key)).ToList();
+
+    /// <summary>The tools that build in ENGINE, for the report.</summary>
+    public IEnumerable<string> ToolsOf(Engine engine) => _o.Tools.Where(t => Tool.Of(t).EngineKey == engine.Key);
 
     static (string Host, string Repo, string Tag) SplitImage(string image)
     {
@@ -104,11 +124,19 @@ public sealed class Bench
         else Bad("docker-registry on PATH (eng/env/up.sh installs it)");
         if (_proc.Output("skopeo", "--version") is { } sk) Ok(sk); else Bad("skopeo on PATH (eng/env/up.sh installs it)");
 
-        if (UsesEngine)
+        foreach (var engine in EnginesUsed)
         {
-            var engine = _proc.Output("docker", "version", "--format", "{{.Server.Version}}");
-            if (engine is not null) Ok($"Docker engine {engine} answers ({Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "default socket"})");
-            else Bad("a Docker engine answering the docker CLI (source eng/env/enter.sh)");
+            var tools = string.Join(", ", ToolsOf(engine));
+            if (!engine.Describe(_proc))
+            {
+                Bad(engine.Key == Engine.Docker28Key
+                    ? $"engine 28 for {tools}: `DOCKER_HOST={engine.Host} docker version` gets no answer (eng/env/up.sh starts it; --engine28-host; or --only without docker28)"
+                    : $"a Docker engine answering the docker CLI at {engine.Where} for {tools} (source eng/env/enter.sh)");
+                continue;
+            }
+            Ok($"Docker engine for {tools} answers: {engine.Description}");
+            if (engine.Key == Engine.Docker28Key && !engine.ContainerdStore)
+                Note($"the engine at {engine.Host} does not use the containerd image store: docker28 is meant to measure one");
         }
 
         try
@@ -147,7 +175,7 @@ public sealed class Bench
         var tmpRoot = Path.GetTempPath();
         var free = new DriveInfo(tmpRoot).AvailableFreeSpace;
         var need = 3L << 30;
-        if (!_o.SkipMemory && _o.Backends.Any()) need += (long)_o.MemoryMiB * 1024 * 1024 * 7;
+        if (!_o.SkipMemory && _o.MemoryBackends.Any()) need += (long)_o.MemoryMiB * 1024 * 1024 * 7;
         if (free >= need) Ok($"{free / 1e9:0.#} GB free in {tmpRoot} (needs about {need / 1e9:0.#} GB)");
         else Bad($"{free / 1e9:0.#} GB free in {tmpRoot}, about {need / 1e9:0.#} GB needed (or --skip-memory / smaller --memory-mb)");
         Console.WriteLine(problems.Count == 0 ? "All prerequisites met." : $"{problems.Count} prerequisite(s) missing.");
@@ -161,7 +189,8 @@ public sealed class Bench
         Console.WriteLine("Plan:");
         Console.WriteLine($"  setup (not timed): a registry of its own on 127.0.0.1:{_o.RegistryPort} (storage in a temporary folder), {_o.BaseImage}");
         Console.WriteLine($"    copied into it with skopeo, a counting proxy 127.0.0.1:{_o.ProxyPort} -> :{_o.RegistryPort} that every tool goes through,");
-        if (UsesEngine) Console.WriteLine($"    the base pulled into the engine as {BaseRef},");
+        foreach (var e in EnginesUsed) Console.WriteLine($"    the base pulled into the engine at {e.Where} as {BaseRef} (and pushed back once, nothing sent),");
+        foreach (var (t, mb) in MountBases) Console.WriteLine($"    for {t} (containerd image store) the base also as {mb}, tagged and pushed by its engine: its cross-repository mount source,");
         Console.WriteLine($"    copies of {_o.AppDir} restored with NUGET_PACKAGES={_o.NugetDir} (its containerize folders removed first)");
         var builds = 0;
         if (!_o.SkipMain)
@@ -169,26 +198,29 @@ public sealed class Bench
             Console.WriteLine($"  publish alone (floor): 1 warm-up + {_o.Runs} x dotnet publish -c Release --no-restore (no change)");
             foreach (var t in _o.Tools)
             {
+                var tool = Tool.Of(t);
+                var env = EngineOf(t)?.Host is { } host ? $"DOCKER_HOST={host} " : "";
                 var cmd = t == "sdk"
                     ? $"dotnet publish -c Release --no-restore -t:PublishContainer {common} -p:ContainerRepository=bench/sdk-cold-N"
-                    : $"dotnet publish -c Release --no-restore -p:Containerize=true -p:ContainerizeBackend={t} {common} -p:ContainerRepository=bench/{t}-cold-N";
-                Console.WriteLine($"  {t,-10}  {_o.Runs} cold (clean bin/obj, new repository each), {_o.Runs} no change, {_o.Runs} code change (one string in Program.cs)");
-                Console.WriteLine($"              {cmd}");
+                    : $"{env}dotnet publish -c Release --no-restore -p:Containerize=true {string.Join(' ', tool.Properties)} {common} -p:ContainerRepository=bench/{t}-cold-N";
+                Console.WriteLine($"  {t,-13}  {tool.Words.Replace("`", "", StringComparison.Ordinal)}");
+                Console.WriteLine($"                 {_o.Runs} cold (clean bin/obj, new repository each), {_o.Runs} no change, {_o.Runs} code change (one string in Program.cs)");
+                Console.WriteLine($"                 {cmd}");
             }
             builds += 1 + _o.Runs + _o.Tools.Count * 3 * _o.Runs;
         }
-        if (!_o.SkipMemory && _o.Backends.Any())
+        if (!_o.SkipMemory && _o.MemoryBackends.Any())
         {
             Console.WriteLine($"  memory: a {_o.MemoryMiB} MiB content file in the publish output; after an unmeasured publish, peak RSS of the process tree");
-            Console.WriteLine($"          (every 100 ms, -nodeReuse:false --disable-build-servers) for: plain publish, {string.Join(", ", _o.Backends)}");
-            Console.WriteLine("          (docker: the image stays in the engine; daemonless: pushed through the proxy)");
-            builds += 2 + _o.Backends.Count();
+            Console.WriteLine($"          (every 100 ms, -nodeReuse:false --disable-build-servers) for: plain publish, {string.Join(", ", _o.MemoryBackends)}");
+            Console.WriteLine("          (docker: the image stays in the engine; daemonless: pushed through the proxy; the other tools are not in it)");
+            builds += 2 + _o.MemoryBackends.Count();
         }
         var scaleBackends = _o.ScaleBackends.Where(_o.Tools.Contains).ToList();
         if (!_o.SkipScale && scaleBackends.Count > 0)
         {
             Console.WriteLine($"  scale: solutions of {string.Join(", ", _o.Scale)} copies (App1..AppN), cold, once each, for {string.Join(", ", scaleBackends)}:");
-            Console.WriteLine($"          dotnet publish ScaleN.slnx -c Release --no-restore -m -p:Containerize=true -p:ContainerizeBackend=B {common}");
+            Console.WriteLine($"          dotnet publish ScaleN.slnx -c Release --no-restore -m -p:Containerize=true <the tool's properties> {common}");
             builds += _o.Scale.Count * scaleBackends.Count;
         }
         Console.WriteLine($"  about {builds} measured builds; report: {(_o.NoDoc ? "console only" : _o.Complete || _o.DocGiven ? _o.DocPath : "console only (a partial run does not replace the doc; --doc PATH to write one)")}");
@@ -214,7 +246,7 @@ public sealed class Bench
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["DOTNET_CLI_UI_LANGUAGE"] = "en",
         });
-        Machine = Machine.Describe(_proc, _o.Repo);
+        Machine = Machine.Describe(_proc, _o.Repo, EnginesUsed.Select(e => (string.Join(", ", ToolsOf(e)), e)).ToList());
         Say($"temporary folder {_tmp}; load average {Machine.LoadAtStart}");
 
         _registry = Registry.Start(Path.Combine(_tmp, "registry"), _o.RegistryPort, _tmp);
@@ -224,15 +256,29 @@ public sealed class Bench
                 $"docker://127.0.0.1:{_o.RegistryPort}/{BaseRepository}:{BaseTag}"]), "skopeo copy of the base image");
         BaseInfo = _registry.Manifest(BaseRepository, BaseTag) ?? throw new BenchFailure("the base image is not in the benchmark's registry after the copy");
         _proxy = new Proxy(_o.ProxyPort, _o.RegistryPort);
-        if (UsesEngine)
+        foreach (var e in EnginesUsed)
         {
-            Say($"pulling {BaseRef} into the engine (through the proxy)");
-            Must(_proc.Run(_tmp, Log("setup-docker-pull"), "docker", ["pull", BaseRef]), "docker pull of the base image");
+            Say($"pulling {BaseRef} into the engine at {e.Where} (through the proxy)");
+            Must(_proc.Run(_tmp, Log($"setup-{e.Key}-pull"), "docker", ["pull", BaseRef], extraEnv: e.Environment), $"docker pull of the base image ({e.Where})");
             // When the engine holds the image already (the stand-ins are built locally), the pull downloads nothing and
             // does not record that this registry holds the base layers, so the engine could not mount them into a new
             // repository and would upload them all. A push of the base (every layer "already exists", nothing is sent)
             // records it, as a pull that downloaded the layers would have.
-            Must(_proc.Run(_tmp, Log("setup-docker-push"), "docker", ["push", BaseRef]), "docker push of the base image");
+            Must(_proc.Run(_tmp, Log($"setup-{e.Key}-push"), "docker", ["push", BaseRef], extraEnv: e.Environment), $"docker push of the base image ({e.Where})");
+        }
+        foreach (var (tool, mountBase) in MountBases)
+        {
+            // See MountBases: the base copied into the repository the engine will mount from, then tagged and pushed by
+            // the engine (every blob exists, nothing is sent) so that its labels name that repository.
+            var e = EngineOf(tool)!;
+            var local = $"{Pushed(mountBase)}:{BaseTag}";
+            Say($"{tool}: the base image as {mountBase} too (the engine's mount source)");
+            Must(_proc.Run(_tmp, Log($"setup-{tool}-mountbase-copy"), "skopeo",
+                ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://127.0.0.1:{_o.RegistryPort}/{BaseRepository}:{BaseTag}",
+                    $"docker://127.0.0.1:{_o.RegistryPort}/{mountBase}:{BaseTag}"]), $"skopeo copy of the base image to {mountBase}");
+            e.Repositories.Add(Pushed(mountBase));
+            Must(_proc.Run(_tmp, Log($"setup-{tool}-mountbase-tag"), "docker", ["tag", BaseRef, local], extraEnv: e.Environment), $"docker tag {local}");
+            Must(_proc.Run(_tmp, Log($"setup-{tool}-mountbase-push"), "docker", ["push", local], extraEnv: e.Environment), $"docker push {local}");
         }
 
         Directory.CreateDirectory(_o.NugetDir);
@@ -343,7 +389,7 @@ public sealed class Bench
         a.AddRange(more);
         if (tool == "plain") return a;
         if (tool == "sdk") a.Add("-t:PublishContainer");
-        else a.AddRange(["-p:Containerize=true", $"-p:ContainerizeBackend={tool}"]);
+        else a.AddRange(["-p:Containerize=true", .. Tool.Of(tool).Properties]);
         a.Add($"-p:ContainerRegistry={ProxyHost}");
         if (repository.Length > 0) a.Add($"-p:ContainerRepository={repository}");
         a.Add($"-p:ContainerBaseImage={BaseRef}");
@@ -359,12 +405,22 @@ public sealed class Bench
         var sent0 = _proxy!.Sent;
         var received0 = _proxy.Received;
         _registry.MarkLog();
-        var r = _proc.Run(dir, log, "dotnet", args, rss);
+        var engine = EngineOf(tool);
+        _proxy.MarkTimeline();
+        var r = _proc.Run(dir, log, "dotnet", args, rss, extraEnv: engine?.Environment);
         Thread.Sleep(250); // the registry writes its access-log line just after answering
-        var (all, writes, lines) = _registry.RequestsSinceMark();
+        var (all, writes, lines, mounted) = _registry.RequestsSinceMark();
+        var timeline = _proxy.TimelineSinceMark();
+        var firstWrite = timeline.Where(e => e.Text.Contains("> POST ", StringComparison.Ordinal) || e.Text.Contains("> PUT ", StringComparison.Ordinal) ||
+                                             e.Text.Contains("> PATCH ", StringComparison.Ordinal))
+            .Select(e => e.Seconds).DefaultIfEmpty(double.NaN).First();
         var m = new Measurement(tool, scenario, index, repository, r.Seconds, _proxy.Sent - sent0, _proxy.Received - received0,
-            _registry.BlobBytes() - blobs0, all, writes, r.PeakTreeRssBytes);
-        File.AppendAllLines(log, ["", $"--- {string.Join(' ', args)}", $"--- in {dir}", "--- registry requests:", .. lines]);
+            _registry.BlobBytes() - blobs0, all, writes, r.PeakTreeRssBytes, firstWrite, mounted);
+        File.AppendAllLines(log, ["", $"--- {(engine?.Host is { } h ? $"DOCKER_HOST={h} " : "")}dotnet {string.Join(' ', args)}", $"--- in {dir}",
+            $"--- wall time {Proxy.Seconds(r.Seconds)} s; first write request at {(double.IsNaN(firstWrite) ? "-" : Proxy.Seconds(firstWrite) + " s")}",
+            "--- registry requests:", .. lines,
+            "--- through the proxy (seconds since the build started; cN = connection N; > request, < answer):",
+            .. timeline.Select(e => $"{Proxy.Seconds(e.Seconds),8} {e.Text}")]);
         Must(r, $"{tool} {scenario} {index} (dotnet {string.Join(' ', args)})");
         Results.Add(m);
         var extra = rss ? $", peak RSS {Report.Mb(m.PeakRss)}" : "";
@@ -382,26 +438,81 @@ public sealed class Bench
         var dir = Path.Combine(_tmp, "registry");
         _registry!.Dispose();
         var repositories = Path.Combine(_registry.Storage, "docker", "registry", "v2", "repositories");
-        foreach (var top in Directory.EnumerateDirectories(repositories).Where(d => Path.GetFileName(d) != BaseRepository.Split('/')[0]))
-        {
-            Directory.Delete(top, recursive: true);
-        }
+        DeleteRepositoriesExcept(repositories, [BaseRepository, .. MountBases.Values], "");
 
         Must(_proc.Run(dir, Log("registry-gc"), "docker-registry", ["garbage-collect", Path.Combine(dir, "config.yml")]), "garbage collection of the registry");
         _registry = Registry.Start(dir, _o.RegistryPort, _tmp);
-        if (UsesEngine)
+        foreach (var e in EnginesUsed)
         {
             // The engine remembers the removed repositories as holding the base layers too and would try to mount
             // them from there; a push of the base (nothing sent) makes the base repository the one it remembers.
-            Must(_proc.Run(_tmp, Log("registry-reset-docker-push"), "docker", ["push", BaseRef]), "docker push of the base image");
+            Must(_proc.Run(_tmp, Log($"registry-reset-{e.Key}-push"), "docker", ["push", BaseRef], extraEnv: e.Environment),
+                $"docker push of the base image ({e.Where})");
         }
     }
 
-    /// <summary>Removes every tag of REPOSITORY (under the proxy's name) from the engine.</summary>
-    void RemoveEngineImages(string repository, bool local = false)
+    /// <summary>Deletes the repositories under DIR (the registry's repositories folder, PREFIX the path so far) but KEPT.</summary>
+    static void DeleteRepositoriesExcept(string dir, IReadOnlyCollection<string> kept, string prefix)
     {
-        var name = local ? repository : $"{ProxyHost}/{repository}";
-        var refs = _proc.Output("docker", "image", "ls", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}", name);
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+        {
+            var name = prefix + Path.GetFileName(sub);
+            if (kept.Contains(name)) continue;
+            if (kept.Any(k => k.StartsWith(name + "/", StringComparison.Ordinal))) DeleteRepositoriesExcept(sub, kept, name + "/");
+            else Directory.Delete(sub, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Per tool that builds in an engine with the containerd image store: a repository of the benchmark's registry that
+    /// holds the base image under a name the engine picks as the source of its cross-repository mounts.
+    /// <para>
+    /// Such an engine keeps where a blob came from in a label per registry host without the port (containerd's
+    /// <c>distribution.source.localhost</c>: every localhost registry alike, and the repositories of earlier runs and
+    /// of the test suite too), and mounts from one repository of it only: the one that shares the most leading path
+    /// components with the target, the last in sorted order among equals. For <c>bench/docker28-cold-N</c> that is
+    /// <c>bench/docker28-cold-base</c> (after every <c>bench/docker28-cold-K</c>): the base image is there in every run,
+    /// kept by the registry resets, as a user's engine finds the base in the repository it pulled it from. Without it
+    /// the engine picks a repository this registry does not have (the previous cold run's, removed; dotnet/runtime of
+    /// the test registry) and uploads the base layers again, 150 MB each cold build.
+    /// </para>
+    /// </summary>
+    Dictionary<string, string> MountBases => _o.Tools.Where(t => EngineOf(t)?.ContainerdStore == true)
+        .ToDictionary(t => t, t => $"bench/{t}-cold-base", StringComparer.Ordinal);
+
+    /// <summary>
+    /// Notes a cold build that mounted a layer the base image does not have: then it found app layers of an earlier
+    /// build in the registry, and was not cold.
+    /// </summary>
+    void CheckColdMounts(Measurement m)
+    {
+        var baseLayers = BaseInfo?.Layers.Select(l => l.Digest).ToHashSet(StringComparer.Ordinal) ?? [];
+        var mounted = m.MountedDigests.Where(d => !baseLayers.Contains(d)).ToList();
+        if (mounted.Count == 0) return;
+        var note = $"{m.Tool} cold {m.Index} mounted {mounted.Count} layer(s) the base image does not have ({string.Join(", ", mounted.Select(d => d[..19]))}): not a cold push";
+        Notes.Add(note);
+        Console.Error.WriteLine($"warning: {note}");
+    }
+
+    /// <summary>
+    /// For a BuildKit tool: removes the unused build cache of its engine (all of it: <c>docker builder prune -a -f</c>),
+    /// so that a cold build finds none of an earlier build's steps. Removing the image is enough for the legacy builder
+    /// (its cache is the image's parent chain), not for BuildKit, whose cache outlives the images. Not timed.
+    /// </summary>
+    void EmptyBuildCache(string tool)
+    {
+        if (Tool.Of(tool).Builder != "buildkit" || EngineOf(tool) is not { } engine) return;
+        Must(_proc.Run(_tmp, Log($"buildcache-prune-{engine.Key}"), "docker", ["builder", "prune", "-a", "-f"], extraEnv: engine.Environment),
+            $"docker builder prune ({engine.Where})");
+    }
+
+    /// <summary>REPOSITORY under the registry's name (the proxy's), as the engine names what it pushes there.</summary>
+    string Pushed(string repository) => $"{ProxyHost}/{repository}";
+
+    /// <summary>Removes every tag of the repository NAME (<see cref="Pushed"/>, or a local name) from ENGINE.</summary>
+    void RemoveEngineImages(Engine engine, string name)
+    {
+        var refs = _proc.OutputWith(engine.Environment, "docker", "image", "ls", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}", name);
         if (string.IsNullOrWhiteSpace(refs)) return;
         // Tagged images by name (an image another name also holds only loses this tag), untagged ones by id.
         var list = refs.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -409,7 +520,7 @@ public sealed class Bench
             .Where(p => p.Length == 2)
             .Select(p => p[1].EndsWith(":<none>", StringComparison.Ordinal) ? p[0] : p[1])
             .Distinct().ToList();
-        if (list.Count > 0) _proc.Output("docker", ["rmi", .. list]);
+        if (list.Count > 0) _proc.OutputWith(engine.Environment, "docker", ["rmi", .. list]);
     }
 
     // ------------------------------------------------------------------------------------------ the parts
@@ -452,15 +563,22 @@ public sealed class Bench
         {
             var run = i;
             // Cold means the app's blobs are in no repository of the registry: a reproducible tool would otherwise find
-            // the previous cold run's layers there (the engine mounts them), which a first publish never does.
+            // the previous cold run's layers there (the engine mounts them), which a first publish never does. Per
+            // round, not per build: the no-change and code-change runs push to each tool's last cold repository, which
+            // must still be there. Within a round no tool finds another's app layers: docker and docker-legacy share an
+            // engine, but the two builders write different layers (a cold build that mounts a layer not of the base
+            // image gets a note in the report, see CheckColdMounts).
             if (run > 1) ResetRegistryToBase();
             Each(t =>
             {
-                if (t == "docker" && repo.TryGetValue(t, out var previous)) RemoveEngineImages(previous);
+                var engine = EngineOf(t);
+                if (engine is not null && repo.TryGetValue(t, out var previous)) RemoveEngineImages(engine, Pushed(previous));
+                EmptyBuildCache(t);
                 Clean(dirs[t]);
                 repo[t] = $"bench/{t}-cold-{run}";
-                if (t == "docker") _engineRepos.Add(repo[t]);
-                Measure(t, "cold", run, repo[t], dirs[t], PublishArgs(t, repo[t]));
+                engine?.Repositories.Add(Pushed(repo[t]));
+                var m = Measure(t, "cold", run, repo[t], dirs[t], PublishArgs(t, repo[t]));
+                CheckColdMounts(m);
                 if (run == 1) Images[t] = ImageOf(repo[t]);
             });
         }
@@ -480,7 +598,8 @@ public sealed class Bench
                 Measure(t, "change", run, repo[t], dirs[t], PublishArgs(t, repo[t]));
             });
         }
-        if (UsesEngine && repo.TryGetValue("docker", out var last)) RemoveEngineImages(last);
+        foreach (var (t, last) in repo)
+            if (EngineOf(t) is { } engine) RemoveEngineImages(engine, Pushed(last));
     }
 
     ImageInfo ImageOf(string repository)
@@ -493,7 +612,7 @@ public sealed class Bench
 
     public void RunMemory()
     {
-        var backends = _o.Backends.ToList();
+        var backends = _o.MemoryBackends.ToList();
         if (backends.Count == 0) return;
         Say($"memory: generating a {_o.MemoryMiB} MiB content file (not timed)");
         var dir = MakeApp("memory", containerize: true, extra: """
@@ -515,10 +634,13 @@ public sealed class Bench
             var containerize = Path.Combine(dir, "obj", "Release", "net10.0", "containerize");
             if (Directory.Exists(containerize)) Directory.Delete(containerize, true);
             var repository = $"bench/memory-{b}";
+            var engine = EngineOf(b);
+            engine?.Repositories.Add(repository); // a local name: its image is not pushed
             try
             {
+                EmptyBuildCache(b);
                 var args = PublishArgs(b, repository, noServers);
-                if (b == "docker")
+                if (engine is not null)
                 {
                     // The engine backend's push is the engine's work (outside the measured tree), and it would only add
                     // the engine's compression of 1 GB to the run: the image stays in the engine.
@@ -537,7 +659,7 @@ public sealed class Bench
                 Failures.Add($"memory {b}: {e.Message}");
                 Console.Error.WriteLine($"FAILED: memory {b}: {e.Message}");
             }
-            if (b == "docker") RemoveEngineImages(repository, local: true);
+            if (engine is not null) RemoveEngineImages(engine, repository);
         }
         // The 1 GB copies are not needed any more.
         Directory.Delete(dir, true);
@@ -592,9 +714,11 @@ public sealed class Bench
             {
                 for (var i = 1; i <= n; i++) Clean(Path.Combine(root, $"App{i}"));
                 var ns = $"scale-{b}-{n}";
-                if (b == "docker") for (var i = 1; i <= n; i++) _engineRepos.Add($"{ns}/app{i}");
+                var engine = EngineOf(b);
+                if (engine is not null) for (var i = 1; i <= n; i++) engine.Repositories.Add(Pushed($"{ns}/app{i}"));
                 try
                 {
+                    EmptyBuildCache(b);
                     var args = PublishArgs(b, "", "-m", $"-p:BenchScaleNamespace={ns}");
                     args.Insert(1, $"Scale{n}.slnx");
                     Measure(b, "scale", n, ns, root, args);
@@ -606,7 +730,7 @@ public sealed class Bench
                     Failures.Add($"scale {b} {n}: {e.Message}");
                     Console.Error.WriteLine($"FAILED: scale {b} {n}: {e.Message}");
                 }
-                if (b == "docker") for (var i = 1; i <= n; i++) RemoveEngineImages($"{ns}/app{i}");
+                if (engine is not null) for (var i = 1; i <= n; i++) RemoveEngineImages(engine, Pushed($"{ns}/app{i}"));
             }
         }
     }
@@ -631,17 +755,21 @@ public sealed class Bench
         _proc.KillCurrent();
         if (Machine is not null) Machine.LoadAtEnd = Machine.Load();
         if (_tmp.Length == 0) return;
-        try
+        // Each engine's images from that engine: the names are the same in both, the images are not.
+        foreach (var engine in EnginesUsed)
         {
-            if (UsesEngine)
+            try
             {
-                foreach (var r in _engineRepos) RemoveEngineImages(r);
-                _proc.Output("docker", "rmi", BaseRef);
+                foreach (var name in engine.Repositories) RemoveEngineImages(engine, name);
+                _proc.OutputWith(engine.Environment, "docker", "rmi", BaseRef);
+                // The build cache of its BuildKit builds (the cache outlives the images).
+                if (_o.Tools.Any(t => Tool.Of(t).EngineKey == engine.Key && Tool.Of(t).Builder == "buildkit"))
+                    _proc.OutputWith(engine.Environment, "docker", "builder", "prune", "-a", "-f");
             }
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            Console.Error.WriteLine($"warning: removing the engine images: {e.Message}");
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"warning: removing the images from the engine at {engine.Where}: {e.Message}");
+            }
         }
         _proxy?.Dispose();
         _registry?.Dispose();

@@ -3,12 +3,13 @@ using System.Globalization;
 namespace Containerize.Bench;
 
 /// <summary>The machine the benchmark ran on, for the report.</summary>
+/// <param name="Engines">per engine used: the tools that build in it, and its version, image store and socket</param>
 public sealed record Machine(string Cpu, int Cores, long MemoryBytes, string Os, string Kernel, string DotnetSdk,
-    string DockerEngine, string RegistryVersion, string Date, string Commit, string LoadAtStart)
+    IReadOnlyList<(string Tools, string Engine)> Engines, string RegistryVersion, string Date, string Commit, string LoadAtStart)
 {
     public string LoadAtEnd { get; set; } = "";
 
-    public static Machine Describe(Proc proc, string repo)
+    public static Machine Describe(Proc proc, string repo, IReadOnlyList<(string Tools, Engine Engine)> engines)
     {
         string cpu = "?";
         var cores = 0;
@@ -28,13 +29,13 @@ public sealed record Machine(string Cpu, int Cores, long MemoryBytes, string Os,
         var os = ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"') ?? "?";
         var kernel = ReadLines("/proc/sys/kernel/osrelease").FirstOrDefault() ?? "?";
         var sdk = proc.Output("dotnet", "--version") ?? "?";
-        var engine = proc.Output("docker", "version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})") ?? "not answering";
+        var described = engines.Select(e => (e.Tools, e.Engine.Describe(proc) ? e.Engine.Description : $"not answering at {e.Engine.Where}")).ToList();
         var registry = proc.Output("docker-registry", "--version")?.Split(' ').LastOrDefault() ?? "?";
         var commit = proc.Output("git", "-C", repo, "rev-parse", "--short=12", "HEAD") ?? "?";
         // --no-optional-locks: never touch the index (another engineer works in this tree).
         var dirty = proc.Output("git", "-C", repo, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no", "--", "src");
         if (!string.IsNullOrEmpty(dirty)) commit += " + uncommitted changes in src/";
-        return new Machine(cpu, cores, mem, os, kernel, sdk, engine, registry,
+        return new Machine(cpu, cores, mem, os, kernel, sdk, described, registry,
             DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture), commit, Load());
     }
 

@@ -4,7 +4,11 @@ namespace Containerize.Bench;
 
 public sealed class Options
 {
-    public static readonly string[] AllTools = ["sdk", "docker", "daemonless"];
+    /// <summary>Every tool, in the order of the plan and the report's columns (see <see cref="Tool"/>).</summary>
+    public static readonly string[] AllTools = ["sdk", "docker", "docker-legacy", "docker28", "daemonless"];
+
+    /// <summary>Engine 28 with the containerd image store (the test environment's, eng/env/docker28.sh).</summary>
+    public const string DefaultEngine28Host = "unix:///run/containerize-docker28/docker.sock";
 
     public string Repo { get; set; } = Directory.GetCurrentDirectory();
     public string? App { get; set; }
@@ -31,12 +35,18 @@ public sealed class Options
         Environment.GetEnvironmentVariable("CONTAINERIZE_TEST_BASE_REGISTRY") is { Length: > 0 } r ? r : "localhost:5000";
     public string? NugetPackages { get; set; }
     public string? PackageDir { get; set; }
+    public string Engine28Host { get; set; } =
+        Environment.GetEnvironmentVariable("CONTAINERIZE_TEST_ENGINE28_HOST") is { Length: > 0 } h ? h : DefaultEngine28Host;
 
     public string AppDir => App ?? Path.GetFullPath(Path.Combine(Repo, "..", "shared", "bench", "WebDeps"));
     public string DocPath => Doc ?? Path.Combine(Repo, "docs", "performance.md");
     public string PackagesDir => PackageDir ?? Path.Combine(Repo, "artifacts", "packages");
     public string NugetDir => NugetPackages ?? Path.Combine(Repo, "artifacts", "bench-nuget-packages");
+    /// <summary>The Containerize tools of the plan (all but the SDK).</summary>
     public IEnumerable<string> Backends => Tools.Where(t => t != "sdk");
+
+    /// <summary>The memory runs: the two backends as before (docker: BuildKit on the default engine).</summary>
+    public IEnumerable<string> MemoryBackends => Tools.Where(t => t is "docker" or "daemonless");
 
     /// <summary>Everything of the default plan runs (so the report may replace docs/performance.md).</summary>
     public bool Complete => !OnlyGiven && !SkipMain && !SkipMemory && !SkipScale;
@@ -45,14 +55,19 @@ public sealed class Options
         usage: eng/bench/run.sh [options]
 
           --runs N            runs per scenario for the medians (default 3)
-          --only LIST         tools, comma-separated: sdk, docker, daemonless (default all three)
+          --only LIST         tools, comma-separated (default all five):
+                                sdk            the .NET SDK's -t:PublishContainer
+                                docker         Containerize, engine backend, BuildKit, default engine (20.10)
+                                docker-legacy  Containerize, engine backend, legacy builder, default engine (20.10)
+                                docker28       Containerize, engine backend, BuildKit, engine 28 (containerd image store)
+                                daemonless     Containerize, daemonless backend
           --skip-main         skip cold / no change / code change / publish alone
           --skip-memory       skip the peak-memory runs with a large publish output
           --skip-scale        skip the 1/4/8-project solution runs
           --memory-mb N       size of the generated content file in MiB (default 1024)
           --scale LIST        solution sizes, comma-separated (default 1,4,8)
-          --scale-backends L  backends for the scale runs: docker, daemonless (default docker, what
-                              ContainerizeBackend=auto picks when an engine runs)
+          --scale-backends L  tools for the scale runs: docker, docker-legacy, docker28, daemonless (default docker,
+                              what ContainerizeBackend=auto and ContainerizeBuilder=auto pick when an engine runs)
           --dry-run, --check  verify prerequisites and print the plan; builds and pushes nothing (exit 0 = ready)
           --doc PATH          write the report there (default docs/performance.md, written only by a complete run)
           --no-doc            do not write the report
@@ -61,6 +76,8 @@ public sealed class Options
           --base-image REF    base image to copy into the benchmark's registry (default localhost:5000/dotnet/aspnet:10.0)
           --proxy-port N      the counting proxy's port on 127.0.0.1 (default: a free one in 5100-5199, new each run)
           --registry-port N   the benchmark's own registry's port on 127.0.0.1 (default 5200)
+          --engine28-host URL engine 28 for the docker28 tool (default $CONTAINERIZE_TEST_ENGINE28_HOST, else
+                              unix:///run/containerize-docker28/docker.sock)
           --nuget-packages D  NUGET_PACKAGES for the benchmark's restores (default artifacts/bench-nuget-packages)
           --packages D        folder with Containerize.0.1.0.nupkg (default artifacts/packages)
           --repo DIR          the repository (run.sh passes it)
@@ -85,7 +102,7 @@ public sealed class Options
                 case "--only":
                     o.Tools = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
                     foreach (var t in o.Tools)
-                        if (!AllTools.Contains(t)) throw new ArgumentException($"--only: unknown tool '{t}' (sdk, docker, daemonless)");
+                        if (!AllTools.Contains(t)) throw new ArgumentException($"--only: unknown tool '{t}' ({string.Join(", ", AllTools)})");
                     if (o.Tools.Count == 0) throw new ArgumentException("--only needs at least one tool");
                     o.Tools = AllTools.Where(o.Tools.Contains).ToList();
                     o.OnlyGiven = o.Tools.Count < AllTools.Length;
@@ -103,7 +120,8 @@ public sealed class Options
                 case "--scale-backends":
                     o.ScaleBackends = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
                     foreach (var t in o.ScaleBackends)
-                        if (t is not ("docker" or "daemonless")) throw new ArgumentException($"--scale-backends: unknown backend '{t}' (docker, daemonless)");
+                        if (t == "sdk" || !AllTools.Contains(t))
+                            throw new ArgumentException($"--scale-backends: unknown backend '{t}' ({string.Join(", ", AllTools.Where(x => x != "sdk"))})");
                     break;
                 case "--dry-run" or "--check": o.DryRun = true; break;
                 case "--doc": o.Doc = Path.GetFullPath(Next()); o.DocGiven = true; break;
@@ -112,6 +130,7 @@ public sealed class Options
                 case "--base-image": o.BaseImage = Next(); break;
                 case "--proxy-port": o.ProxyPort = NextInt(); break;
                 case "--registry-port": o.RegistryPort = NextInt(); break;
+                case "--engine28-host": o.Engine28Host = Next(); break;
                 case "--nuget-packages": o.NugetPackages = Path.GetFullPath(Next()); break;
                 case "--packages": o.PackageDir = Path.GetFullPath(Next()); break;
                 case "--pack" or "--no-pack": break; // read by run.sh
@@ -121,3 +140,35 @@ public sealed class Options
         return o;
     }
 }
+
+/// <summary>What one tool of the benchmark runs.</summary>
+/// <param name="Name">sdk, docker, docker-legacy, docker28, daemonless (or plain: dotnet publish alone)</param>
+/// <param name="Backend">ContainerizeBackend (null: not Containerize)</param>
+/// <param name="Builder">ContainerizeBuilder for the engine backend (null: none)</param>
+/// <param name="EngineKey">the engine it builds in (null: none): <see cref="Engine.DefaultKey"/> or <see cref="Engine.Docker28Key"/></param>
+public sealed record Tool(string Name, string? Backend, string? Builder, string? EngineKey)
+{
+    public static Tool Of(string name) => name switch
+    {
+        "docker" => new(name, "docker", "buildkit", Engine.DefaultKey),
+        "docker-legacy" => new(name, "docker", "legacy", Engine.DefaultKey),
+        "docker28" => new(name, "docker", "buildkit", Engine.Docker28Key),
+        "daemonless" => new(name, "daemonless", null, null),
+        _ => new(name, null, null, null), // sdk, plain
+    };
+
+    /// <summary>The MSBuild properties that select it (after -p:Containerize=true).</summary>
+    public IEnumerable<string> Properties =>
+        Backend is null ? [] : Builder is null ? [$"-p:ContainerizeBackend={Backend}"] : [$"-p:ContainerizeBackend={Backend}", $"-p:ContainerizeBuilder={Builder}"];
+
+    /// <summary>For the report: backend, builder and engine in words.</summary>
+    public string Words => Name switch
+    {
+        "sdk" => "the .NET SDK's `-t:PublishContainer`",
+        "daemonless" => "Containerize, daemonless backend (in-process, pushes itself)",
+        _ when Backend == "docker" => $"Containerize, engine backend, {(Builder == "legacy" ? "legacy builder" : "BuildKit")}, " +
+                                      (EngineKey == Engine.Docker28Key ? "engine 28 (containerd image store)" : "default engine"),
+        _ => Name,
+    };
+}
+

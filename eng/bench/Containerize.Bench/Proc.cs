@@ -73,12 +73,15 @@ public sealed class Proc
     }
 
     /// <summary>Runs a short command and returns its output (stdout and stderr), or null when it fails.</summary>
-    public string? Output(string file, params string[] args)
+    public string? Output(string file, params string[] args) => OutputWith(null, file, args);
+
+    /// <summary>As <see cref="Output"/>, with ENV added to the environment (a null value removes a variable).</summary>
+    public string? OutputWith(IReadOnlyDictionary<string, string?>? env, string file, params string[] args)
     {
         var log = Path.GetTempFileName();
         try
         {
-            var r = Run(Environment.CurrentDirectory, log, file, args, timeout: TimeSpan.FromMinutes(5));
+            var r = Run(Environment.CurrentDirectory, log, file, args, timeout: TimeSpan.FromMinutes(5), extraEnv: env);
             var text = File.ReadAllText(log).Trim();
             return r.Ok ? text : null;
         }

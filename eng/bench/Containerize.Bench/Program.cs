@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using Containerize.Bench;
 
-// The benchmark of issue 6: Containerize (docker and daemonless backends) against the .NET SDK's PublishContainer.
+// The benchmark of issue 6: Containerize (engine backend per builder and engine, daemonless backend) against the
+// .NET SDK's PublishContainer.
 // Run it through eng/bench/run.sh (which starts the test environment and packs Containerize); see eng/bench/README.md.
 if (args.Contains("-h") || args.Contains("--help"))
 {

@@ -91,8 +91,11 @@ public sealed partial class Registry : IDisposable
     /// <summary>Remembers where the access log ends now; <see cref="RequestsSinceMark"/> reads what came after.</summary>
     public void MarkLog() => _logOffset = new FileInfo(_log).Length;
 
-    /// <summary>The requests the registry logged since the last mark: all of them, and the writes (POST, PUT, PATCH).</summary>
-    public (int All, int Writes, List<string> Lines) RequestsSinceMark()
+    /// <summary>
+    /// The requests the registry logged since the last mark: all of them, the writes (POST, PUT, PATCH, DELETE), a line
+    /// each, and the digests of the cross-repository mounts that succeeded (201).
+    /// </summary>
+    public (int All, int Writes, List<string> Lines, List<string> Mounted) RequestsSinceMark()
     {
         using var fs = new FileStream(_log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         fs.Seek(_logOffset, SeekOrigin.Begin);
@@ -100,21 +103,31 @@ public sealed partial class Registry : IDisposable
         var text = reader.ReadToEnd();
         int all = 0, writes = 0;
         var lines = new List<string>();
+        var mounted = new List<string>();
         foreach (Match m in AccessLine().Matches(text))
         {
             all++;
             var method = m.Groups[1].Value;
             if (method is "POST" or "PUT" or "PATCH" or "DELETE") writes++;
             var uri = m.Groups[2].Value;
-            var mount = uri.Contains("mount=", StringComparison.Ordinal) ? " (mount)" : "";
+            var digest = MountDigest().Match(uri) is { Success: true } d ? Uri.UnescapeDataString(d.Groups[1].Value) : null;
+            var from = MountFrom().Match(uri) is { Success: true } f ? Uri.UnescapeDataString(f.Groups[1].Value) : "?";
+            var mount = digest is null ? "" : $" (mount {digest[..Math.Min(digest.Length, 19)]} from {from})";
+            if (digest is not null && m.Groups[3].Value == "201") mounted.Add(digest);
             lines.Add($"{method} {uri.Split('?')[0]} {m.Groups[3].Value}{mount}");
         }
         _logOffset = fs.Length;
-        return (all, writes, lines);
+        return (all, writes, lines, mounted);
     }
 
     [GeneratedRegex("\"(GET|HEAD|PUT|POST|PATCH|DELETE) (\\S+) HTTP/[0-9.]+\" ([0-9]{3})")]
     private static partial Regex AccessLine();
+
+    [GeneratedRegex("[?&]mount=([^&]+)")]
+    private static partial Regex MountDigest();
+
+    [GeneratedRegex("[?&]from=([^&]+)")]
+    private static partial Regex MountFrom();
 
     public List<string> Tags(string repository)
     {

@@ -38,6 +38,13 @@ public static class Report
         public long Sent(string tool, string scenario) => (long)Median(Of(tool, scenario).Select(m => (double)m.Sent));
         public long Blobs(string tool, string scenario) => (long)Median(Of(tool, scenario).Select(m => (double)m.NewBlobBytes));
         public Measurement? First(string tool, string scenario) => Of(tool, scenario).OrderBy(m => m.Index).FirstOrDefault();
+
+        /// <summary>The median of the first write request's time (NaN when no run had one).</summary>
+        public double FirstWrite(string tool, string scenario)
+        {
+            var v = Of(tool, scenario).Select(m => m.FirstWrite).Where(x => !double.IsNaN(x)).ToList();
+            return v.Count == Of(tool, scenario).Count() ? Median(v) : double.NaN;
+        }
     }
 
     public static string Build(Bench b, string command)
@@ -64,7 +71,8 @@ public static class Report
             L($"| Memory | {m.MemoryBytes / 1e9:0.0} GB ({m.MemoryBytes / (double)(1L << 30):0.0} GiB) |");
             L($"| OS | {m.Os}, Linux {m.Kernel} |");
             L($"| .NET SDK | {m.DotnetSdk} |");
-            L($"| Docker engine | {m.DockerEngine} |");
+            foreach (var (engineTools, engine) in m.Engines) L($"| Docker engine ({engineTools}) | {engine} |");
+            if (m.Engines.Count == 0) L("| Docker engine | not used |");
             L($"| Registry | Docker Distribution {m.RegistryVersion}, on loopback, storage on the local disk |");
             L($"| Containerize | commit {m.Commit}; {(b.PackageInfo.Length > 0 ? b.PackageInfo : "not used")} |");
             L($"| Load average (1/5/15 min) | start {m.LoadAtStart}, end {m.LoadAtEnd} (above {m.Cores}: builds waited for a CPU) |");
@@ -79,31 +87,45 @@ public static class Report
             L();
         }
 
-        // ------------------------------------------------------------------ main table
+        // ------------------------------------------------------------------ main tables
         if (d.R.Any(x => x.Scenario is "cold" or "nochange" or "change"))
         {
-            L($"## Cold, no change, code change (median of {o.Runs} runs)");
+            L("## The tools");
             L();
+            L("| Column | What runs | Builder | Engine |");
+            L("|---|---|---|---|");
+            foreach (var t in tools)
+            {
+                var tool = Tool.Of(t);
+                var engine = b.EngineOf(t);
+                var host = engine?.Host is { } h ? $" with `DOCKER_HOST={h}`" : "";
+                var what = t == "sdk"
+                    ? "the .NET SDK's `dotnet publish -t:PublishContainer` (layers made and pushed in-process)"
+                    : $"Containerize: `-p:Containerize=true {string.Join(' ', tool.Properties)}`{host}" +
+                      (tool.Backend == "daemonless" ? " (layers made and pushed in-process)" : " (Dockerfile built by the engine, pushed by the engine)");
+                var builder = tool.Builder switch { "buildkit" => "BuildKit", "legacy" => "legacy builder", _ => "–" };
+                L($"| {Title(t)} | {what} | {builder} | {(engine is null ? "–" : engine.Description.Length > 0 ? engine.Description : engine.Where)} |");
+            }
+            L();
+
+            // One table of times, one of what reached the registry: every tool with its ratio to the SDK in each.
             var head = new StringBuilder("| | ");
             var sep = new StringBuilder("|---|");
             foreach (var t in tools)
             {
                 head.Append(Title(t)).Append(" | ");
                 sep.Append("---:|");
-                if (t != "sdk" && hasSdk) { head.Append(Title(t)).Append(" / SDK | "); sep.Append("---:|"); }
+                if (t != "sdk" && hasSdk) { head.Append("/ SDK | "); sep.Append("---:|"); }
             }
-            L(head.ToString().TrimEnd());
-            L(sep.ToString());
-            void Row(string label, Func<string, double> value, Func<double, string> format, Func<string, bool>? present = null)
+            void Row(string label, Func<string, double> value, Func<double, string> format, bool ratio = true)
             {
                 var row = new StringBuilder($"| {label} | ");
-                var sdkValue = hasSdk && (present?.Invoke("sdk") ?? true) ? value("sdk") : double.NaN;
+                var sdkValue = hasSdk ? value("sdk") : double.NaN;
                 foreach (var t in tools)
                 {
-                    var ok = present?.Invoke(t) ?? true;
-                    var v = ok ? value(t) : double.NaN;
+                    var v = value(t);
                     row.Append(double.IsNaN(v) ? "–" : format(v)).Append(" | ");
-                    if (t != "sdk" && hasSdk) row.Append(double.IsNaN(v) || double.IsNaN(sdkValue) ? "–" : Ratio(v, sdkValue)).Append(" | ");
+                    if (t != "sdk" && hasSdk) row.Append(!ratio ? "" : double.IsNaN(v) || double.IsNaN(sdkValue) ? "–" : Ratio(v, sdkValue)).Append(" | ");
                 }
                 L(row.ToString().TrimEnd());
             }
@@ -117,26 +139,47 @@ public static class Report
                 }
                 L(row.ToString().TrimEnd());
             }
-            foreach (var (sc, name) in new[] { ("cold", "cold"), ("nochange", "no change"), ("change", "code change") })
+            var scenarios = new[] { ("cold", "cold"), ("nochange", "no change"), ("change", "code change") };
+
+            L($"## Wall time: cold, no change, code change (median of {o.Runs} runs)");
+            L();
+            L(head.ToString().TrimEnd());
+            L(sep.ToString());
+            foreach (var (sc, name) in scenarios)
+                Row($"**{name}**", t => d.Has(t, sc) ? d.Wall(t, sc) : double.NaN, S);
+            Row("cold: until the first registry write", t => d.Has(t, "cold") ? d.FirstWrite(t, "cold") : double.NaN, S, ratio: false);
+            Row("cold: from the first registry write to the end", t => d.Has(t, "cold") ? d.Wall(t, "cold") - d.FirstWrite(t, "cold") : double.NaN, S, ratio: false);
+            if (d.Has("plain", "publish"))
+                L($"| `dotnet publish` alone, no change (the floor) | {S(d.Wall("plain", "publish"))} (all tools) |");
+            L();
+            L("The first registry write is the first POST, PUT or PATCH the proxy passed on (seconds from the start of");
+            L("`dotnet publish`): for the engine tools the start of the engine's push, the image being built by then; what");
+            L("follows it is the upload (and, for the engine, compressing the layers it uploads) and the manifest.");
+            L();
+
+            L($"## What reached the registry (median of {o.Runs} runs)");
+            L();
+            L(head.ToString().TrimEnd());
+            L(sep.ToString());
+            foreach (var (sc, name) in scenarios)
             {
-                Row($"{name}: wall time", t => d.Has(t, sc) ? d.Wall(t, sc) : double.NaN, S);
                 Row($"{name}: bytes sent", t => d.Has(t, sc) ? d.Sent(t, sc) : double.NaN, v => Mb((long)v));
-                Row($"{name}: new blob bytes in the registry",
-                    t => d.Has(t, sc) ? d.Blobs(t, sc) : double.NaN, v => Mb((long)v));
-                TextRow($"{name}: registry requests (of which writes)", t => d.Has(t, sc)
+                Row($"{name}: new blob bytes", t => d.Has(t, sc) ? d.Blobs(t, sc) : double.NaN, v => Mb((long)v));
+                TextRow($"{name}: requests (writes)", t => d.Has(t, sc)
                     ? $"{Median(d.Of(t, sc).Select(x => (double)x.Requests)).ToString("0", Inv)} ({Median(d.Of(t, sc).Select(x => (double)x.WriteRequests)).ToString("0", Inv)})"
                     : "–");
             }
             Row("image size (compressed layers)", t => b.Images.TryGetValue(t, out var i) ? i.LayerBytes : double.NaN, v => Mb((long)v));
             Row("of which app layers (not in the base)", t => b.Images.TryGetValue(t, out var i) ? AppLayers(b, i).Sum(l => l.Size) : double.NaN, v => Mb((long)v));
             TextRow("layers (of which app layers)", t => b.Images.TryGetValue(t, out var i) ? $"{i.Layers.Count} ({AppLayers(b, i).Count()})" : "–");
-            if (d.Has("plain", "publish"))
-                L($"| `dotnet publish` alone, no change (the floor) | {S(d.Wall("plain", "publish"))} (all tools) |");
             L();
-            L("Every row is the median of the runs. Before each cold run the registry is taken back to the base image alone, so");
-            L("each cold run uploads the app's layers (a reproducible tool would otherwise find the previous run's there).");
-            L("Requests and writes: medians of what the registry logged (writes are POST, PUT and PATCH). App layers are the layers");
-            L("the base image does not have.");
+            L("Every row is the median of the runs. Before each round of cold runs but the first the registry is taken back to the");
+            L("base image alone, so each cold run uploads the app's layers (a reproducible tool would otherwise find the previous");
+            L("round's there); a cold run that mounts a layer the base image does not have gets a note below.");
+            L("Bytes sent: client → registry through the proxy (for the engine tools the client is the engine). New blob bytes:");
+            L("the growth of the registry's blob storage. Requests and writes: what the registry logged (writes are POST, PUT");
+            L("and PATCH). App layers are the layers the base image does not have.");
+            foreach (var n in b.Notes.Where(x => !x.StartsWith("memory", StringComparison.Ordinal))) L($"- **Note:** {n}");
             L();
         }
 
@@ -221,14 +264,16 @@ public static class Report
             foreach (var t in new[] { "plain" }.Concat(backends))
             {
                 if (d.First(t, "memory") is not { } mm) continue;
-                var label = t == "plain" ? "`dotnet publish` (no container)" : $"Containerize, {t} backend";
+                var label = t == "plain" ? "`dotnet publish` (no container)"
+                    : Tool.Of(t).Backend == "daemonless" ? $"Containerize, {Title(t)}" : $"Containerize, {Title(t)} ({Describe(t)})";
                 L($"| {label} | {Mb(mm.PeakRss)} | {(t == "plain" ? "" : "+" + Mb(mm.PeakRss - plainPeak.Value))} | {S(mm.Seconds)} |");
             }
             L();
             L("One run each, after an unmeasured publish of the same project (so no compilation is in them), with");
             L("`-nodeReuse:false --disable-build-servers` and `DOTNET_CLI_USE_MSBUILD_SERVER=0`; the content file is random bytes");
             L("(incompressible). The docker backend's image stays in the engine (its push would be the engine's work); the");
-            L("daemonless backend pushes through the proxy. The Docker engine's own memory is not in the tree.");
+            L("daemonless backend pushes through the proxy. The Docker engine's own memory is not in the tree. Only the docker");
+            L("and daemonless tools run here (docker-legacy and docker28 are not in the memory runs).");
             foreach (var n in b.Notes.Where(x => x.StartsWith("memory", StringComparison.Ordinal))) L($"- {n}");
             L();
         }
@@ -237,6 +282,8 @@ public static class Report
         if (backends.Any(t => d.Has(t, "scale")))
         {
             L("## Scale: one `dotnet publish <solution> -m -p:Containerize=true` (cold, once each)");
+            L();
+            L("Tools: " + string.Join("; ", backends.Where(t => d.Has(t, "scale")).Select(t => $"{Title(t)}: {Describe(t)}")) + ".");
             L();
             var head = "| projects |" + string.Concat(backends.Where(t => d.Has(t, "scale")).Select(t => $" {Title(t)} | per project | t(N) / (N·t(1)) |"));
             L(head);
@@ -271,21 +318,32 @@ public static class Report
         L($"- The app is {Path.GetFileName(o.AppDir.TrimEnd('/'))} from ../shared/bench, copied into a temporary folder: one copy per tool (the SDK's without");
         L("  the Containerize package reference), restored beforehand (restore is never timed). Every build is");
         L("  `dotnet publish -c Release --no-restore -nodeReuse:false`, timed from start to exit (wall time). A warm-up publish runs first.");
-        L("- SDK: `-t:PublishContainer`; Containerize: `-p:Containerize=true -p:ContainerizeBackend=docker|daemonless`. All with");
-        L($"  `-p:ContainerRegistry=localhost:{o.ProxyPort} -p:ContainerBaseImage=localhost:{o.ProxyPort}/{b.BaseRepository}:{b.BaseTag}` and a repository of their own.");
+        L("- SDK: `-t:PublishContainer`; Containerize: `-p:Containerize=true` with the tool's `ContainerizeBackend` and");
+        L("  `ContainerizeBuilder` (the tools table); docker28's builds and its docker CLI calls have `DOCKER_HOST` set to engine 28's");
+        L($"  socket. All with `-p:ContainerRegistry=localhost:{o.ProxyPort} -p:ContainerBaseImage=localhost:{o.ProxyPort}/{b.BaseRepository}:{b.BaseTag}` and a repository of their own.");
         L($"- The registry is the benchmark's own Docker Distribution on 127.0.0.1:{o.RegistryPort}, its storage in the temporary folder, holding");
         L($"  a copy of {o.BaseImage}; nothing else writes to it. Every tool reaches it (base image and push) through a TCP proxy on");
-        L($"  127.0.0.1:{o.ProxyPort} that counts bytes: **bytes sent** are client → registry (for the docker backend the client is the");
+        L($"  127.0.0.1:{o.ProxyPort} that counts bytes: **bytes sent** are client → registry (for the engine tools the client is the");
         L("  engine). **New blob bytes** are the growth of the sum of the sizes of the blob `data` files under the storage's");
         L("  `docker/registry/v2/blobs`. **Requests** and **writes** (POST/PUT/PATCH) come from the registry's access log.");
         L($"- The proxy's port (the registry's name for the tools, `localhost:{o.ProxyPort}`) is new each run: the engine remembers which");
         L("  repositories of a registry name hold a layer and mounts from them, and an earlier run's repositories are gone.");
-        L("  The base image is pulled into the engine through the proxy and pushed back once (nothing is sent), so that the");
+        L("  The base image is pulled into each engine through the proxy and pushed back once (nothing is sent), so that the");
         L("  engine knows this registry holds the base layers and mounts them, as after a pull that downloaded them.");
+        L("- Engine 28 (containerd image store) remembers where a blob came from per registry host without the port, and mounts");
+        L("  from the one repository that shares the most leading path components with the target (the last in sorted order");
+        L("  among equals). So that it mounts the base layers from this registry, as a user's engine mounts them from the");
+        L("  repository it pulled the base from, the registry also holds the base as `bench/docker28-cold-base` (kept by the");
+        L("  resets), tagged and pushed once by that engine; without it the engine would pick the previous cold run's");
+        L("  repository (removed) and upload the 150 MB of base layers again in every cold build.");
+        L("- The proxy answers a connection that starts with a TLS ClientHello itself, as a plain HTTP server does");
+        L("  (`HTTP/1.0 400 Bad Request`, closed): a client that tries HTTPS first then falls back to HTTP (engine 28's");
+        L("  containerd resolver needs that answer). Those connections are not counted in the bytes.");
         L("- Cold: the base image in the engine and in the registry; bin/ and obj/Release/ deleted, a new repository, the");
-        L("  previous cold run's image removed from the engine (so no build cache), and before every cold run but the first");
-        L("  the registry taken back to the base image alone (other repositories removed, garbage-collected; the engine then");
-        L("  pushes the base once, sending nothing, so that it mounts the base layers from the base repository). No change:");
+        L("  previous cold run's image removed from its engine (the legacy builder's cache), for BuildKit the engine's unused");
+        L("  build cache removed (`docker builder prune -a -f`: BuildKit's cache outlives the images), and before every round");
+        L("  of cold runs but the first the registry taken back to the base image alone (other repositories removed, garbage-collected;");
+        L("  each engine then pushes the base once, sending nothing, so that it mounts the base layers from the base repository). No change:");
         L("  the same command again. Code change: one string in Program.cs changed, the same command again.");
         L("- Image size: the sum of the compressed layer sizes in the pushed manifest (the first cold run's image).");
         L("- The builds share the machine's Roslyn compiler server (started by the warm-up; the memory runs disable it).");
@@ -294,15 +352,16 @@ public static class Report
         // ------------------------------------------------------------------ every run
         L("## Every run");
         L();
-        L("| tool | scenario | # | repository | wall | sent | received | new blobs | requests | writes | peak RSS |");
-        L("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        L("| tool | scenario | # | repository | wall | first write | sent | received | new blobs | requests | writes | peak RSS |");
+        L("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var x in d.R)
         {
-            L($"| {x.Tool} | {x.Scenario} | {x.Index} | {(x.Repository.Length > 0 ? $"`{x.Repository}`" : "")} | {S(x.Seconds)} | {x.Sent.ToString("N0", Inv)} | " +
+            L($"| {x.Tool} | {x.Scenario} | {x.Index} | {(x.Repository.Length > 0 ? $"`{x.Repository}`" : "")} | {S(x.Seconds)} | {(double.IsNaN(x.FirstWrite) ? "" : S(x.FirstWrite))} | {x.Sent.ToString("N0", Inv)} | " +
               $"{x.Received.ToString("N0", Inv)} | {x.NewBlobBytes.ToString("N0", Inv)} | {x.Requests} | {x.WriteRequests} | {(x.PeakRss > 0 ? Mb(x.PeakRss) : "")} |");
         }
         L();
-        L("Sent, received and new blobs in bytes; for `scale` the number is the number of projects and the repository a namespace.");
+        L("First write: seconds from the start to the first POST, PUT or PATCH through the proxy. Sent, received and new blobs in");
+        L("bytes; for `scale` the number is the number of projects and the repository a namespace.");
         return sb.ToString();
     }
 
@@ -317,8 +376,15 @@ public static class Report
     static string Title(string tool) => tool switch
     {
         "sdk" => "SDK",
-        "docker" => "docker",
-        "daemonless" => "daemonless",
         _ => tool,
     };
+
+    /// <summary>Builder and engine of a Containerize tool, in a few words.</summary>
+    static string Describe(string tool)
+    {
+        var t = Tool.Of(tool);
+        if (t.Backend == "daemonless") return "daemonless backend";
+        if (t.Backend != "docker") return tool;
+        return $"{(t.Builder == "legacy" ? "legacy builder" : "BuildKit")}, {(t.EngineKey == Engine.Docker28Key ? "engine 28, containerd image store" : "default engine")}";
+    }
 }

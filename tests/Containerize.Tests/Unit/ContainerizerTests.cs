@@ -83,6 +83,26 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    public async Task Secrets_when_auto_finds_no_engine_are_CTZ1049_before_any_registry_is_asked()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var settings = new ContainerSettings
+        {
+            Registry = "127.0.0.1:1",
+            BuildSecrets = [new BuildSecret("token", "PATH", "")],
+            RunCommands = [new RunCommandSetting("true", false) { Secrets = ["token"] }],
+        };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, settings) with { Push = true }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1049", exception.Diagnostic.Code);
+        Assert.AreEqual("ContainerBuildSecret items need the Docker engine's BuildKit builder, which gives a secret only to the step that mounts it and keeps it out of the image; "
+            + "the daemonless backend (ContainerizeBackend auto, with no engine) cannot. Start a Docker engine or name one with ContainerDockerHost, or remove the ContainerBuildSecret items.",
+            exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
     public async Task The_docker_backend_with_no_engine_endpoint_anywhere_is_CTZ2001()
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");
