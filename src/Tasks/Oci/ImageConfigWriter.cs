@@ -9,7 +9,8 @@ namespace Containerize.Oci;
 /// The image config of the daemonless backend: the base image's config with the spec applied as the Dockerfile
 /// would (ENV replaces a variable in place or appends it, LABEL and EXPOSE add to the base's, WORKDIR and USER set,
 /// ENTRYPOINT resets CMD) and one rootfs diff id and history entry per layer. Only the base's platform, rootfs,
-/// history, Volumes, StopSignal, Healthcheck and Shell are carried over — nothing of the machine it was built on
+/// history, Volumes, StopSignal, Healthcheck (unless ContainerHealthCheck sets one, as HEALTHCHECK does) and Shell are
+/// carried over — nothing of the machine it was built on
 /// (no host name, container id or builder version). Compact UTF-8 JSON, keys in the order of the OCI image spec,
 /// labels and ports by key (as Go's encoder writes maps), so the same inputs give the same digest.
 /// </summary>
@@ -140,9 +141,54 @@ public static class ImageConfigWriter
         }
 
         CopyIfPresent(baseConfig, config, "StopSignal");
-        CopyIfPresent(baseConfig, config, "Healthcheck");
+        if (spec.HealthCheck is { } check)
+        {
+            config["Healthcheck"] = Healthcheck(check);
+        }
+        else
+        {
+            CopyIfPresent(baseConfig, config, "Healthcheck");
+        }
+
         CopyIfPresent(baseConfig, config, "Shell");
         return config;
+    }
+
+    /// <summary>
+    /// ContainerHealthCheck as HEALTHCHECK … CMD [exec form] makes it: the test ["CMD", …], durations in nanoseconds and
+    /// the retries, each left out when not set (the engine's defaults then apply), in the engine's order.
+    /// </summary>
+    private static JsonObject Healthcheck(HealthCheck check)
+    {
+        var healthcheck = new JsonObject { ["Test"] = Strings(["CMD", .. check.Command]) };
+        foreach (var (key, duration) in new[] { ("Interval", check.Interval), ("Timeout", check.Timeout), ("StartPeriod", check.StartPeriod) })
+        {
+            if (duration.Length > 0)
+            {
+                healthcheck[key] = Nanoseconds(duration);
+            }
+        }
+
+        if (check.Retries.Length > 0)
+        {
+            healthcheck["Retries"] = int.Parse(check.Retries, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+
+        return healthcheck;
+    }
+
+    /// <summary>A duration as SpecResolver accepts it (30s, 1m, 500ms, 2h) in nanoseconds.</summary>
+    private static long Nanoseconds(string duration)
+    {
+        var unit = duration.EndsWith("ms", StringComparison.Ordinal) ? "ms" : duration[^1..];
+        var amount = long.Parse(duration[..^unit.Length], NumberStyles.None, CultureInfo.InvariantCulture);
+        return amount * unit switch
+        {
+            "ms" => 1_000_000L,
+            "s" => 1_000_000_000L,
+            "m" => 60_000_000_000L,
+            _ => 3_600_000_000_000L,
+        };
     }
 
     /// <summary>The base's NAME=value list with the spec's variables replacing those of the same name in place, the others appended in spec order.</summary>

@@ -5,7 +5,10 @@ namespace Containerize.Tests.Infrastructure;
 /// <summary>skopeo, to check what a registry holds independently of the engine and of the code under test.</summary>
 public static class Skopeo
 {
-    /// <summary>skopeo inspect of a pushed image (manifest digest, labels, layers), as JSON.</summary>
+    /// <summary>
+    /// skopeo inspect of a pushed image (manifest digest, labels, layers), as JSON; with <paramref name="config"/>, the
+    /// config blob as it was pushed (--raw: skopeo's parsed config is the OCI struct, which drops Docker's fields such as Healthcheck).
+    /// </summary>
     public static JsonElement Inspect(string reference, string? credentials = null, bool config = false)
     {
         var arguments = new List<string> { "inspect", "--tls-verify=false" };
@@ -17,6 +20,7 @@ public static class Skopeo
         if (config)
         {
             arguments.Add("--config");
+            arguments.Add("--raw");
         }
 
         arguments.Add("docker://" + reference);

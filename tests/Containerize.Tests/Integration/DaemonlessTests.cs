@@ -70,15 +70,16 @@ public sealed class DaemonlessTests
         using var cache = new TemporaryFolder();
         using var project = TestProject.FromSample("WebApi");
         var engineImage = project.Track("ctz-backends:engine");
-        project.Publish("-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerRepository=ctz-backends", "-p:ContainerImageTag=engine",
-            "-p:ContainerEnvironmentVariables=MODE=compare").ShouldSucceed();
+        string[] spec = ["-p:ContainerEnvironmentVariables=MODE=compare", "-p:ContainerHealthCheck=dotnet%3B/app/WebApi.dll%3B--health",
+            "-p:ContainerHealthCheckInterval=10s", "-p:ContainerHealthCheckTimeout=500ms", "-p:ContainerHealthCheckStartPeriod=1m", "-p:ContainerHealthCheckRetries=3"];
+        project.Publish(["-p:Containerize=true", "-p:ContainerizeBackend=docker", "-p:ContainerRepository=ctz-backends", "-p:ContainerImageTag=engine", .. spec]).ShouldSucceed();
 
-        Publish(project, cache, "-p:ContainerRegistry=" + Registry, "-p:ContainerRepository=ctz-backends", "-p:ContainerImageTag=daemonless",
-            "-p:ContainerEnvironmentVariables=MODE=compare");
+        Publish(project, cache, ["-p:ContainerRegistry=" + Registry, "-p:ContainerRepository=ctz-backends", "-p:ContainerImageTag=daemonless", .. spec]);
 
         var byEngine = DockerCli.InspectImage(engineImage).GetProperty("Config");
         var daemonless = Skopeo.Inspect($"{Registry}/ctz-backends:daemonless", config: true).GetProperty("config");
-        foreach (var field in new[] { "Env", "Entrypoint", "Cmd", "User", "WorkingDir", "ExposedPorts", "Labels" })
+        Assert.AreNotEqual("absent", Normalized(daemonless, "Healthcheck"), "the health check reaches the daemonless image");
+        foreach (var field in new[] { "Env", "Entrypoint", "Cmd", "User", "WorkingDir", "ExposedPorts", "Labels", "Healthcheck", "StopSignal", "Volumes" })
         {
             Assert.AreEqual(Normalized(byEngine, field), Normalized(daemonless, field), field);
         }
@@ -93,7 +94,8 @@ public sealed class DaemonlessTests
         }
 
         return value.ValueKind == JsonValueKind.Object
-            ? JsonSerializer.Serialize(value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value.ToString()))
+            ? JsonSerializer.Serialize(value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
+                .ToDictionary(p => p.Name, p => System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText())?.ToJsonString() ?? "null"))
             : System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.ToJsonString();
     }
 

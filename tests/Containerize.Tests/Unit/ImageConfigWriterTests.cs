@@ -235,4 +235,21 @@ public sealed class ImageConfigWriterTests
         Assert.ThrowsExactly<ArgumentException>(() =>
             ImageConfigWriter.Write(JsonNode.Parse(BaseConfig)!.AsObject(), Spec(), [AppLayer], DateTimeOffset.UnixEpoch));
     }
+
+    [TestMethod]
+    public void ContainerHealthCheck_becomes_the_Healthcheck_as_the_engine_writes_it()
+    {
+        var config = Config(Spec() with { HealthCheck = new HealthCheck(["curl", "-f", "http://localhost:8080/healthz"], "10s", "500ms", "1m", "3") });
+
+        Assert.AreEqual("{\"Test\":[\"CMD\",\"curl\",\"-f\",\"http://localhost:8080/healthz\"],\"Interval\":10000000000,\"Timeout\":500000000,\"StartPeriod\":60000000000,\"Retries\":3}",
+            config["Healthcheck"]!.ToJsonString());
+    }
+
+    [TestMethod]
+    public void A_health_check_without_options_leaves_the_engines_defaults()
+    {
+        var config = Config(Spec() with { HealthCheck = new HealthCheck(["/app/Shop", "--health"], "", "", "", "") });
+
+        Assert.AreEqual("{\"Test\":[\"CMD\",\"/app/Shop\",\"--health\"]}", config["Healthcheck"]!.ToJsonString());
+    }
 }
