@@ -182,14 +182,13 @@ public sealed class DockerEngineBackend : IDisposable
     public async Task<(string Id, string Platform)> BuildAsync(string contextDirectory, IReadOnlyList<string> references, DateTimeOffset fileTime, BuildOptions options,
         CancellationToken cancellation)
     {
-        await using var session = await StartSessionAsync(options, cancellation);
+        var (buildKit, session) = await ChooseBuilderAsync(options, cancellation);
+        await using var _ = session;
         var archive = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contextDirectory))!, "context.tar");
         try
         {
-            // The session host starts while the context is written. Without one, the build is not named in the session.
-            var serving = session is not null && options.NeedsSessionServices
-                ? session.ServeAsync(BuildSecretValues.Read(options.Secrets), options.Credentials, log, cancellation)
-                : null;
+            // The session host starts while the context is written.
+            var serving = session?.ServeAsync(BuildSecretValues.Read(options.Secrets), options.Credentials, log, cancellation);
             using (var output = new FileStream(archive, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 ContextArchive.Write(contextDirectory, output, fileTime);
@@ -206,10 +205,10 @@ public sealed class DockerEngineBackend : IDisposable
                 await retries.RunAsync(async () =>
                     {
                         using var input = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                        if (session is not null)
+                        if (buildKit)
                         {
                             await BuildWithBuildKitAsync(input, BuildKitRequest.Path(ContextStager.DockerfileName, references, options.NetworkMode, options.BuildArgs,
-                                serving is null ? null : session.Id), cancellation);
+                                session?.Id), cancellation);
                         }
                         else
                         {
@@ -243,23 +242,30 @@ public sealed class DockerEngineBackend : IDisposable
     }
 
     /// <summary>
-    /// The BuildKit session the build runs in, or null for the legacy builder: never with 'legacy'; with 'buildkit' and
-    /// 'auto', when the engine takes up the session (its answer is how BuildKit is known to be there).
+    /// Whether to build with BuildKit — never with 'legacy'; with 'buildkit' and 'auto', when the engine takes up a
+    /// session (its answer is how BuildKit is known to be there) — and the session the build runs in when it may call
+    /// back (<see cref="BuildOptions.NeedsSessionServices"/>); otherwise the upgraded connection is closed at once.
     /// </summary>
-    private async Task<BuildKitSession?> StartSessionAsync(BuildOptions options, CancellationToken cancellation)
+    private async Task<(bool BuildKit, BuildKitSession? Session)> ChooseBuilderAsync(BuildOptions options, CancellationToken cancellation)
     {
         var choice = options.Builder.Trim().ToLowerInvariant();
         if (choice == "legacy")
         {
             log.Info("Builder: the legacy builder (ContainerizeBuilder=legacy)");
-            return null;
+            return (false, null);
         }
 
         var (session, answer) = await Call("start a BuildKit session", () => BuildKitSession.RequestAsync(endpoint, cancellation));
         if (session is not null)
         {
             log.Info("Builder: BuildKit");
-            return session;
+            if (options.NeedsSessionServices)
+            {
+                return (true, session);
+            }
+
+            await session.DisposeAsync();
+            return (true, null);
         }
 
         if (choice == "buildkit" || options.Secrets.Count > 0)
@@ -268,7 +274,7 @@ public sealed class DockerEngineBackend : IDisposable
         }
 
         log.Info($"Builder: the legacy builder (the engine offers no BuildKit: POST /session answered {answer})");
-        return null;
+        return (false, null);
     }
 
     private async Task BuildWithLegacyBuilderAsync(Stream context, ImageBuildParameters parameters, CancellationToken cancellation)
