@@ -188,7 +188,7 @@ public sealed class DockerEngineBackend : IDisposable
         try
         {
             // The session host starts while the context is written.
-            var serving = session?.ServeAsync(BuildSecretValues.Read(options.Secrets), options.Credentials, log, cancellation);
+            var serving = session?.ServeAsync(BuildSecretValues.Read(options.Secrets), context: null, options.Credentials, log, cancellation);
             using (var output = new FileStream(archive, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 ContextArchive.Write(contextDirectory, output, fileTime);

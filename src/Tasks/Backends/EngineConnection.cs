@@ -5,12 +5,14 @@ using System.Net.Sockets;
 namespace Containerize.Backends;
 
 /// <summary>
-/// A plain byte stream to the engine's endpoint (unix socket, TCP with or without TLS, Windows named pipe), for the
-/// requests Docker.DotNet has no call for: those the engine answers by upgrading the connection (POST /session).
+/// A plain byte stream to an engine's endpoint (unix socket, TCP with or without TLS, Windows named pipe), for the
+/// requests Docker.DotNet has no call for — those the engine answers by upgrading the connection (POST /session) — and
+/// to a standalone BuildKit daemon, which speaks gRPC in it.
 /// </summary>
 public static class EngineConnection
 {
-    public static async Task<Stream> OpenAsync(DockerEndpoint endpoint, CancellationToken cancellation)
+    /// <param name="protocols">The application protocols TLS offers (ALPN): h2 for gRPC; none for the engine's HTTP/1.1.</param>
+    public static async Task<Stream> OpenAsync(DockerEndpoint endpoint, CancellationToken cancellation, List<SslApplicationProtocol>? protocols = null)
     {
         var uri = endpoint.Uri;
         switch (uri.Scheme)
@@ -48,7 +50,10 @@ public static class EngineConnection
                     {
                         var secure = new SslStream(stream, leaveInnerStreamOpen: false, EngineTlsCredentials.ServerValidation(tls));
                         await secure.AuthenticateAsClientAsync(
-                            new SslClientAuthenticationOptions { TargetHost = uri.Host, ClientCertificates = [EngineTlsCredentials.ClientCertificate(tls)] }, cancellation);
+                            new SslClientAuthenticationOptions
+                            {
+                                TargetHost = uri.Host, ClientCertificates = [EngineTlsCredentials.ClientCertificate(tls)], ApplicationProtocols = protocols,
+                            }, cancellation);
                         stream = secure;
                     }
 

@@ -38,7 +38,25 @@ public static class Errors
         $"The BuildKit session could not be served: the session host (Containerize.SessionHost, shipped in the Containerize package) failed — {reason}. It needs the ASP.NET Core runtime that every .NET SDK includes; check that 'dotnet --list-runtimes' shows Microsoft.AspNetCore.App, or use ContainerizeBuilder=legacy.");
 
     public static Diagnostic UnknownBackend(string value) => new("CTZ1001",
-        $"ContainerizeBackend '{value}' is not known. Use 'docker' (the Docker Engine API), 'daemonless' or 'auto'.");
+        $"ContainerizeBackend '{value}' is not known. Use 'docker' (the Docker Engine API), 'daemonless', 'buildkit' (a BuildKit daemon named by ContainerBuildKitHost) or 'auto'.");
+
+    public static Diagnostic InvalidBuildKitHost(string value) => new("CTZ1052",
+        $"ContainerBuildKitHost '{value}' is not a BuildKit daemon's address. Use unix:///run/buildkit/buildkitd.sock or tcp://host:port (with ContainerBuildKitCertificates for TLS), as buildx's remote driver takes them.");
+
+    public static Diagnostic BuildKitBackendNeedsAHost() => new("CTZ1053",
+        "ContainerizeBackend 'buildkit' builds on a standalone BuildKit daemon, and ContainerBuildKitHost, which names it, is empty. Set ContainerBuildKitHost (unix:///run/buildkit/buildkitd.sock, tcp://host:port), or use ContainerizeBackend=docker or daemonless.");
+
+    public static Diagnostic BuildKitBackendCannot(string what, string fix) => new("CTZ1054",
+        $"The BuildKit daemon backend (ContainerBuildKitHost) builds the image and pushes it from the daemon; it cannot {what}. {fix}");
+
+    public static Diagnostic BuildKitHostUnused(string backend) => new("CTZ1055",
+        $"ContainerBuildKitHost is set, but ContainerizeBackend '{backend}' does not build on a BuildKit daemon, so the setting would be ignored. Use ContainerizeBackend=buildkit (or auto), or remove ContainerBuildKitHost.");
+
+    public static Diagnostic BuildKitCertificates(string problem) => new("CTZ1056",
+        $"ContainerBuildKitCertificates: {problem}. It names a folder with ca.pem (the CA that signed the daemon's certificate), cert.pem and key.pem (the client certificate), as buildx's remote driver uses them, for a tcp:// ContainerBuildKitHost.");
+
+    public static Diagnostic BuildKitUnreachable(string address, string detail) => new("CTZ2017",
+        $"No BuildKit daemon answers at {address} (ContainerBuildKitHost): {detail}. Start buildkitd there (buildkitd --addr {address}), or check the address and, for tcp://, that ContainerBuildKitCertificates holds the client certificate the daemon trusts.");
 
     public static Diagnostic InvalidRepository(string value, string source) => new("CTZ1003",
         $"{source} '{value}' is not a valid repository name. Use lower-case letters, digits and the separators '.', '_', '__', '-' between them, with '/' between path components (for example: acme/hello-docker).");
@@ -264,6 +282,7 @@ public static class Errors
     public static Diagnostic DockerfileOutputExists(string path) => new("CTZ1043",
         $"ContainerDockerfileOutputPath '{path}' already exists with other content; it is not overwritten. Delete it (or compare it with the Dockerfile in the intermediate folder) to write the newly generated one, or choose another ContainerDockerfileOutputPath.");
 
-    public static Diagnostic PackageManagerNeedsTheEngine() => new("CTZ2014",
-        "ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and no engine answers. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
+    /// <param name="why">Why no engine can look: none answers, or the image is built on a BuildKit daemon.</param>
+    public static Diagnostic PackageManagerNeedsTheEngine(string why = "no engine answers") => new("CTZ2014",
+        $"ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and {why}. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
 }

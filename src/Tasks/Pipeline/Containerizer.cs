@@ -1,4 +1,5 @@
 using Containerize.Backends;
+using Containerize.Backends.BuildKit;
 using Containerize.Diagnostics;
 using Containerize.Dockerfile;
 using Containerize.Layers;
@@ -32,6 +33,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         var spec = job.Spec;
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
+        if (request.Settings.UsesBuildKitDaemon)
+        {
+            return Report(job, await RunOnBuildKitDaemonAsync(job, cancellation));
+        }
+
         if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0
             && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
         {
@@ -98,6 +104,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
         var endpoint = backend switch
         {
+            _ when request.Settings.UsesBuildKitDaemon => null,
             "daemonless" => null,
             "docker" => endpoints.ResolveRequired(request.DockerHost),
             _ => endpoints.Resolve(request.DockerHost),
@@ -112,7 +119,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         {
             if (job.Spec.Packages.Count > 0 && job.Spec.PackageManager.Length == 0)
             {
-                throw new ContainerizeException(Errors.PackageManagerNeedsTheEngine());
+                throw new ContainerizeException(request.Settings.UsesBuildKitDaemon
+                    ? Errors.PackageManagerNeedsTheEngine("the image is built on a BuildKit daemon (ContainerBuildKitHost)")
+                    : Errors.PackageManagerNeedsTheEngine());
             }
 
             using var client = ClientFor(job, job.BaseHost, RegistryAccess.Pull);
@@ -187,8 +196,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
                 })).ToList()
             : spec.RuntimeIdentifiers.Select(identifier => (identifier, spec)).ToList();
 
-        // Per RID, the files are in each platform's spec: their fingerprints stand for them. The builder shapes the image too.
+        // Per RID, the files are in each platform's spec: their fingerprints stand for them. The builder (and the BuildKit daemon) shapes the image too.
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}"
+            + (request.Settings.UsesBuildKitDaemon ? $"|buildkit={request.Settings.BuildKitHost.Trim()}" : "")
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
         return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
     }
@@ -224,6 +234,41 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         // The engine only receives the image when it goes nowhere else.
         using var engine = engineEndpoint is null || job.PushHost is not null || job.Request.ArchivePath.Length > 0 ? null : Connect(engineEndpoint);
         return Report(job, await DaemonlessBuild(job, engine).RunAsync(job, cancellation));
+    }
+
+    /// <summary>
+    /// The BuildKit daemon backend: what it cannot do is refused before the daemon or a registry is contacted; then
+    /// the daemon builds and pushes, asking the session for each registry's credentials.
+    /// </summary>
+    private async Task<ContainerizeResult> RunOnBuildKitDaemonAsync(ImageJob job, CancellationToken cancellation)
+    {
+        var (request, spec) = (job.Request, job.Spec);
+        if (spec.RuntimeIdentifiers.Count > 1)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("make a multi-platform image (several ContainerRuntimeIdentifiers)", "Use ContainerizeBackend=daemonless for an image index, or one RID."));
+        }
+
+        if (request.ArchivePath.Length > 0)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("write ContainerArchiveOutputPath (the image stays with the daemon and the registry)", "Remove ContainerArchiveOutputPath, or use ContainerizeBackend=daemonless or docker."));
+        }
+
+        if (job.PushHost is not { } pushHost)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("keep an image that goes to no registry (it would stay in the daemon's cache)", "Set ContainerRegistry and leave ContainerPush on, or use ContainerizeBackend=docker to keep the image in an engine."));
+        }
+
+        if (spec.Dockerfile is null && spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
+        {
+            throw new ContainerizeException(Errors.PackageManagerNeedsTheEngine("the image is built on a BuildKit daemon (ContainerBuildKitHost)"));
+        }
+
+        var endpoint = BuildKitEndpoint.Resolve(request.Settings.BuildKitHost, request.Settings.BuildKitCertificates, File.Exists);
+        log.Detail($"BuildKit daemon: {endpoint.Uri}{(endpoint.Tls is null ? "" : $" (TLS, client certificate from {endpoint.Tls.Folder})")}");
+        using var daemon = BuildKitDaemon.Connect(endpoint, log);
+        var insecure = RegistryNames.IsLoopback(pushHost) || request.InsecureRegistries.Contains(pushHost);
+        return await new BuildKitImageBuild(daemon, (host, access) => ClientFor(job, host, access), new DaemonlessBackend(cache, log),
+            host => lookup.Find(host, host == pushHost ? RegistryAccess.Push : RegistryAccess.Pull, pushHost), insecure, log).RunAsync(job, cancellation);
     }
 
     private DaemonlessImageBuild DaemonlessBuild(ImageJob job, DockerEngineBackend? engine) =>

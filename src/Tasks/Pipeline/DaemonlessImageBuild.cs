@@ -138,7 +138,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     private static string LayerFolder(ImageJob job) => Path.Combine(job.Request.ContextDirectory, "oci", "layers");
 
     /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
-    private static string RepositoryPath(ContainerSpec spec)
+    public static string RepositoryPath(ContainerSpec spec)
     {
         var slash = spec.Registry.IndexOf('/');
         return slash < 0 ? spec.Repository : spec.Registry[(slash + 1)..] + "/" + spec.Repository;

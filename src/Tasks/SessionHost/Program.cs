@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Containerize.SessionHost <socket>: serves BuildKit's session services (Secrets, Auth, Health) over HTTP/2 on the unix
-// socket until standard input ends. The task pipes the engine's upgraded /session connection to that socket.
+// Containerize.SessionHost <socket>: serves BuildKit's session services (Secrets, Auth, FileSync, Health) over HTTP/2 on
+// the unix socket until standard input ends. The task pipes the session's connection to that socket: the engine's
+// upgraded /session connection, or the tunnel of a standalone BuildKit daemon's Control.Session call.
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: Containerize.SessionHost <unix socket path>");
@@ -34,6 +35,7 @@ try
     await using var app = builder.Build();
     app.MapGrpcService<SecretsService>();
     app.MapGrpcService<AuthService>();
+    app.MapGrpcService<FileSyncService>();
     app.MapGrpcService<HealthServiceImpl>();
     await app.StartAsync();
     task.Send(new HostEvent(SessionMessages.Ready));

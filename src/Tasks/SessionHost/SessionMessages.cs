@@ -29,8 +29,19 @@ internal static class SessionMessages
     public static T Parse<T>(string line) => JsonSerializer.Deserialize<T>(line, Options) ?? throw new JsonException("null message");
 }
 
-/// <summary>The first line to the host: the build's secrets by id, base64-encoded.</summary>
-internal sealed record HostConfiguration(IReadOnlyDictionary<string, string> Secrets);
+/// <summary>
+/// The first line to the host: the build's secrets by id, base64-encoded, and — for a standalone BuildKit daemon,
+/// which reads the context through the session — the context's entries in walk order (null when the context goes as
+/// the request's body).
+/// </summary>
+internal sealed record HostConfiguration(IReadOnlyDictionary<string, string> Secrets, IReadOnlyList<ContextEntry>? Context = null);
+
+/// <summary>One file or folder of the build context for the daemon's file sync.</summary>
+/// <param name="Name">Its path in the context, '/'-separated.</param>
+/// <param name="Mode">Its Unix permission bits (with setuid, setgid, sticky).</param>
+/// <param name="Source">The file to read its content from; null for a folder.</param>
+/// <param name="ModifiedNanoseconds">Its modification time in nanoseconds since the Unix epoch: what the daemon compares with the copy it kept from the last build.</param>
+internal sealed record ContextEntry(string Name, int Mode, string? Source, long Size, long ModifiedNanoseconds);
 
 /// <summary>A line from the host.</summary>
 internal sealed record HostEvent(string Event, string? Id = null, bool? Found = null, int? Request = null, string? Host = null, string? Message = null);

@@ -60,6 +60,20 @@ public sealed record ContainerSettings
 
     /// <summary>ContainerizeBuilder: auto, buildkit or legacy (the engine backend's builder).</summary>
     public string Builder { get; init; } = "";
+
+    /// <summary>ContainerBuildKitHost: a standalone BuildKit daemon's address (unix:// or tcp://); empty for none.</summary>
+    public string BuildKitHost { get; init; } = "";
+
+    /// <summary>ContainerBuildKitCertificates: the folder of ca.pem, cert.pem and key.pem for a tcp:// BuildKit daemon; empty for none.</summary>
+    public string BuildKitCertificates { get; init; } = "";
+
+    /// <summary>Whether the image is built on a BuildKit daemon: ContainerizeBackend buildkit, or auto with ContainerBuildKitHost set.</summary>
+    public bool UsesBuildKitDaemon => Backend.Trim().ToLowerInvariant() switch
+    {
+        "buildkit" => true,
+        "" or "auto" => BuildKitHost.Trim().Length > 0,
+        _ => false,
+    };
     public string Registry { get; init; } = "";
     public string Repository { get; init; } = "";
     public string ImageTag { get; init; } = "";

@@ -17,7 +17,7 @@ public static class SpecResolver
     private static readonly Regex UserPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", RegexOptions.CultureInvariant);
     private static readonly Regex EnvironmentNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex LabelNamePattern = new(@"^[A-Za-z0-9][A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant);
-    private static readonly string[] Backends = ["", "auto", "docker", "daemonless"];
+    private static readonly string[] Backends = ["", "auto", "docker", "daemonless", "buildkit"];
     private static readonly string[] Builders = ["", "auto", "buildkit", "legacy"];
 
     public static ContainerSpec? Resolve(ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)
@@ -25,6 +25,7 @@ public static class SpecResolver
         var errorsBefore = diagnostics.Count(d => d.Severity == Severity.Error);
         CheckBackend(settings.Backend, diagnostics);
         CheckBuilder(settings, diagnostics);
+        CheckBuildKitDaemon(settings, diagnostics);
 
         var baseImage = ResolveBaseImage(project, settings, diagnostics);
         var spec = new ContainerSpec
@@ -80,6 +81,40 @@ public static class SpecResolver
         else if (builder is "buildkit" or "legacy" && settings.Backend.Trim().ToLowerInvariant() == "daemonless")
         {
             diagnostics.Add(Errors.BuilderNeedsTheEngine(builder));
+        }
+        else if (builder == "legacy" && settings.UsesBuildKitDaemon)
+        {
+            diagnostics.Add(Errors.BuildKitBackendCannot("use the engine's legacy builder (ContainerizeBuilder=legacy)", "Remove ContainerizeBuilder, or ContainerBuildKitHost to build with the engine."));
+        }
+    }
+
+    /// <summary>
+    /// The BuildKit daemon's address and certificates: well formed, and never set where they would be ignored. Whether
+    /// the certificate files exist is checked when the daemon is reached (<see cref="Containerize.Backends.BuildKit.BuildKitEndpoint"/>).
+    /// </summary>
+    private static void CheckBuildKitDaemon(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
+    {
+        var backend = settings.Backend.Trim().ToLowerInvariant();
+        var host = settings.BuildKitHost.Trim();
+        if (host.Length == 0)
+        {
+            if (backend == "buildkit")
+            {
+                diagnostics.Add(Errors.BuildKitBackendNeedsAHost());
+            }
+        }
+        else if (backend is "docker" or "daemonless")
+        {
+            diagnostics.Add(Errors.BuildKitHostUnused(backend));
+        }
+        else if (Containerize.Backends.BuildKit.BuildKitEndpoint.Parse(host) is null)
+        {
+            diagnostics.Add(Errors.InvalidBuildKitHost(settings.BuildKitHost));
+        }
+
+        if (settings.BuildKitCertificates.Trim().Length > 0 && !(host.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase) && settings.UsesBuildKitDaemon))
+        {
+            diagnostics.Add(Errors.BuildKitCertificates($"it is set, but {(host.Length == 0 ? "ContainerBuildKitHost is empty" : $"ContainerBuildKitHost '{host}' is not a tcp:// address")}, so it would be ignored"));
         }
     }
 

@@ -41,6 +41,12 @@ public sealed class BuildContainer : EngineTask
     public string Backend { get; set; } = "";
 
     public string Builder { get; set; } = "";
+
+    /// <summary>ContainerBuildKitHost: a standalone BuildKit daemon to build on (unix:// or tcp://).</summary>
+    public string BuildKitHost { get; set; } = "";
+
+    /// <summary>ContainerBuildKitCertificates: the folder of ca.pem, cert.pem and key.pem for a tcp:// BuildKit daemon.</summary>
+    public string BuildKitCertificates { get; set; } = "";
     public string Registry { get; set; } = "";
     public string Repository { get; set; } = "";
     public string ImageTag { get; set; } = "";
@@ -103,7 +109,7 @@ public sealed class BuildContainer : EngineTask
             },
             Settings = new ContainerSettings
             {
-                Backend = Backend, Builder = Builder, Registry = Registry, Repository = Repository, ImageTag = ImageTag, ImageTags = ImageTags,
+                Backend = Backend, Builder = Builder, BuildKitHost = BuildKitHost, BuildKitCertificates = BuildKitCertificates, Registry = Registry, Repository = Repository, ImageTag = ImageTag, ImageTags = ImageTags,
                 BaseImage = BaseImage, BaseRegistry = BaseRegistry, Family = Family, WorkingDirectory = WorkingDirectory, User = User,
                 Ports = Ports.Select(port => new PortSetting(port.ItemSpec, port.GetMetadata("Type"))).ToList(),
                 EnvironmentVariables = Pairs(EnvironmentVariables), EnvironmentVariablesProperty = EnvironmentVariablesProperty,

@@ -88,7 +88,7 @@ public sealed class PullCredentialsTests
             ["CONTAINERIZE_PULL_REGISTRY_PASSWORD"] = TestEnvironment.AuthPassword,
         }, "-p:Containerize=true", "-v:d").ShouldSucceed();
 
-        StringAssert.Contains(result.Output, $"BuildKit session: the build pulls from {TestEnvironment.AuthRegistry} with the credentials from CONTAINERIZE_PULL_REGISTRY_USERNAME");
+        StringAssert.Contains(result.Output, $"BuildKit session: the build reaches {TestEnvironment.AuthRegistry} with the credentials from CONTAINERIZE_PULL_REGISTRY_USERNAME");
         Assert.IsFalse(result.Output.Contains(TestEnvironment.AuthPassword, StringComparison.Ordinal), "the password is in the log");
         StringAssert.Contains(DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "cat", "ctz-copy-from-private:1.0.0", "/private-passwd").ShouldSucceed().Output, "app:x:1654:");
     }

@@ -62,7 +62,7 @@ public sealed class SessionHostTests
     public async Task A_declared_secret_is_given_and_its_id_logged_never_its_value()
     {
         var log = new RecordingBuildLog();
-        await using var host = await SessionHostProcess.StartAsync(Secrets, Credentials, log, CancellationToken.None);
+        await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
         using var channel = ChannelTo(host.Socket);
 
         var answer = await new Secrets.SecretsClient(channel).GetSecretAsync(new GetSecretRequest { ID = "feed_token" });
@@ -79,7 +79,7 @@ public sealed class SessionHostTests
     public async Task An_undeclared_secret_is_NotFound_as_BuildKit_expects()
     {
         var log = new RecordingBuildLog();
-        await using var host = await SessionHostProcess.StartAsync(Secrets, Credentials, log, CancellationToken.None);
+        await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
         using var channel = ChannelTo(host.Socket);
 
         var refusal = await Assert.ThrowsExactlyAsync<RpcException>(async () => await new Secrets.SecretsClient(channel).GetSecretAsync(new GetSecretRequest { ID = "other" }));
@@ -95,7 +95,7 @@ public sealed class SessionHostTests
     public async Task Credentials_are_asked_of_the_task_for_the_host_BuildKit_names(string host, string username, string secret)
     {
         var log = new RecordingBuildLog();
-        await using var session = await SessionHostProcess.StartAsync(Secrets, Credentials, log, CancellationToken.None);
+        await using var session = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
         using var channel = ChannelTo(session.Socket);
 
         var answer = await new Auth.AuthClient(channel).CredentialsAsync(new CredentialsRequest { Host = host });
@@ -107,7 +107,7 @@ public sealed class SessionHostTests
     [TestMethod]
     public async Task The_session_is_healthy_while_it_runs()
     {
-        await using var host = await SessionHostProcess.StartAsync(Secrets, Credentials, new RecordingBuildLog(), CancellationToken.None);
+        await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, new RecordingBuildLog(), CancellationToken.None);
         using var channel = ChannelTo(host.Socket);
 
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
@@ -118,7 +118,7 @@ public sealed class SessionHostTests
     [TestMethod]
     public async Task Ending_the_session_ends_the_host_and_removes_its_socket_folder()
     {
-        var host = await SessionHostProcess.StartAsync(Secrets, Credentials, new RecordingBuildLog(), CancellationToken.None);
+        var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, new RecordingBuildLog(), CancellationToken.None);
         var folder = Path.GetDirectoryName(host.Socket)!;
         Assert.IsTrue(File.Exists(host.Socket));
         if (!OperatingSystem.IsWindows())

@@ -89,6 +89,12 @@ public sealed class BuildKitProgress(IBuildLog log)
             return;
         }
 
+        Report(status);
+    }
+
+    /// <summary>One progress message: from the engine's trace, or a standalone daemon's Status stream.</summary>
+    internal void Report(StatusResponse status)
+    {
         // In the order buildx prints them: a step's start, its transfers, output and warnings, then its end; a step
         // this message says nothing more of ends at once, so that steps sent together read one after the other.
         var heardFrom = status.Statuses.Select(transfer => transfer.Vertex).Concat(status.Logs.Select(output => output.Vertex))

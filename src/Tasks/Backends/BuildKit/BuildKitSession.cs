@@ -1,14 +1,17 @@
 using System.Net.Sockets;
 using Containerize.Diagnostics;
 using Containerize.Registries;
+using Containerize.SessionHost;
 
 namespace Containerize.Backends.BuildKit;
 
 /// <summary>
-/// A BuildKit session through the engine: the connection upgraded by POST /session, over which the engine's BuildKit
-/// calls back into this side with gRPC over HTTP/2 — for a secret a RUN step mounts, for a registry's credentials when
-/// it pulls, and to check the session's health. The gRPC server is <see cref="SessionHostProcess"/>; this side pipes
-/// the upgraded connection to its socket. A build names the session by <see cref="Id"/>; disposing ends both.
+/// A BuildKit session: a connection over which BuildKit calls back into this side with gRPC over HTTP/2 — for a secret
+/// a RUN step mounts, for a registry's credentials when it pulls (or, for a standalone daemon, pushes), for the build
+/// context (a standalone daemon's file sync), and to check the session's health. Through the engine the connection is
+/// the one upgraded by POST /session; to a standalone daemon it is a Control.Session call (<see cref="SessionTunnel"/>).
+/// The gRPC server is <see cref="SessionHostProcess"/>; this side pipes the connection to its socket. A build names the
+/// session by <see cref="Id"/>; disposing ends both.
 /// </summary>
 public sealed class BuildKitSession : IAsyncDisposable
 {
@@ -19,6 +22,9 @@ public sealed class BuildKitSession : IAsyncDisposable
         "/moby.filesync.v1.Auth/Credentials",
         "/grpc.health.v1.Health/Check",
     ];
+
+    /// <summary>What a standalone daemon's session serves besides <see cref="Methods"/>: the context, by file sync.</summary>
+    public const string FileSyncMethod = "/moby.filesync.v1.FileSync/DiffCopy";
 
     private readonly Stream engine;
     private SessionHostProcess? host;
@@ -33,6 +39,9 @@ public sealed class BuildKitSession : IAsyncDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>A session over a connection already made (a standalone daemon's Control.Session call).</summary>
+    public static BuildKitSession Over(string id, Stream connection) => new(id, connection);
 
     /// <summary>Asks the engine for a session. Null, with the engine's answer, when it does not take one up: it has no BuildKit.</summary>
     public static async Task<(BuildKitSession? Session, string Answer)> RequestAsync(DockerEndpoint endpoint, CancellationToken cancellation)
@@ -58,16 +67,19 @@ public sealed class BuildKitSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the session host with the build's secrets and pipes the engine's connection to it, both ways, until
-    /// disposed. Returns when the host serves; disposing waits for a start still under way, so no host outlives it.
+    /// Starts the session host with the build's secrets (and, for a standalone daemon, the context's entries) and pipes
+    /// the connection to it, both ways, until disposed. Returns when the host serves; disposing waits for a start still
+    /// under way, so no host outlives it.
     /// </summary>
-    public Task ServeAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation) =>
-        serving = StartServingAsync(secrets, credentials, log, cancellation);
+    internal Task ServeAsync(IReadOnlyDictionary<string, byte[]> secrets, IReadOnlyList<ContextEntry>? context, Func<string, RegistryCredentials?> credentials,
+        IBuildLog log, CancellationToken cancellation) =>
+        serving = StartServingAsync(secrets, context, credentials, log, cancellation);
 
-    private async Task StartServingAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation)
+    private async Task StartServingAsync(IReadOnlyDictionary<string, byte[]> secrets, IReadOnlyList<ContextEntry>? context, Func<string, RegistryCredentials?> credentials,
+        IBuildLog log, CancellationToken cancellation)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        host = await SessionHostProcess.StartAsync(secrets, credentials, log, cancellation);
+        host = await SessionHostProcess.StartAsync(secrets, context, credentials, log, cancellation);
         log.Detail($"BuildKit session {Id}: served by the session host (ready in {started.ElapsedMilliseconds} ms)");
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try

@@ -42,9 +42,10 @@ public sealed class SessionHostProcess : IAsyncDisposable
     public string Socket => Path.Combine(folder, "s");
 
     /// <param name="secrets">The build's secrets by id: their values, read just before the build.</param>
-    /// <param name="credentials">A registry host's credentials for pulling (null: anonymous).</param>
-    public static async Task<SessionHostProcess> StartAsync(IReadOnlyDictionary<string, byte[]> secrets, Func<string, RegistryCredentials?> credentials,
-        IBuildLog log, CancellationToken cancellation)
+    /// <param name="context">The context's entries for a standalone daemon's file sync; null when the context goes as the request's body.</param>
+    /// <param name="credentials">A registry host's credentials for the daemon's pulls and pushes (null: anonymous).</param>
+    internal static async Task<SessionHostProcess> StartAsync(IReadOnlyDictionary<string, byte[]> secrets, IReadOnlyList<ContextEntry>? context,
+        Func<string, RegistryCredentials?> credentials, IBuildLog log, CancellationToken cancellation)
     {
         var folder = Path.Combine(Path.GetTempPath(), "containerize-session-" + Guid.NewGuid().ToString("N")[..12]);
         if (OperatingSystem.IsWindows())
@@ -76,7 +77,7 @@ public sealed class SessionHostProcess : IAsyncDisposable
         try
         {
             await process.StandardInput.WriteLineAsync(SessionMessages.Line(
-                new HostConfiguration(secrets.ToDictionary(secret => secret.Key, secret => Convert.ToBase64String(secret.Value)))).AsMemory(), cancellation);
+                new HostConfiguration(secrets.ToDictionary(secret => secret.Key, secret => Convert.ToBase64String(secret.Value)), context)).AsMemory(), cancellation);
             await process.StandardInput.FlushAsync(cancellation);
             await host.ready.Task.WaitAsync(StartTimeout, cancellation);
             return host;
@@ -152,7 +153,7 @@ public sealed class SessionHostProcess : IAsyncDisposable
     private void Answer(int request, string host) => _ = Task.Run(() =>
     {
         var found = credentials(RegistryNames.Host(host));
-        log.Detail($"BuildKit session: the build pulls from {host} with {RegistryCredentials.Describe(found)}");
+        log.Detail($"BuildKit session: the build reaches {host} with {RegistryCredentials.Describe(found)}");
         var answer = found switch
         {
             null => new CredentialsAnswer(request, "", ""),
