@@ -55,6 +55,9 @@ public static class Errors
     public static Diagnostic BuildKitCertificates(string problem) => new("CTZ1056",
         $"ContainerBuildKitCertificates: {problem}. It names a folder with ca.pem (the CA that signed the daemon's certificate), cert.pem and key.pem (the client certificate), as buildx's remote driver uses them, for a tcp:// ContainerBuildKitHost.");
 
+    public static Diagnostic BuildKitCannotPush(string address, string detail) => new("CTZ2018",
+        $"The BuildKit at {address} (ContainerBuildKitHost) cannot export an image to push ({detail}): it is a Docker engine's built-in BuildKit without the containerd image store, whose builds go only into the engine. Point ContainerBuildKitHost at a buildkitd (or an engine with the containerd image store), or build with that engine: ContainerizeBackend=docker.");
+
     public static Diagnostic BuildKitUnreachable(string address, string detail) => new("CTZ2017",
         $"No BuildKit daemon answers at {address} (ContainerBuildKitHost): {detail}. Start buildkitd there (buildkitd --addr {address}), or check the address and, for tcp://, that ContainerBuildKitCertificates holds the client certificate the daemon trusts.");
 
@@ -144,8 +147,9 @@ public static class Errors
 
     /// <param name="step">The step that failed, when the engine's output names it.</param>
     /// <param name="output">The last lines that step printed.</param>
-    public static Diagnostic BuildFailed(string reason, string? step = null, IReadOnlyList<string>? output = null) => new("CTZ2005",
-        $"The engine could not build the image: {reason}."
+    /// <param name="builder">Who built: the engine, or a BuildKit daemon (named by its address).</param>
+    public static Diagnostic BuildFailed(string reason, string? step = null, IReadOnlyList<string>? output = null, string builder = "The engine") => new("CTZ2005",
+        $"{builder} could not build the image: {reason}."
         + (step is null ? "" : $" The step that failed: {step}.")
         + (output is { Count: > 0 } ? $" Its last {(output.Count == 1 ? "line" : $"{output.Count} lines")} of output:\n    {string.Join("\n    ", output)}\n" : " ")
         + "The Dockerfile and its context are on disk; 'docker build' on that folder shows the same step.");

@@ -24,6 +24,52 @@ public sealed class ConfigurationErrorTests
         Resolution.Succeeds(Projects.Console(), new ContainerSettings { Backend = backend });
 
     [TestMethod]
+    [DataRow("http://127.0.0.1:1234")]
+    [DataRow("tcp://buildkitd")]
+    [DataRow("tcp://buildkitd:1234/path")]
+    [DataRow("unix://relative.sock")]
+    [DataRow("buildkitd.sock")]
+    public void A_BuildKit_host_that_is_no_address_is_CTZ1052(string host) =>
+        Assert.AreEqual($"ContainerBuildKitHost '{host}' is not a BuildKit daemon's address. Use unix:///run/buildkit/buildkitd.sock or tcp://host:port (with ContainerBuildKitCertificates for TLS), as buildx's remote driver takes them.",
+            MessageOf("CTZ1052", new ContainerSettings { BuildKitHost = host }));
+
+    [TestMethod]
+    [DataRow("", "unix:///run/buildkit/buildkitd.sock", "")]
+    [DataRow("buildkit", "unix:///run/buildkit/buildkitd.sock", "")]
+    [DataRow("auto", "tcp://buildkitd.example:1234", "certs")]
+    [DataRow(" BuildKit ", "tcp://127.0.0.1:1234", "")]
+    public void A_BuildKit_daemon_address_is_accepted_and_chooses_the_BuildKit_backend(string backend, string host, string certificates)
+    {
+        var settings = new ContainerSettings { Backend = backend, BuildKitHost = host, BuildKitCertificates = certificates };
+        Resolution.Succeeds(Projects.Console(), settings);
+        Assert.IsTrue(settings.UsesBuildKitDaemon);
+    }
+
+    [TestMethod]
+    public void The_BuildKit_backend_without_a_host_is_CTZ1053() =>
+        Assert.StartsWith("ContainerizeBackend 'buildkit' builds on a standalone BuildKit daemon, and ContainerBuildKitHost, which names it, is empty.",
+            MessageOf("CTZ1053", new ContainerSettings { Backend = "buildkit" }));
+
+    [TestMethod]
+    public void The_legacy_builder_on_a_BuildKit_daemon_is_CTZ1054() =>
+        Assert.AreEqual("The BuildKit daemon backend (ContainerBuildKitHost) builds the image and pushes it from the daemon; it cannot use the engine's legacy builder (ContainerizeBuilder=legacy). Remove ContainerizeBuilder, or ContainerBuildKitHost to build with the engine.",
+            MessageOf("CTZ1054", new ContainerSettings { Builder = "legacy", BuildKitHost = "unix:///run/buildkit/buildkitd.sock" }));
+
+    [TestMethod]
+    [DataRow("docker")]
+    [DataRow("daemonless")]
+    public void A_BuildKit_host_another_backend_would_ignore_is_CTZ1055(string backend) =>
+        Assert.AreEqual($"ContainerBuildKitHost is set, but ContainerizeBackend '{backend}' does not build on a BuildKit daemon, so the setting would be ignored. Use ContainerizeBackend=buildkit (or auto), or remove ContainerBuildKitHost.",
+            MessageOf("CTZ1055", new ContainerSettings { Backend = backend, BuildKitHost = "unix:///run/buildkit/buildkitd.sock" }));
+
+    [TestMethod]
+    [DataRow("", "ContainerBuildKitHost is empty")]
+    [DataRow("unix:///run/buildkit/buildkitd.sock", "ContainerBuildKitHost 'unix:///run/buildkit/buildkitd.sock' is not a tcp:// address")]
+    public void Certificates_no_tcp_daemon_uses_are_CTZ1056(string host, string why) =>
+        Assert.StartsWith($"ContainerBuildKitCertificates: it is set, but {why}, so it would be ignored.",
+            MessageOf("CTZ1056", new ContainerSettings { BuildKitHost = host, BuildKitCertificates = "/etc/buildkit/certs" }));
+
+    [TestMethod]
     public void An_unknown_builder_is_CTZ1045() =>
         Assert.AreEqual("ContainerizeBuilder 'kaniko' is not known. Use 'buildkit', 'legacy' (the engine's builder before BuildKit) or 'auto' (BuildKit when the engine offers it).",
             MessageOf("CTZ1045", new ContainerSettings { Builder = "kaniko" }));

@@ -103,6 +103,68 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    [DataRow("archive", "write ContainerArchiveOutputPath (the image stays with the daemon and the registry)")]
+    [DataRow("no registry", "keep an image that goes to no registry (it would stay in the daemon's cache)")]
+    [DataRow("two platforms", "make a multi-platform image (several ContainerRuntimeIdentifiers)")]
+    public async Task What_the_BuildKit_daemon_backend_cannot_do_is_CTZ1054_before_the_daemon_is_asked(string what, string cannot)
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var settings = new ContainerSettings
+        {
+            Backend = "buildkit", BuildKitHost = "unix://" + work.Combine("nobody-listens.sock"),
+            Registry = what == "no registry" ? "" : "127.0.0.1:1", RuntimeIdentifiers = what == "two platforms" ? "linux-x64;linux-arm64" : "",
+        };
+        var request = Request(publish.Path, settings) with { Push = true, ArchivePath = what == "archive" ? work.Combine("image.tar") : "" };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => NoEngineAnywhere().RunAsync(request, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1054", exception.Diagnostic.Code);
+        Assert.StartsWith($"The BuildKit daemon backend (ContainerBuildKitHost) builds the image and pushes it from the daemon; it cannot {cannot}.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task Packages_with_no_package_manager_on_a_BuildKit_daemon_are_CTZ2014_before_the_daemon_is_asked()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var settings = new ContainerSettings { BuildKitHost = "unix://" + work.Combine("nobody-listens.sock"), Registry = "127.0.0.1:1", Packages = [new PackageSetting("curl", "")] };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, settings) with { Push = true }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ2014", exception.Diagnostic.Code);
+        Assert.StartsWith("ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and the image is built on a BuildKit daemon (ContainerBuildKitHost).", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task Missing_certificate_files_are_CTZ1056_before_the_daemon_is_asked()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        Directory.CreateDirectory(work.Combine("certs"));
+        File.WriteAllText(work.Combine("certs/ca.pem"), "");
+        var settings = new ContainerSettings { BuildKitHost = "tcp://127.0.0.1:1", BuildKitCertificates = work.Combine("certs"), Registry = "127.0.0.1:1" };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, settings) with { Push = true }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ1056", exception.Diagnostic.Code);
+        Assert.StartsWith($"ContainerBuildKitCertificates: {work.Combine("certs/cert.pem")}, {work.Combine("certs/key.pem")} are missing.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public async Task A_BuildKit_daemon_that_does_not_answer_is_CTZ2017()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var address = "unix://" + work.Combine("nobody-listens.sock");
+        var settings = new ContainerSettings { BuildKitHost = address, Registry = "127.0.0.1:1" };
+
+        var exception = await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, settings) with { Push = true }, TestContext.CancellationToken));
+
+        Assert.AreEqual("CTZ2017", exception.Diagnostic.Code);
+        Assert.StartsWith($"No BuildKit daemon answers at {address} (ContainerBuildKitHost): ", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
     public async Task The_docker_backend_with_no_engine_endpoint_anywhere_is_CTZ2001()
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");

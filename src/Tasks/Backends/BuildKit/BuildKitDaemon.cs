@@ -108,7 +108,7 @@ public sealed class BuildKitDaemon : IDisposable
         var answer = response.ExporterResponse;
         return answer.TryGetValue("containerimage.digest", out var digest) && digest.Length > 0
             ? (digest, answer.GetValueOrDefault("containerimage.config.digest", ""))
-            : throw new ContainerizeException(Errors.BuildFailed($"BuildKit at {endpoint.Uri} reported no image digest (its answer: {string.Join(", ", answer.Keys)})", null, []));
+            : throw new ContainerizeException(Errors.BuildFailed($"it reported no image digest (its answer: {string.Join(", ", answer.Keys)})", builder: $"BuildKit at {endpoint.Uri}"));
     }
 
     /// <summary>
@@ -182,13 +182,19 @@ public sealed class BuildKitDaemon : IDisposable
         }
     }
 
-    /// <summary>The step that failed with its output (CTZ2005) when the progress names one, else the daemon's error.</summary>
+    /// <summary>
+    /// The step that failed with its output (CTZ2005) when the progress names one; a daemon gone (CTZ2017) or one that
+    /// cannot push (CTZ2018, an engine's built-in BuildKit without the containerd store); else the daemon's error.
+    /// </summary>
     private ContainerizeException Failure(RpcException exception, BuildKitProgress progress)
     {
-        var reason = progress.Error ?? exception.Status.Detail;
-        return exception.StatusCode is StatusCode.Unavailable && progress.FailedStep is null
-            ? new ContainerizeException(Errors.BuildKitUnreachable(endpoint.Uri.ToString(), exception.Status.Detail), exception)
-            : new ContainerizeException(Errors.BuildFailed(reason, progress.FailedStep, progress.FailedStepOutput), exception);
+        var address = endpoint.Uri.ToString();
+        var detail = exception.Status.Detail;
+        var diagnostic = progress.FailedStep is not null ? Errors.BuildFailed(progress.Error ?? detail, progress.FailedStep, progress.FailedStepOutput, $"BuildKit at {address}")
+            : exception.StatusCode is StatusCode.Unavailable ? Errors.BuildKitUnreachable(address, detail)
+            : detail.Contains("exporter \"image\" could not be found", StringComparison.Ordinal) ? Errors.BuildKitCannotPush(address, detail)
+            : Errors.BuildFailed(progress.Error ?? detail, builder: $"BuildKit at {address}");
+        return new ContainerizeException(diagnostic, exception);
     }
 
     /// <summary>
