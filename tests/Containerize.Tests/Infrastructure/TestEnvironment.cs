@@ -26,6 +26,30 @@ public static class TestEnvironment
 
     public static string TlsCertificates => Variable("CONTAINERIZE_TEST_TLS_CERTS", "/var/lib/containerize-env/tls/client");
 
+    /// <summary>The server certificate and key (for 127.0.0.1) the TLS engines use, signed by the CA of <see cref="TlsCertificates"/>.</summary>
+    public static string TlsServerCertificates => Path.Combine(Path.GetDirectoryName(TlsCertificates.TrimEnd('/'))!, "server");
+
+    /// <summary>
+    /// The socket of Docker Engine 28 (containerd image store), whose built-in BuildKit stands in for a standalone
+    /// buildkitd (<see cref="BuildKitRelay"/>): fails under CI=true when it does not answer, else marks the test inconclusive.
+    /// </summary>
+    public static string RequireEngine28Socket()
+    {
+        var socket = Variable("CONTAINERIZE_TEST_ENGINE28_HOST", "unix:///run/containerize-docker28/docker.sock")["unix://".Length..];
+        if (!File.Exists(socket))
+        {
+            var message = $"Docker Engine 28's socket {socket} does not exist: run eng/env/up.sh.";
+            if (IsCi)
+            {
+                Assert.Fail(message);
+            }
+
+            Assert.Inconclusive(message);
+        }
+
+        return socket;
+    }
+
     /// <summary>XDG_RUNTIME_DIR under which Podman's Docker-compatible socket is podman/podman.sock.</summary>
     public static string PodmanRuntimeDirectory => Variable("CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR", "/var/lib/containerize-env/xdg");
 

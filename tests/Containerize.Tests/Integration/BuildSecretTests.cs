@@ -126,14 +126,14 @@ public sealed class BuildSecretTests
     private static int Processes(string commandLine) =>
         ProcessRunner.Run("pgrep", ["-c", "-f", commandLine], timeout: TimeSpan.FromSeconds(10)).Output.Trim() is var count && int.TryParse(count, out var n) ? n : 0;
 
-    private static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    internal static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     private static IEnumerable<string> FilesHolding(string folder, string value) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(file => File.ReadAllBytes(file).AsSpan().IndexOf(Encoding.UTF8.GetBytes(value)) >= 0);
 
     /// <summary>The entries of a docker save archive (layers as they are, and gunzipped where compressed) that hold any of the values.</summary>
-    private static List<string> EntriesHolding(string archive, string[] values)
+    internal static List<string> EntriesHolding(string archive, string[] values)
     {
         var found = new List<string>();
         using var reader = new TarReader(File.OpenRead(archive));
