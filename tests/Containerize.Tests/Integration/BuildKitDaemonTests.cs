@@ -103,6 +103,46 @@ public sealed class BuildKitDaemonTests
     }
 
     [TestMethod]
+    public async Task A_TLS_daemon_reached_without_certificates_is_CTZ2017()
+    {
+        var engine28 = TestEnvironment.RequireEngine28Socket();
+        var server = TestEnvironment.TlsServerCertificates;
+        await using var relay = BuildKitRelay.StartTls(engine28, File.ReadAllText(Path.Combine(server, "server-cert.pem")),
+            File.ReadAllText(Path.Combine(server, "server-key.pem")), File.ReadAllText(Path.Combine(TestEnvironment.TlsCertificates, "ca.pem")));
+        using var project = TestProject.OnTinyBase("NoCertificates", "ctz-buildkitd-nocert");
+
+        var result = project.Publish("-p:Containerize=true", $"-p:ContainerBuildKitHost={relay.Address}", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"error CTZ2017: No BuildKit daemon answers at {relay.Address}/ (ContainerBuildKitHost): ");
+        Assert.IsFalse(result.Output.Contains("MSB4018", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    public async Task Ctrl_C_during_a_step_on_the_daemon_ends_the_build_and_the_session_host()
+    {
+        var engine28 = TestEnvironment.RequireEngine28Socket();
+        using var folder = new TemporaryFolder();
+        await using var relay = BuildKitRelay.StartUnix(engine28, Path.Combine(folder.Path, "buildkitd.sock"));
+        var marker = $"sleep 302 ; echo {Guid.NewGuid():N}";
+        using var project = TestProject.Create("DaemonCtrlC", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>ctz-buildkitd-ctrlc</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
+            items: $"""<ContainerRunCommand Include="wait" Command="{marker.Replace(";", "%3B", StringComparison.Ordinal)}" />""");
+        project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
+        using var process = project.StartPublish(_ => { }, "-p:Containerize=true", $"-p:ContainerBuildKitHost={relay.Address}",
+            $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}", "-p:ContainerBuildNetwork=none", "-v:n");
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("sleep 302") > 0, TimeSpan.FromMinutes(2)), "the step runs");
+
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+
+        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.AreNotEqual(0, process.ExitCode);
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("sleep 302") == 0, TimeSpan.FromSeconds(30)), "the daemon ended the step");
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("Containerize.SessionHost.dll") == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
+        Assert.AreEqual(0, Directory.GetDirectories(Path.GetTempPath(), "containerize-session-*").Length, "the session host's folder is left behind");
+    }
+
+    [TestMethod]
     public async Task Engine_20_10s_built_in_BuildKit_cannot_push_CTZ2018()
     {
         TestEnvironment.RequireEngine();

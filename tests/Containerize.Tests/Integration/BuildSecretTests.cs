@@ -123,7 +123,7 @@ public sealed class BuildSecretTests
     }
 
     /// <summary>How many processes of this machine have the text in their command line.</summary>
-    private static int Processes(string commandLine) =>
+    internal static int Processes(string commandLine) =>
         ProcessRunner.Run("pgrep", ["-c", "-f", commandLine], timeout: TimeSpan.FromSeconds(10)).Output.Trim() is var count && int.TryParse(count, out var n) ? n : 0;
 
     internal static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));

@@ -1,11 +1,9 @@
-using System.Net.Sockets;
 using System.Text;
 using Containerize.Backends.BuildKit;
 using Containerize.SessionHost;
 using Containerize.SessionHost.Protocol;
 using Containerize.Tests.Unit.Support;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace Containerize.Tests.Unit;
 
@@ -43,19 +41,6 @@ public sealed class FileSyncTests : IDisposable
         ];
     }
 
-    private static GrpcChannel ChannelTo(string socket) => GrpcChannel.ForAddress("http://session", new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellation) =>
-            {
-                var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await client.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellation);
-                return new NetworkStream(client, ownsSocket: true);
-            },
-        },
-    });
-
     /// <summary>Reads stats until the empty one that ends the walk.</summary>
     private static async Task<List<Stat>> StatsAsync(IAsyncStreamReader<Packet> reader, CancellationToken cancellation)
     {
@@ -79,7 +64,7 @@ public sealed class FileSyncTests : IDisposable
     {
         var large = Enumerable.Range(0, 100_000).Select(index => (byte)(index % 251)).ToArray();
         await using var host = await SessionHostProcess.StartAsync(new Dictionary<string, byte[]>(), Context(large), _ => null, new RecordingBuildLog(), TestContext.CancellationToken);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
         using var call = new FileSync.FileSyncClient(channel).DiffCopy(new Metadata { { "dir-name", "context" } }, cancellationToken: TestContext.CancellationToken);
 
         var stats = await StatsAsync(call.ResponseStream, TestContext.CancellationToken);
@@ -118,7 +103,7 @@ public sealed class FileSyncTests : IDisposable
     public async Task The_Dockerfile_frontends_follow_paths_select_the_Dockerfile_alone()
     {
         await using var host = await SessionHostProcess.StartAsync(new Dictionary<string, byte[]>(), Context([1, 2, 3]), _ => null, new RecordingBuildLog(), TestContext.CancellationToken);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
         // As BuildKit's frontend asks (ASP.NET Core hands the host one field's values joined with ',').
         var headers = new Metadata { { "dir-name", "dockerfile" }, { "followpaths", "Dockerfile,Dockerfile.dockerignore,dockerfile" } };
         using var call = new FileSync.FileSyncClient(channel).DiffCopy(headers, cancellationToken: TestContext.CancellationToken);
@@ -138,7 +123,7 @@ public sealed class FileSyncTests : IDisposable
     public async Task An_include_pattern_selects_what_it_matches_with_the_folders_that_hold_it(string pattern, string expected)
     {
         await using var host = await SessionHostProcess.StartAsync(new Dictionary<string, byte[]>(), Context([1]), _ => null, new RecordingBuildLog(), TestContext.CancellationToken);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
         var headers = new Metadata { { "dir-name", "context" }, { "include-patterns", pattern } };
         using var call = new FileSync.FileSyncClient(channel).DiffCopy(headers, cancellationToken: TestContext.CancellationToken);
 
@@ -151,7 +136,7 @@ public sealed class FileSyncTests : IDisposable
     public async Task A_directory_other_than_the_context_is_NotFound()
     {
         await using var host = await SessionHostProcess.StartAsync(new Dictionary<string, byte[]>(), Context([1]), _ => null, new RecordingBuildLog(), TestContext.CancellationToken);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
         using var call = new FileSync.FileSyncClient(channel).DiffCopy(new Metadata { { "dir-name", "ssh-keys" } }, cancellationToken: TestContext.CancellationToken);
 
         var exception = await Assert.ThrowsExactlyAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.CancellationToken));

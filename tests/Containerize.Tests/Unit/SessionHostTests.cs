@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Containerize.Backends.BuildKit;
 using Containerize.Registries;
@@ -6,7 +5,6 @@ using Containerize.SessionHost.Protocol;
 using Containerize.Tests.Unit.Support;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 
 namespace Containerize.Tests.Unit;
 
@@ -26,19 +24,6 @@ public sealed class SessionHostTests
         "token.example" => new RegistryCredentials("<token>", "", "refresh-token", "a test"),
         _ => null,
     };
-
-    private static GrpcChannel ChannelTo(string socket) => GrpcChannel.ForAddress("http://session", new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellation) =>
-            {
-                var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await client.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellation);
-                return new NetworkStream(client, ownsSocket: true);
-            },
-        },
-    });
 
     private static async Task<bool> LoggedAsync(RecordingBuildLog log, string line)
     {
@@ -63,7 +48,7 @@ public sealed class SessionHostTests
     {
         var log = new RecordingBuildLog();
         await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
 
         var answer = await new Secrets.SecretsClient(channel).GetSecretAsync(new GetSecretRequest { ID = "feed_token" });
 
@@ -80,7 +65,7 @@ public sealed class SessionHostTests
     {
         var log = new RecordingBuildLog();
         await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
 
         var refusal = await Assert.ThrowsExactlyAsync<RpcException>(async () => await new Secrets.SecretsClient(channel).GetSecretAsync(new GetSecretRequest { ID = "other" }));
 
@@ -96,7 +81,7 @@ public sealed class SessionHostTests
     {
         var log = new RecordingBuildLog();
         await using var session = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, log, CancellationToken.None);
-        using var channel = ChannelTo(session.Socket);
+        using var channel = SessionHostChannel.To(session.Socket);
 
         var answer = await new Auth.AuthClient(channel).CredentialsAsync(new CredentialsRequest { Host = host });
 
@@ -108,7 +93,7 @@ public sealed class SessionHostTests
     public async Task The_session_is_healthy_while_it_runs()
     {
         await using var host = await SessionHostProcess.StartAsync(Secrets, context: null, Credentials, new RecordingBuildLog(), CancellationToken.None);
-        using var channel = ChannelTo(host.Socket);
+        using var channel = SessionHostChannel.To(host.Socket);
 
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 

@@ -52,11 +52,15 @@ public sealed class BuildKitDaemon : IDisposable
             var info = await control.InfoAsync(new InfoRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellation);
             return $"BuildKit {info.BuildkitVersion?.Version}".TrimEnd();
         }
+        catch (RpcException exception) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("cancelled", exception, cancellation);
+        }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.Unimplemented)
         {
             return "BuildKit (a version from before Info, 0.11)";
         }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+        catch (RpcException exception)
         {
             throw new ContainerizeException(Errors.BuildKitUnreachable(endpoint.Uri.ToString(), exception.Status.Detail), exception);
         }
@@ -92,7 +96,12 @@ public sealed class BuildKitDaemon : IDisposable
                 {
                     response = await control.SolveAsync(SolveRequestFor(build, buildId, sessionId), cancellationToken: cancellation);
                 }
-                catch (RpcException exception) when (exception.StatusCode != StatusCode.Cancelled || !cancellation.IsCancellationRequested)
+                catch (RpcException exception) when (cancellation.IsCancellationRequested)
+                {
+                    // Ctrl+C: the cancelled call ends the daemon's build too.
+                    throw new OperationCanceledException("the build was cancelled", exception, cancellation);
+                }
+                catch (RpcException exception)
                 {
                     await status.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
                     throw Failure(exception, progress);
