@@ -14,6 +14,14 @@ namespace Containerize.Tests.Integration;
 [TestCategory("Integration")]
 public sealed class BuildKitDaemonTests
 {
+    /// <summary>The engine's BuildKit as buildkitd on TLS, with the TLS engines' server certificate, taking clients the tests' CA signed.</summary>
+    private static BuildKitRelay TlsRelay(string engineSocket)
+    {
+        var server = TestEnvironment.TlsServerCertificates;
+        return BuildKitRelay.StartTls(engineSocket, File.ReadAllText(Path.Combine(server, "server-cert.pem")),
+            File.ReadAllText(Path.Combine(server, "server-key.pem")), File.ReadAllText(Path.Combine(TestEnvironment.TlsCertificates, "ca.pem")));
+    }
+
     [TestMethod]
     public async Task The_daemon_builds_and_pushes_a_console_app_through_a_unix_socket_and_the_next_run_is_up_to_date()
     {
@@ -61,9 +69,7 @@ public sealed class BuildKitDaemonTests
     public async Task Over_TLS_a_RUN_step_reads_a_secret_and_the_daemon_pushes_with_the_registrys_credentials()
     {
         var engine28 = TestEnvironment.RequireEngine28Socket();
-        var server = TestEnvironment.TlsServerCertificates;
-        await using var relay = BuildKitRelay.StartTls(engine28, File.ReadAllText(Path.Combine(server, "server-cert.pem")),
-            File.ReadAllText(Path.Combine(server, "server-key.pem")), File.ReadAllText(Path.Combine(TestEnvironment.TlsCertificates, "ca.pem")));
+        await using var relay = TlsRelay(engine28);
         var token = "tok-" + Guid.NewGuid().ToString("N");
         using var project = TestProject.Create("OnBuildKitTls", "Console.WriteLine(\"tls\");\n",
             properties: $"<ContainerRepository>ctz-buildkitd-tls</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
@@ -106,9 +112,7 @@ public sealed class BuildKitDaemonTests
     public async Task A_TLS_daemon_reached_without_certificates_is_CTZ2017()
     {
         var engine28 = TestEnvironment.RequireEngine28Socket();
-        var server = TestEnvironment.TlsServerCertificates;
-        await using var relay = BuildKitRelay.StartTls(engine28, File.ReadAllText(Path.Combine(server, "server-cert.pem")),
-            File.ReadAllText(Path.Combine(server, "server-key.pem")), File.ReadAllText(Path.Combine(TestEnvironment.TlsCertificates, "ca.pem")));
+        await using var relay = TlsRelay(engine28);
         using var project = TestProject.OnTinyBase("NoCertificates", "ctz-buildkitd-nocert");
 
         var result = project.Publish("-p:Containerize=true", $"-p:ContainerBuildKitHost={relay.Address}", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}");
