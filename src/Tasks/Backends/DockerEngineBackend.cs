@@ -422,7 +422,7 @@ public sealed class DockerEngineBackend : IDisposable
     public static bool IsTransient(Exception exception, bool reachesRegistry) => exception.InnerException switch
     {
         DockerApiException api => (int)api.StatusCode >= 500 && (!reachesRegistry || PushFailure.IsTransient(api.ResponseBody ?? "")),
-        { } inner when exception is ContainerizeException { Diagnostic.Code: "CTZ2001" } =>
+        { } inner when exception is ContainerizeException { Diagnostic.Code: Errors.EngineUnreachableCode } =>
             Innermost(inner) is not System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.AddressNotAvailable or System.Net.Sockets.SocketError.HostNotFound },
         _ => false,
     };

@@ -127,7 +127,10 @@ public static class Errors
     public static Diagnostic VersionTagAdjusted(string version, string tag) => new("",
         $"The version '{version}' is not a valid image tag; it is tagged '{tag}' ('+' becomes '-').", Severity.Message);
 
-    public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new("CTZ2001",
+    /// <summary>The code of <see cref="EngineUnreachable"/>, which callers act on (the auto backend's fallback, a retry).</summary>
+    public const string EngineUnreachableCode = "CTZ2001";
+
+    public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new(EngineUnreachableCode,
         $"The Docker engine at {endpoint} (from {source}) did not answer: {reason}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
 
     public static Diagnostic EngineTlsFilesMissing(string source, IEnumerable<string> missing) => new("CTZ2008",

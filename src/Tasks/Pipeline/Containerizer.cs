@@ -11,10 +11,8 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// One containerize run: resolve and validate the spec (no engine or registry yet), plan the layers, choose the
-/// backend, let it make (and push) the image, and write container-image.json.
-/// The backend: 'docker' needs the engine; 'daemonless' makes the image in-process; 'auto' takes the engine when one
-/// is configured or its socket exists (a configured one that does not answer is an error; a socket found by looking
-/// that does not answer falls back), else daemonless — and daemonless for what only it makes (an index, an OCI archive).
+/// backend (<see cref="BackendChoice"/>: the engine, daemonless, or a BuildKit daemon), let it make (and push) the
+/// image, and write container-image.json.
 /// </summary>
 public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoints, CredentialResolver credentials, RetryPolicy retries, BlobCache cache)
 {
@@ -32,45 +30,25 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         }
 
         var spec = job.Spec;
-        var backend = request.Settings.Backend.Trim().ToLowerInvariant();
-        if (request.Settings.UsesBuildKitDaemon)
-        {
-            return Report(job, await RunOnBuildKitDaemonAsync(job, cancellation));
-        }
-
-        if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0
+        if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0 && !request.Settings.UsesBuildKitDaemon
             && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
         {
             // The targets publish per RID in this case; a single RID-specific publish must not go to every platform.
             throw new ContainerizeException(Errors.SeveralRuntimeIdentifiersNeedPortableOutput(string.Join(";", spec.RuntimeIdentifiers)));
         }
 
-        if (spec.RuntimeIdentifiers.Count > 1)
+        var backend = request.Settings.Backend;
+        var endpoint = !BackendChoice.NeedsEndpoint(backend, request.Settings.UsesBuildKitDaemon, spec.RuntimeIdentifiers.Count) ? null
+            : backend.Trim().Equals("docker", StringComparison.OrdinalIgnoreCase) ? endpoints.ResolveRequired(request.DockerHost)
+            : endpoints.Resolve(request.DockerHost);
+        var decision = BackendChoice.Choose(new BackendFacts(backend, request.Settings.UsesBuildKitDaemon, spec.RuntimeIdentifiers.Count, job.PushHost is not null,
+            request.ArchivePath.Length > 0, request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci", endpoint));
+        switch (decision.Kind)
         {
-            // An index: only a registry or an OCI layout holds one, and only the daemonless backend makes one.
-            var canHoldAnIndex = (job.PushHost is not null && request.ArchivePath.Length == 0) || (request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci");
-            return backend == "docker" || !canHoldAnIndex
-                ? throw new ContainerizeException(Errors.MultiPlatformNeedsARegistry())
-                : await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
-        }
-
-        var endpoint = backend == "docker" ? endpoints.ResolveRequired(request.DockerHost) : endpoints.Resolve(request.DockerHost);
-        var daemonlessHasADestination = job.PushHost is not null || request.ArchivePath.Length > 0 || endpoint is not null;
-        var auto = backend is "" or "auto";
-        var ociArchive = request.ArchivePath.Length > 0 && request.ArchiveFormat == "oci";
-        if (backend == "daemonless" || (auto && (endpoint is null || ociArchive)))
-        {
-            if (!daemonlessHasADestination)
-            {
-                throw new ContainerizeException(Errors.NowhereToPutTheImage());
-            }
-
-            return await RunDaemonlessAsync(job, endpoint, cancellation);
-        }
-
-        if (ociArchive)
-        {
-            throw new ContainerizeException(Errors.OciArchiveNeedsDaemonless());
+            case BackendKind.BuildKitDaemon:
+                return Report(job, await RunOnBuildKitDaemonAsync(job, cancellation));
+            case BackendKind.Daemonless:
+                return await RunDaemonlessAsync(job, decision.LoadInto, cancellation);
         }
 
         try
@@ -78,11 +56,10 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             using var engine = Connect(endpoint!);
             return Report(job, await new EngineImageBuild(engine, lookup, retries, log).RunAsync(job, cancellation));
         }
-        catch (ContainerizeException exception) when (exception.Diagnostic.Code == "CTZ2001" && backend != "docker" && !endpoint!.IsConfigured
-            && (job.PushHost is not null || request.ArchivePath.Length > 0))
+        catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.EngineUnreachableCode && decision.DaemonlessWhenEngineSilent)
         {
-            log.Info($"No engine answers at {endpoint.Uri} ({endpoint.Source}); making the image daemonless.");
-            return await RunDaemonlessAsync(job, engineEndpoint: null, cancellation);
+            log.Info($"No engine answers at {endpoint!.Uri} ({endpoint.Source}); making the image daemonless.");
+            return await RunDaemonlessAsync(job, loadInto: null, cancellation);
         }
     }
 
@@ -203,7 +180,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
     }
 
-    private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? engineEndpoint, CancellationToken cancellation)
+    /// <param name="loadInto">The engine to load the image into (it goes to no registry and no archive), or null.</param>
+    private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? loadInto, CancellationToken cancellation)
     {
         if (job.Spec.BuildSecrets.Count > 0)
         {
@@ -231,8 +209,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             throw new ContainerizeException(Errors.OwnerNeedsTheEngine(namedOwner.Owner, namedOwner.What));
         }
 
-        // The engine only receives the image when it goes nowhere else.
-        using var engine = engineEndpoint is null || job.PushHost is not null || job.Request.ArchivePath.Length > 0 ? null : Connect(engineEndpoint);
+        using var engine = loadInto is null ? null : Connect(loadInto);
         return Report(job, await DaemonlessBuild(job, engine).RunAsync(job, cancellation));
     }
 
