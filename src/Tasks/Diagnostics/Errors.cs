@@ -157,6 +157,11 @@ public static class Errors
         + (output is { Count: > 0 } ? $" Its last {(output.Count == 1 ? "line" : $"{output.Count} lines")} of output:\n    {string.Join("\n    ", output)}\n" : " ")
         + "The Dockerfile and its context are on disk; 'docker build' on that folder shows the same step.");
 
+    /// <param name="went">Where the image went instead: "was pushed as …", "was written to …".</param>
+    /// <param name="instead">How to run it: the docker commands for the registry's digest or the archive.</param>
+    public static Diagnostic ImageNotInEngine(string image, string went, string instead) => new("CTZ2019",
+        $"RunContainer runs the image this run made in the engine, and {image} {went}, not into the engine (an image of that name the engine may hold is an older one). {instead} Or make the image in the engine: ContainerizeBackend=docker, or daemonless with no ContainerRegistry and no ContainerArchiveOutputPath (it is then loaded into the engine).");
+
     public static Diagnostic ContainerFailed(string image, long exitCode) => new("CTZ2006",
         $"The container of {image} exited with code {exitCode}. Its output is above.");
 

@@ -28,7 +28,7 @@ public sealed record ContainerizeRequest
 /// <summary>The publish output for one RID: its folder and the origins of its files.</summary>
 public sealed record RuntimePublish(string RuntimeIdentifier, string PublishDirectory, IReadOnlyDictionary<string, PublishedFileOrigin> Origins);
 
-/// <summary>What a run made: the image, its references, where its Dockerfile is, and which backend made it.</summary>
+/// <summary>What a run made: the image, its references, where its Dockerfile is, which backend made it, and where it went.</summary>
 /// <param name="Digest">The registry's manifest digest when the image was pushed.</param>
 public sealed record ContainerizeResult(
     string ImageId,
@@ -39,4 +39,34 @@ public sealed record ContainerizeResult(
     IReadOnlyList<string> Platforms,
     bool WasUpToDate,
     string? Digest,
-    string Backend);
+    string Backend)
+{
+    /// <summary>The engine holds the image under <see cref="ImageId"/>: the engine built it, or the daemonless image was loaded into it.</summary>
+    public bool InEngine { get; init; }
+
+    /// <summary>The archive the image was written to (ContainerArchiveOutputPath); empty for none.</summary>
+    public string ArchivePath { get; init; } = "";
+
+    /// <summary>Where the image went, for the run's closing line: "in the engine as a, b (sha256:…)", "pushed as …", "written to …".</summary>
+    public string Destinations()
+    {
+        var names = string.Join(", ", References);
+        var places = new List<string>();
+        if (InEngine)
+        {
+            places.Add($"in the engine as {names} ({ImageId})");
+        }
+
+        if (Digest is not null)
+        {
+            places.Add($"pushed as {names} ({Digest})");
+        }
+
+        if (ArchivePath.Length > 0)
+        {
+            places.Add($"written to {ArchivePath} as {names}");
+        }
+
+        return places.Count > 0 ? string.Join("; ", places) : names;
+    }
+}

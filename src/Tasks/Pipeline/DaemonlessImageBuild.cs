@@ -170,7 +170,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         File.Move(partial, path, overwrite: true);
     }
 
-    private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
+    private ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
         new(record.ImageId, record.References, job.DockerfilePath, job.Spec.BaseImage.ToString(), record.BaseImageDigest,
-            record.Platform.Split(','), upToDate, record.Digest, "daemonless");
+            record.Platform.Split(','), upToDate, record.Digest, "daemonless") { InEngine = engine is not null, ArchivePath = job.Request.ArchivePath };
 }

@@ -64,7 +64,7 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         }
 
         return new ContainerizeResult(record!.ImageId, record.References, job.DockerfilePath, finalBase?.ToString() ?? "", record.BaseImageDigest,
-            [record.Platform], upToDate, job.PushHost is null ? null : record.Digest, "docker");
+            [record.Platform], upToDate, job.PushHost is null ? null : record.Digest, "docker") { InEngine = true, ArchivePath = archive };
     }
 
     /// <summary>

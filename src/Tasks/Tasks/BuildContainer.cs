@@ -167,8 +167,10 @@ public sealed class BuildContainer : EngineTask
         {
             ["Digest"] = result.Digest ?? "",
             ["ImageId"] = result.ImageId,
+            ["InEngine"] = result.InEngine ? "true" : "false",
+            ["Archive"] = result.ArchivePath,
         })).ToArray();
-        Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {string.Join(", ", result.References)} ({result.Digest ?? result.ImageId})");
+        Log.LogMessage(MessageImportance.High, $"{AssemblyName} -> {result.Destinations()}");
         return true;
     }
 

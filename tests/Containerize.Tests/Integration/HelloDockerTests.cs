@@ -18,7 +18,7 @@ public sealed class HelloDockerTests
 
         var publish = project.Publish("-p:Containerize=true").ShouldSucceed();
 
-        StringAssert.Contains(publish.Output, "HelloDocker -> hello-docker:1.0.0, hello-docker:latest (sha256:");
+        StringAssert.Contains(publish.Output, "HelloDocker -> in the engine as hello-docker:1.0.0, hello-docker:latest (sha256:");
         var run = DockerCli.Run("run", "--rm", "--network", "none", "hello-docker:1.0.0").ShouldSucceed();
         Assert.AreEqual("Hello from Docker!\n", run.Output);
         Assert.AreEqual(DockerCli.InspectImage("hello-docker:1.0.0").GetProperty("Id").GetString(),

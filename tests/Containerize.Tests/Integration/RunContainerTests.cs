@@ -24,6 +24,25 @@ public sealed class RunContainerTests
     }
 
     [TestMethod]
+    public void RunContainerNeverRunsAnOlderImageOfTheNameWhenThisRunsImageWentToAnArchive()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.FromSample("HelloDocker");
+        project.Track("ctz-run-stale:1.0.0");
+        string[] naming = ["-p:ContainerRepository=ctz-run-stale", "-p:ContainerImageTag=1.0.0"];
+        project.Publish(["-p:Containerize=true", .. naming]).ShouldSucceed();
+        var archive = Path.Combine(project.Directory, "image.tar");
+
+        var run = project.Publish(["-p:Containerize=true", "-t:RunContainer", "-p:ContainerizeBackend=daemonless", $"-p:ContainerArchiveOutputPath={archive}", .. naming]);
+
+        Assert.AreNotEqual(0, run.ExitCode);
+        StringAssert.Contains(run.Output, $"HelloDocker -> written to {archive} as ctz-run-stale:1.0.0");
+        StringAssert.Contains(run.Output, $"error CTZ2019: RunContainer runs the image this run made in the engine, and ctz-run-stale:1.0.0 was written to {archive}, not into the engine "
+            + $"(an image of that name the engine may hold is an older one). Run it with: docker load -i {archive} && docker run --rm ctz-run-stale:1.0.0.");
+        Assert.IsFalse(run.Output.Contains("Hello from Docker!", StringComparison.Ordinal), "the engine's older image of that name ran");
+    }
+
+    [TestMethod]
     public void RunContainerFailsWithTheContainersExitCode()
     {
         TestEnvironment.RequireEngine();
