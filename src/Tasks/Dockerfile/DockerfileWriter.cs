@@ -47,6 +47,15 @@ public static class DockerfileWriter
             text.Append("USER root\n");
         }
 
+        // The app folder first, as root's, when anything is copied or run before the app: BuildKit's COPY --chown would
+        // otherwise create a missing /app (the parent of a ContainerFile or writable folder under it) for that owner,
+        // and the app user must not be able to write the app's own files. RUN steps then run in the app folder.
+        var appFolderFirst = spec.HasBuildSteps || spec.FileLayers.Count > 0 || spec.WritableDirectoryLayers.Any();
+        if (appFolderFirst)
+        {
+            text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
+        }
+
         if (spec.Packages.Count > 0)
         {
             text.Append("RUN ").Append(SecretMounts(spec.Packages.SelectMany(package => package.Secrets)))
@@ -64,13 +73,6 @@ public static class DockerfileWriter
             text.Append("RUN ").Append(SecretMounts(step.Secrets)).Append(step.ExecForm ? ExecForm(Backends.CommandLine.Split(step.Command)) : step.Command).Append('\n');
         }
 
-        // The app folder first, as root's: BuildKit's COPY --chown would create a missing /app for the app user, who
-        // must not be able to write the app's own files.
-        if (spec.WritableDirectoryLayers.Any())
-        {
-            text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
-        }
-
         foreach (var layer in spec.WritableDirectoryLayers)
         {
             text.Append(Copy(layer, spec.WorkingDirectory)).Append('\n');
@@ -82,7 +84,11 @@ public static class DockerfileWriter
             text.Append("EXPOSE ").Append(string.Join(' ', spec.Ports)).Append('\n');
         }
 
-        text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
+        if (!appFolderFirst)
+        {
+            text.Append("WORKDIR ").Append(spec.WorkingDirectory).Append('\n');
+        }
+
         text.Append("USER ").Append(spec.User).Append('\n');
         if (spec.Entrypoint.Count > 0)
         {

@@ -155,7 +155,7 @@ public sealed class DockerfileWriterTests
 
         var lines = DockerfileWriter.Write(spec).Split('\n');
 
-        Assert.AreSequenceEqual(new[] { "USER root", expected, "RUN echo shell form > /tmp/x", "RUN [\"/bin/echo\", \"exec form\"]" }, lines[2..6]);
+        Assert.AreSequenceEqual(new[] { "USER root", "WORKDIR /app", expected, "RUN echo shell form > /tmp/x", "RUN [\"/bin/echo\", \"exec form\"]" }, lines[2..7]);
     }
 
     [TestMethod]
@@ -197,10 +197,11 @@ public sealed class DockerfileWriterTests
             "# docker build --secret id=feed_token,env=FEED_TOKEN --secret id=apt_auth,src=/home/ci/auth.conf <this folder>",
             "FROM mcr.microsoft.com/dotnet/runtime:10.0",
             "USER root",
+            "WORKDIR /app",
             "RUN --mount=type=secret,id=apt_auth apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl jq && rm -rf /var/lib/apt/lists/*",
             "RUN --mount=type=secret,id=feed_token --mount=type=secret,id=apt_auth dotnet nuget list source",
             "RUN [\"/bin/echo\", \"plain\"]",
-        }, lines[..8]);
+        }, lines[..9]);
     }
 
     [TestMethod]
