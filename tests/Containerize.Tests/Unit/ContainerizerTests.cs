@@ -165,6 +165,22 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    public async Task An_unknown_archive_format_is_CTZ1025_and_a_bad_insecure_registry_CTZ1026_both_reported_before_anything_is_read()
+    {
+        var request = Request(work.Combine("bin/publish")) with { ArchiveFormat = "tarball", InsecureRegistries = ["registry.local:5000", "http://registry.local"] };
+
+        var result = await NoEngineAnywhere().RunAsync(request, TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        Assert.AreSequenceEqual(new[]
+        {
+            "CTZ1021: The publish output folder '" + work.Combine("bin/publish") + "' does not exist or is empty. Run the Containerize target after Publish (dotnet publish -p:Containerize=true).",
+            "CTZ1025: ContainerArchiveFormat 'tarball' is not known. Use 'docker' (a tar for docker load) or 'oci' (an OCI image layout tar).",
+            "CTZ1026: ContainerInsecureRegistries holds 'http://registry.local', which is not a registry host[:port] (for example: registry.local:5000).",
+        }, log.Diagnostics.Select(diagnostic => $"{diagnostic.Code}: {diagnostic.Message}").ToArray());
+    }
+
+    [TestMethod]
     public async Task The_docker_backend_with_no_engine_endpoint_anywhere_is_CTZ2001()
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");

@@ -70,6 +70,21 @@ public sealed class ContextArchiveTests : IDisposable
     }
 
     [TestMethod]
+    public void Entries_come_in_walk_order_a_folders_content_right_after_it_whatever_the_names()
+    {
+        var context = work.Combine("walk");
+        foreach (var name in new[] { "Dockerfile", "layers/5-app/a.dll", "layers/5-app/a/b.txt", "layers/5-app/a-b.txt", "layers/5-app/B.dll", "layers/5-app/Ä.txt", "stale.txt" })
+        {
+            work.WriteFile(Path.Combine("walk", name), name);
+        }
+
+        var names = ContextArchive.Entries(context).Select(entry => entry.Name).ToArray();
+
+        // '/' sorts before every other character (fsutil's order: BuildKit's file sync refuses any other), then ordinal.
+        Assert.AreSequenceEqual(new[] { "Dockerfile", "layers", "layers/5-app", "layers/5-app/B.dll", "layers/5-app/a", "layers/5-app/a/b.txt", "layers/5-app/a-b.txt", "layers/5-app/a.dll", "layers/5-app/Ä.txt" }, names);
+    }
+
+    [TestMethod]
     public void The_same_files_with_other_times_give_a_byte_identical_archive()
     {
         var first = StagedContext("first", new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));

@@ -76,6 +76,26 @@ public sealed class LayerWriterTests : IDisposable
         return entries;
     }
 
+    [TestMethod]
+    public void Entries_are_in_ordinal_order_whatever_the_case_punctuation_or_script_of_the_names()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("sv-SE");
+        try
+        {
+            var layer = Published("mixed", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), "a.dll", "B.dll", "Ä.txt", "_x.json", "a-b.txt", "Z/1.txt", "ä.txt", "a b.txt");
+
+            var names = Entries(Write(layer).Path).Select(entry => entry.Name).ToList();
+
+            // Ordinal (UTF-16 code units): ' ' < '-' < '.' < '/' < 'B' < 'Z' < '_' < 'a' < 'Ä' < 'ä'; a culture's order would differ.
+            Assert.AreSequenceEqual(new[] { "app/", "app/B.dll", "app/Z/", "app/Z/1.txt", "app/_x.json", "app/a b.txt", "app/a-b.txt", "app/a.dll", "app/Ä.txt", "app/ä.txt" }, names.ToArray());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
     private static string ContentOf(TarEntry entry)
     {
         using var reader = new StreamReader(entry.DataStream!);

@@ -108,6 +108,44 @@ public sealed class SpecFingerprintTests
         }
     }
 
+    /// <summary>A value of the property's type other than <paramref name="current"/>; a type not known here fails, so a new kind of field is never missed.</summary>
+    private static object? Changed(Type type, object? current, string file) => current switch
+    {
+        string text => text + "-changed",
+        null when type == typeof(string) => "changed",
+        bool flag => !flag,
+        ImageReference reference => reference with { Tag = "changed" },
+        HealthCheck => new HealthCheck(["changed"], "1s", "", "", ""),
+        null when type == typeof(HealthCheck) => new HealthCheck(["changed"], "", "", "", ""),
+        IReadOnlyList<string> list => (IReadOnlyList<string>)[.. list, "changed"],
+        IReadOnlyList<ContainerPort> ports => (IReadOnlyList<ContainerPort>)[.. ports, new ContainerPort(9999, "udp")],
+        IReadOnlyList<KeyValuePair<string, string>> pairs => (IReadOnlyList<KeyValuePair<string, string>>)[.. pairs, new("CHANGED", "1")],
+        IReadOnlyList<Layer> layers => (IReadOnlyList<Layer>)[.. layers, new Layer("files-9", [new LayerFile(file, "changed.txt")]) { Destination = "/changed" }],
+        IReadOnlyList<RunCommandSetting> steps => (IReadOnlyList<RunCommandSetting>)[.. steps, new RunCommandSetting("true", false)],
+        IReadOnlyList<PackageSetting> packages => (IReadOnlyList<PackageSetting>)[.. packages, new PackageSetting("curl", "")],
+        IReadOnlyList<FileCopy> files => (IReadOnlyList<FileCopy>)[.. files, new FileCopy(file, "/changed/", "", null)],
+        IReadOnlyList<BuildSecret> secrets => (IReadOnlyList<BuildSecret>)[.. secrets, new BuildSecret("changed", "PATH", "")],
+        _ => throw new AssertFailedException($"no changed value for a {type.Name} here: add one, so that the fingerprint test covers the new field"),
+    };
+
+    [TestMethod]
+    public void Every_spec_field_changed_changes_the_fingerprint()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop").Add("extra.txt", content: "extra");
+        var spec = SpecFor(publish);
+        var before = SpecFingerprint.Compute(spec, Tool);
+        var clone = typeof(ContainerSpec).GetMethod("<Clone>$")!;
+        var fields = typeof(ContainerSpec).GetProperties().Where(property => property.SetMethod is not null && property.Name != "EqualityContract").ToList();
+
+        Assert.IsGreaterThan(20, fields.Count);
+        foreach (var field in fields)
+        {
+            var changed = (ContainerSpec)clone.Invoke(spec, null)!;
+            field.SetValue(changed, Changed(field.PropertyType, field.GetValue(spec), publish.FullPath("extra.txt")));
+            Assert.AreNotEqual(before, SpecFingerprint.Compute(changed, Tool), $"changing {field.Name} leaves the fingerprint as it was");
+        }
+    }
+
     [TestMethod]
     public void Another_tool_version_changes_the_fingerprint()
     {
