@@ -16,10 +16,10 @@ public sealed class RunContainerTests
         project.Track("ctz-run-test:1.0.0");
 
         var run = project.Publish("-p:Containerize=true", "-t:RunContainer", "-p:ContainerRepository=ctz-run-test", "-p:ContainerImageTag=1.0.0",
-            "-p:ContainerRunArguments=one \"two words\"").ShouldSucceed();
+            "-p:ContainerRunArguments=one %22two words%22").ShouldSucceed();
 
         StringAssert.Contains(run.Output, "Hello from Docker!");
-        StringAssert.Contains(run.Output, "Arguments: one two words");
+        StringAssert.Contains(run.Output, "Arguments (2): one, two words");
         Assert.AreEqual("", DockerCli.Run("ps", "-aq", "--filter", "ancestor=ctz-run-test:1.0.0").ShouldSucceed().Output, "the container is removed");
     }
 
