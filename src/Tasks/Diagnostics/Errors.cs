@@ -116,7 +116,7 @@ public static class Errors
         $"The publish output folder '{directory}' does not exist or is empty. Run the Containerize target after Publish (dotnet publish -p:Containerize=true).");
 
     public static Diagnostic InvalidRegistry(string value) => new("CTZ1022",
-        $"ContainerRegistry '{value}' is not a registry host[:port], optionally followed by a namespace (for example: ghcr.io/acme or localhost:5000).");
+        $"ContainerRegistry '{value}' is not a registry host[:port] (a port is 1–65535), optionally followed by a namespace (for example: ghcr.io/acme or localhost:5000).");
 
     public static Diagnostic InvalidSourceDateEpoch(string value) => new("CTZ1023",
         $"SOURCE_DATE_EPOCH '{value}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one (for example: the commit time, git log -1 --format=%ct) or unset it.");

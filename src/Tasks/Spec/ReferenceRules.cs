@@ -22,7 +22,17 @@ public static class ReferenceRules
 
     public static bool IsDigest(string value) => DigestPattern.IsMatch(value);
 
-    public static bool IsRegistry(string value) => RegistryPattern.IsMatch(value);
+    /// <summary>host[:port], the port 1–65535 (a name the grammar allows with port 0 or 99999 reaches nothing).</summary>
+    public static bool IsRegistry(string value)
+    {
+        if (!RegistryPattern.IsMatch(value))
+        {
+            return false;
+        }
+
+        var colon = value.LastIndexOf(':');
+        return colon < 0 || value.EndsWith(']') || (int.TryParse(value[(colon + 1)..], out var port) && port is >= 1 and <= 65535);
+    }
 
     /// <summary>host[:port] optionally followed by a namespace: ghcr.io/acme, localhost:5000, mirror.example.com/mcr.</summary>
     public static bool IsRegistryWithNamespace(string value)

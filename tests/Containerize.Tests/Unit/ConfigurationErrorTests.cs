@@ -70,6 +70,21 @@ public sealed class ConfigurationErrorTests
             MessageOf("CTZ1056", new ContainerSettings { BuildKitHost = host, BuildKitCertificates = "/etc/buildkit/certs" }));
 
     [TestMethod]
+    [DataRow("localhost:0")]
+    [DataRow("localhost:65536")]
+    [DataRow("registry.example:99999/acme")]
+    public void A_registry_with_a_port_no_registry_can_have_is_CTZ1022(string registry) =>
+        Assert.AreEqual($"ContainerRegistry '{registry}' is not a registry host[:port] (a port is 1–65535), optionally followed by a namespace (for example: ghcr.io/acme or localhost:5000).",
+            MessageOf("CTZ1022", new ContainerSettings { Registry = registry }));
+
+    [TestMethod]
+    [DataRow("localhost:65535")]
+    [DataRow("[::1]:5000/acme")]
+    [DataRow("[::1]")]
+    public void Registries_with_possible_ports_are_accepted(string registry) =>
+        Resolution.Succeeds(Projects.Console(), new ContainerSettings { Registry = registry });
+
+    [TestMethod]
     public void An_unknown_builder_is_CTZ1045() =>
         Assert.AreEqual("ContainerizeBuilder 'kaniko' is not known. Use 'buildkit', 'legacy' (the engine's builder before BuildKit) or 'auto' (BuildKit when the engine offers it).",
             MessageOf("CTZ1045", new ContainerSettings { Builder = "kaniko" }));
@@ -229,7 +244,7 @@ public sealed class ConfigurationErrorTests
     [DataRow("https://ghcr.io")]
     [DataRow("my registry")]
     public void An_invalid_ContainerRegistry_is_CTZ1022(string registry) =>
-        Assert.StartsWith($"ContainerRegistry '{registry}' is not a registry host[:port], optionally followed by a namespace",
+        Assert.StartsWith($"ContainerRegistry '{registry}' is not a registry host[:port] (a port is 1–65535), optionally followed by a namespace",
             MessageOf("CTZ1022", new ContainerSettings { Registry = registry }));
 
     [TestMethod]
