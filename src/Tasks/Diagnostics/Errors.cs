@@ -174,8 +174,10 @@ public static class Errors
     public static Diagnostic RegistryDenied(string registry, string repository, Registries.RegistryCredentials? credentials) => new("CTZ3002",
         $"The registry {registry} refused {Registries.RegistryCredentials.Describe(credentials)} access to {repository}. Check that this account may read it (a base image) or write to it (a push: or create it), or use a repository it may.");
 
-    public static Diagnostic RegistryUnreachable(string registry, string reason) => new("CTZ3003",
-        $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry (or ContainerBaseImage), that the registry runs, and that it can be reached from here — through the engine, the engine's own proxy and DNS settings apply.");
+    /// <param name="throughEngine">The engine reached for it (its push): the engine's network settings apply, not this process's.</param>
+    public static Diagnostic RegistryUnreachable(string registry, string reason, bool throughEngine = false) => new("CTZ3003",
+        $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry (or ContainerBaseImage), that the registry runs, and that it can be reached "
+        + (throughEngine ? "from the engine — its own proxy and DNS settings apply." : "from this machine — the build's HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply."));
 
     public static Diagnostic EngineRequiresHttps(string registry, string reason) => new("CTZ3004",
         $"The engine reached {registry} over HTTPS, and the registry answered over plain HTTP ({reason}). The engine pushes over plain HTTP only to loopback registries and those in its own insecure-registries setting (/etc/docker/daemon.json); add {registry} there, or serve the registry over HTTPS. ContainerInsecureRegistries does not change what the engine does.");

@@ -45,7 +45,7 @@ public static class PushFailure
 
         if (UnreachableSigns.Any(sign => message.Contains(sign, StringComparison.OrdinalIgnoreCase)))
         {
-            return Errors.RegistryUnreachable(registry, message);
+            return Errors.RegistryUnreachable(registry, message, throughEngine: true);
         }
 
         return Errors.PushFailed(reference, message, attempts);

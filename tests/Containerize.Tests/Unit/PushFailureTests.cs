@@ -126,7 +126,7 @@ public sealed class PushFailureTests
         var diagnostic = Explain(message, registry: "127.0.0.1:5999");
 
         Assert.AreEqual("CTZ3003", diagnostic.Code);
-        Assert.StartsWith($"The registry 127.0.0.1:5999 could not be reached: {message}. ", diagnostic.Message);
+        Assert.AreEqual($"The registry 127.0.0.1:5999 could not be reached: {message}. Check ContainerRegistry (or ContainerBaseImage), that the registry runs, and that it can be reached from the engine — its own proxy and DNS settings apply.", diagnostic.Message);
     }
 
     [TestMethod]

@@ -229,6 +229,7 @@ public sealed class RegistryClientTests
         var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
 
         Assert.AreEqual("CTZ3003", error.Diagnostic.Code);
+        StringAssert.EndsWith(error.Message, "can be reached from this machine — the build's HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply.", "no advice about the engine's settings for the in-process client");
         StringAssert.StartsWith(error.Message, "The registry registry.example could not be reached: Connection refused");
         Assert.HasCount(1, handler.Requests);
         Assert.IsEmpty(log.Diagnostics);
