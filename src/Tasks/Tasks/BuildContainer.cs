@@ -98,6 +98,7 @@ public sealed class BuildContainer : EngineTask
 
     protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
     {
+        var sourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "";
         var request = new ContainerizeRequest
         {
             Project = new ProjectFacts
@@ -117,7 +118,8 @@ public sealed class BuildContainer : EngineTask
                 EnvironmentVariables = Pairs(EnvironmentVariables), EnvironmentVariablesProperty = EnvironmentVariablesProperty,
                 Labels = Pairs(Labels), AppCommand = Values(AppCommand), AppCommandArgs = Values(AppCommandArgs), DefaultArgs = Values(DefaultArgs),
                 AppCommandInstruction = AppCommandInstruction, GenerateLabels = GenerateLabels, DisabledLabels = Values(DisabledLabels),
-                SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "",
+                SourceDateEpoch = sourceDateEpoch,
+                SourceCommitTime = sourceDateEpoch.Length == 0 ? SourceCommitTime.Read(ProjectDirectory) : null,
                 RuntimeIdentifiers = RuntimeIdentifiers,
                 RunCommands = RunCommands.Select(item => new RunCommandSetting(
                     item.GetMetadata("Command") is { Length: > 0 } command ? command : item.ItemSpec,
