@@ -65,7 +65,7 @@ public sealed class MSBuildWiringTests
         StringAssert.StartsWith(published.Output.Trim(), "sha256:");
         Assert.IsTrue(File.Exists(Path.Combine(project.Directory, "image.tar")));
         Assert.AreEqual(Path.Combine(project.Directory, "Dockerfile"), generated.Output.Trim());
-        StringAssert.StartsWith(File.ReadAllLines(Path.Combine(project.Directory, "Dockerfile"))[1], "FROM " + TestEnvironment.TinyBase);
+        Assert.AreEqual("FROM " + TestEnvironment.TinyBase, File.ReadAllLines(Path.Combine(project.Directory, "Dockerfile")).First(line => line.StartsWith("FROM ", StringComparison.Ordinal)));
     }
 
     [TestMethod]
@@ -156,7 +156,8 @@ public sealed class MSBuildWiringTests
         project.WriteFile("bin/Release/net10.0/publish/notes/by-hand.txt", "put there by hand");
 
         var second = PublishDaemonless(project, cache, "-p:ContainerArchiveOutputPath=image.tar").ShouldSucceed();
-        var again = PublishDaemonless(project, cache, "-p:ContainerArchiveOutputPath=image.tar", "-getProperty:ContainerImageId").ShouldSucceed().Output.Trim();
+        // The warning comes again (on standard error, before the value): the files are still there.
+        var again = PublishDaemonless(project, cache, "-p:ContainerArchiveOutputPath=image.tar", "-getProperty:ContainerImageId").ShouldSucceed().Output.Trim().Split('\n').Last();
 
         var warnings = Warnings(second, "CTZ1070");
         Assert.HasCount(1, warnings, second.Output);
