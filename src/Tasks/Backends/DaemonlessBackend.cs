@@ -68,12 +68,13 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
     /// The config and the manifest (in the base image's format), and the app's layers in <paramref name="layerFolder"/>
     /// (written unless an earlier run left them there: <see cref="LayerWriter.WriteOrReuse"/>).
     /// </summary>
+    /// <param name="time">The time of the layers' files; the config's is <see cref="ContainerSpec.Created"/>.</param>
     public OciImage Build(BaseImage baseImage, ContainerSpec spec, string layerFolder, DateTimeOffset time)
     {
         Directory.CreateDirectory(layerFolder);
         var (configType, layerType) = MediaTypes.For(baseImage.ManifestMediaType);
         var layers = spec.AllLayers.Select(layer => LayerWriter.WriteOrReuse(layer, spec.WorkingDirectory, layerFolder, time, layerType)).ToList();
-        var config = ImageConfigWriter.Write(baseImage.ConfigJson.DeepClone().AsObject(), spec, layers, time);
+        var config = ImageConfigWriter.Write(baseImage.ConfigJson.DeepClone().AsObject(), spec, layers, spec.Created);
         var configDescriptor = new Descriptor(configType, ManifestWriter.Digest(config), config.Length);
         var manifest = ManifestWriter.WriteManifest(baseImage.ManifestMediaType, configDescriptor, baseImage.Layers.Concat(layers.Select(layer => layer.Descriptor)).ToList());
         var platform = new Platform(baseImage.ConfigJson["os"]?.GetValue<string>() ?? "linux", baseImage.ConfigJson["architecture"]?.GetValue<string>() ?? "amd64")

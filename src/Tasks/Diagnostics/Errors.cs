@@ -118,6 +118,13 @@ public static class Errors
     public static Diagnostic InvalidRegistry(string value) => new("CTZ1022",
         $"ContainerRegistry '{value}' is not a registry host[:port] (a port is 1–65535), optionally followed by a namespace (for example: ghcr.io/acme or localhost:5000).");
 
+    /// <param name="files">Relative paths, in order; the first ten are named.</param>
+    public static Diagnostic UnpublishedFilesLeftOut(string directory, IReadOnlyList<string> files) => new("CTZ1070",
+        $"The publish folder '{directory}' holds {files.Count} file(s) that this publish did not produce, left out of the image: "
+        + string.Join(", ", files.Take(10)) + (files.Count > 10 ? $" and {files.Count - 10} more" : "")
+        + ". They are left over from an earlier publish (of a package or file removed since) or were put there by hand; delete them to silence this. "
+        + "To ship such a file, publish it: a Content or None item with CopyToPublishDirectory, or a FileWrites item in the target that writes it.", Severity.Warning);
+
     public static Diagnostic InvalidSourceDateEpoch(string value) => new("CTZ1023",
         $"SOURCE_DATE_EPOCH '{value}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one (for example: the commit time, git log -1 --format=%ct) or unset it.");
 

@@ -18,18 +18,32 @@ public static class LayerPlanner
     /// <summary>The app's layers in image order.</summary>
     public static readonly IReadOnlyList<string> AppLayerNames = [Runtime, Packages, VolatileDependencies, AppHost, App];
 
-    /// <param name="publishDirectory">The publish output; every file in it is placed in one layer.</param>
+    /// <param name="publishDirectory">The publish output; every file in it is placed in one layer, or left out when <paramref name="published"/> does not list it.</param>
     /// <param name="assemblyName">The app's name: its apphost is the file of that name at the top.</param>
     /// <param name="origins">ResolvedFileToPublish origins by relative path ('/'-separated); files not listed are the app's own.</param>
-    public static IReadOnlyList<Layer> Plan(string publishDirectory, string assemblyName, IReadOnlyDictionary<string, PublishedFileOrigin> origins)
+    /// <param name="published">The relative paths this publish produced ('/'-separated), or null to take every file of the folder.</param>
+    public static IReadOnlyList<Layer> Plan(string publishDirectory, string assemblyName, IReadOnlyDictionary<string, PublishedFileOrigin> origins, IReadOnlySet<string>? published = null)
     {
-        var root = Path.GetFullPath(publishDirectory);
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => new LayerFile(path, Path.GetRelativePath(root, path).Replace('\\', '/')))
-            .OrderBy(file => file.RelativePath, StringComparer.Ordinal);
-
+        var files = FilesIn(publishDirectory).Where(file => published is null || published.Contains(file.RelativePath));
         var layers = files.GroupBy(file => Classify(file.RelativePath, assemblyName, origins)).ToDictionary(group => group.Key, group => group.ToList());
         return AppLayerNames.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
+    }
+
+    /// <summary>
+    /// The files of the publish folder that this publish did not produce (left over from an earlier publish, or put there
+    /// by hand), by relative path in ordinal order: <see cref="Plan"/> leaves them out. None when the folder does not exist.
+    /// </summary>
+    public static IReadOnlyList<string> Unpublished(string publishDirectory, IReadOnlySet<string> published) =>
+        Directory.Exists(publishDirectory)
+            ? FilesIn(publishDirectory).Select(file => file.RelativePath).Where(path => !published.Contains(path)).ToList()
+            : [];
+
+    private static IEnumerable<LayerFile> FilesIn(string publishDirectory)
+    {
+        var root = Path.GetFullPath(publishDirectory);
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(path => new LayerFile(path, Path.GetRelativePath(root, path).Replace('\\', '/')))
+            .OrderBy(file => file.RelativePath, StringComparer.Ordinal);
     }
 
     /// <summary>The context folder names of the extra files' layers: files-1, files-2, …</summary>

@@ -10,6 +10,8 @@ public sealed record ContainerizeRequest
     public required ContainerSettings Settings { get; init; }
     public required string PublishDirectory { get; init; }
     public IReadOnlyDictionary<string, PublishedFileOrigin> Origins { get; init; } = new Dictionary<string, PublishedFileOrigin>();
+    /// <summary>The relative paths the publish produced: other files in its folder are left out of the image. Null: every file.</summary>
+    public IReadOnlySet<string>? Published { get; init; }
     /// <summary>The folder of the Dockerfile, its context, container-image.json and the build record (under the intermediate folder).</summary>
     public required string ContextDirectory { get; init; }
     public string DockerHost { get; init; } = "";
@@ -25,8 +27,8 @@ public sealed record ContainerizeRequest
     public IReadOnlyList<RuntimePublish> RuntimePublishes { get; init; } = [];
 }
 
-/// <summary>The publish output for one RID: its folder and the origins of its files.</summary>
-public sealed record RuntimePublish(string RuntimeIdentifier, string PublishDirectory, IReadOnlyDictionary<string, PublishedFileOrigin> Origins);
+/// <summary>The publish output for one RID: its folder, the origins of its files and the files it produced (null: every file of the folder).</summary>
+public sealed record RuntimePublish(string RuntimeIdentifier, string PublishDirectory, IReadOnlyDictionary<string, PublishedFileOrigin> Origins, IReadOnlySet<string>? Published = null);
 
 /// <summary>What a run made: the image, its references, where its Dockerfile is, which backend made it, and where it went.</summary>
 /// <param name="Digest">The registry's manifest digest when the image was pushed.</param>

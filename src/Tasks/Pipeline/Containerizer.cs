@@ -158,7 +158,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         spec = spec with
         {
-            Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins),
+            Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins, request.Published),
             FileLayers = LayerPlanner.PlanFiles(spec.Files),
         };
         if (!perRuntime && spec.Layers.Count == 0)
@@ -169,7 +169,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var platformSpecs = perRuntime
             ? request.RuntimePublishes.Select(publish => (publish.RuntimeIdentifier, spec with
                 {
-                    Layers = LayerPlanner.Plan(publish.PublishDirectory, request.Project.AssemblyName, publish.Origins),
+                    Layers = LayerPlanner.Plan(publish.PublishDirectory, request.Project.AssemblyName, publish.Origins, publish.Published),
                 })).ToList()
             : spec.RuntimeIdentifiers.Select(identifier => (identifier, spec)).ToList();
 

@@ -18,6 +18,8 @@ public sealed record ContainerSpec
     public bool PortsFromBaseImage { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; }
+    /// <summary>The image's creation time (the daemonless config's 'created' and the created label): SOURCE_DATE_EPOCH, else the source's last commit, else the Unix epoch.</summary>
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
     /// <summary>Empty: keep the base image's entrypoint.</summary>
     public required IReadOnlyList<string> Entrypoint { get; init; }
     public required IReadOnlyList<string> Cmd { get; init; }

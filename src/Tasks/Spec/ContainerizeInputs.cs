@@ -118,4 +118,6 @@ public sealed record ContainerSettings
     public string RuntimeIdentifiers { get; init; } = "";
     /// <summary>SOURCE_DATE_EPOCH from the environment, when set.</summary>
     public string SourceDateEpoch { get; init; } = "";
+    /// <summary>The committer time of the source's last commit (<see cref="Spec.SourceCommitTime"/>), read when SOURCE_DATE_EPOCH is unset; null outside a git repository.</summary>
+    public long? SourceCommitTime { get; init; }
 }

@@ -28,8 +28,10 @@ public static class SpecResolver
         CheckBuildKitDaemon(settings, diagnostics);
 
         var baseImage = ResolveBaseImage(project, settings, diagnostics);
+        var created = CreatedTime(settings, diagnostics);
         var spec = new ContainerSpec
         {
+            Created = created ?? DateTimeOffset.UnixEpoch,
             BaseImage = baseImage ?? new ImageReference(null, "invalid", null, null),
             Registry = ResolveRegistry(settings.Registry, diagnostics),
             Repository = ResolveRepository(project, settings, diagnostics),
@@ -39,7 +41,7 @@ public static class SpecResolver
             Ports = ResolvePorts(settings.Ports, diagnostics),
             PortsFromBaseImage = settings.Ports.Count == 0 && project.UsesAspNetCore,
             Environment = ResolveEnvironment(settings, diagnostics),
-            Labels = ResolveLabels(project, settings, baseImage, diagnostics),
+            Labels = ResolveLabels(project, settings, baseImage, created, diagnostics),
             LabelBaseDigest = settings.GenerateLabels && !settings.DisabledLabels.Contains("base.digest"),
             Entrypoint = [],
             Cmd = [],
@@ -565,15 +567,14 @@ public static class SpecResolver
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ResolveLabels(
-        ProjectFacts project, ContainerSettings settings, ImageReference? baseImage, ICollection<Diagnostic> diagnostics)
+        ProjectFacts project, ContainerSettings settings, ImageReference? baseImage, DateTimeOffset? created, ICollection<Diagnostic> diagnostics)
     {
         var labels = new List<KeyValuePair<string, string>>();
-        var created = CreatedTime(settings.SourceDateEpoch, diagnostics);
         if (settings.GenerateLabels)
         {
             var defaults = new (string Name, string Value)[]
             {
-                ("created", created),
+                ("created", created?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? ""),
                 ("title", project.Title.Length > 0 ? project.Title : project.AssemblyName),
                 ("description", project.Description),
                 ("version", project.Version),
@@ -606,20 +607,21 @@ public static class SpecResolver
         return LastWins(labels.Concat(settings.Labels));
     }
 
-    private static string CreatedTime(string sourceDateEpoch, ICollection<Diagnostic> diagnostics)
+    /// <summary>SOURCE_DATE_EPOCH (validated: CTZ1023), else the time of the source's last commit, else null (no created label, the Unix epoch in the config).</summary>
+    private static DateTimeOffset? CreatedTime(ContainerSettings settings, ICollection<Diagnostic> diagnostics)
     {
-        if (sourceDateEpoch.Length == 0)
+        if (settings.SourceDateEpoch.Length == 0)
         {
-            return "";
+            return settings.SourceCommitTime is { } commitTime ? DateTimeOffset.FromUnixTimeSeconds(commitTime) : null;
         }
 
-        if (!long.TryParse(sourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
+        if (!long.TryParse(settings.SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
         {
-            diagnostics.Add(Errors.InvalidSourceDateEpoch(sourceDateEpoch));
-            return "";
+            diagnostics.Add(Errors.InvalidSourceDateEpoch(settings.SourceDateEpoch));
+            return null;
         }
 
-        return DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
     private static ContainerSpec ResolveCommand(ContainerSpec spec, ProjectFacts project, ContainerSettings settings, ICollection<Diagnostic> diagnostics)

@@ -1,4 +1,5 @@
 using Containerize.Backends;
+using Containerize.Diagnostics;
 using Containerize.Layers;
 using Containerize.Pipeline;
 using Containerize.Registries;
@@ -25,6 +26,7 @@ public sealed class BuildContainer : EngineTask
     public bool PublishTrimmed { get; set; }
     public bool InvariantGlobalization { get; set; }
     public ITaskItem[] FrameworkReferences { get; set; } = [];
+    /// <summary>What the publish produced (_ContainerizePublishedFiles): ResolvedFileToPublish items and the other files it wrote, each with RelativePath.</summary>
     public ITaskItem[] PublishedFiles { get; set; } = [];
     /// <summary>The files of each per-RID publish, with ContainerRuntimeIdentifier and ContainerPublishDirectory metadata.</summary>
     public ITaskItem[] RuntimePublishedFiles { get; set; } = [];
@@ -96,6 +98,7 @@ public sealed class BuildContainer : EngineTask
 
     protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
     {
+        var sourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "";
         var request = new ContainerizeRequest
         {
             Project = new ProjectFacts
@@ -115,7 +118,8 @@ public sealed class BuildContainer : EngineTask
                 EnvironmentVariables = Pairs(EnvironmentVariables), EnvironmentVariablesProperty = EnvironmentVariablesProperty,
                 Labels = Pairs(Labels), AppCommand = Values(AppCommand), AppCommandArgs = Values(AppCommandArgs), DefaultArgs = Values(DefaultArgs),
                 AppCommandInstruction = AppCommandInstruction, GenerateLabels = GenerateLabels, DisabledLabels = Values(DisabledLabels),
-                SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "",
+                SourceDateEpoch = sourceDateEpoch,
+                SourceCommitTime = sourceDateEpoch.Length == 0 ? SourceCommitTime.Read(ProjectDirectory) : null,
                 RuntimeIdentifiers = RuntimeIdentifiers,
                 RunCommands = RunCommands.Select(item => new RunCommandSetting(
                     item.GetMetadata("Command") is { Length: > 0 } command ? command : item.ItemSpec,
@@ -132,9 +136,10 @@ public sealed class BuildContainer : EngineTask
             },
             PublishDirectory = PublishDirectory,
             Origins = OriginsOf(PublishedFiles),
+            Published = ProducedBy(PublishedFiles),
             RuntimePublishes = RuntimePublishedFiles
                 .GroupBy(file => (Identifier: file.GetMetadata("ContainerRuntimeIdentifier"), Directory: file.GetMetadata("ContainerPublishDirectory")))
-                .Select(group => new RuntimePublish(group.Key.Identifier, group.Key.Directory, OriginsOf(group)))
+                .Select(group => new RuntimePublish(group.Key.Identifier, group.Key.Directory, OriginsOf(group), ProducedBy(group)))
                 .ToList(),
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
@@ -146,6 +151,17 @@ public sealed class BuildContainer : EngineTask
                 .Select(host => host.ToLowerInvariant())
                 .ToList(),
         };
+
+        var publishes = request.RuntimePublishes.Count > 0
+            ? request.RuntimePublishes.Select(publish => (publish.PublishDirectory, publish.Published))
+            : [(request.PublishDirectory, request.Published)];
+        foreach (var (directory, published) in publishes)
+        {
+            if (published is not null && LayerPlanner.Unpublished(directory, published) is { Count: > 0 } unpublished)
+            {
+                Report(Errors.UnpublishedFilesLeftOut(directory, unpublished));
+            }
+        }
 
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
         if (DockerfileOutputPath.Length > 0)
@@ -181,6 +197,17 @@ public sealed class BuildContainer : EngineTask
             .ToDictionary(group => group.Key, group => new PublishedFileOrigin(
                 group.First().GetMetadata("NuGetPackageId"), group.First().GetMetadata("NuGetPackageVersion"),
                 group.First().GetMetadata("ReferenceSourceTarget") == "ProjectReference"));
+
+    /// <summary>
+    /// The relative paths ('/'-separated) one publish produced (the RelativePath of each item _ContainerizePublishedFiles
+    /// gives), compared as the file system does; null when there are none, so that the whole folder is taken.
+    /// </summary>
+    private static IReadOnlySet<string>? ProducedBy(IEnumerable<ITaskItem> files)
+    {
+        var comparer = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var paths = files.Select(file => file.GetMetadata("RelativePath").Replace('\\', '/')).Where(path => path.Length > 0).ToHashSet(comparer);
+        return paths.Count > 0 ? paths : null;
+    }
 
     /// <summary>A ';'-separated metadata value as a list, empty entries left out.</summary>
     private static IReadOnlyList<string> List(string value) => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

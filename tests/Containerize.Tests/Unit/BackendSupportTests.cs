@@ -45,6 +45,10 @@ public sealed class BackendSupportTests
             [nameof(ContainerSpec.BuildSecrets)] = ("honoured by BuildKit: BuildSecretTests; the legacy builder rejects: CTZ1049", "rejected: CTZ1049", "honoured: BuildKitDaemonTests"),
             [nameof(ContainerSpec.RuntimeIdentifiers)] = ("one: honoured; several rejected: CTZ1029", "honoured: DaemonlessTests (an index)", "one: honoured; several rejected: CTZ1054"),
             [nameof(ContainerSpec.LabelBaseDigest)] = (Parity, Parity, Parity),
+            [nameof(ContainerSpec.Created)] = (
+                "honoured in the created label (the config's created is the engine's build time): MSBuildWiringTests",
+                "honoured: the config's created and the label (MSBuildWiringTests)",
+                "honoured in the created label (the config's created is SOURCE_DATE_EPOCH's, else 0, as its file times): MSBuildWiringTests"),
         };
 
     [TestMethod]

@@ -155,4 +155,73 @@ public sealed class LayerPlannerTests
 
         Assert.AreSequenceEqual(new[] { "B.dll", "_x.dll", "a.txt", "a/z.txt", "b.dll" }, FilesOf(publish.Plan("App"), "5-app"));
     }
+
+    /// <summary>What the SDK published this time, of <see cref="SelfContainedShop"/>: Newtonsoft.Json and a content file are left over from an earlier publish.</summary>
+    private static readonly HashSet<string> PublishedThisTime =
+    [
+        "Shop", "Shop.deps.json", "Shop.runtimeconfig.json", "Shop.dll", "Shop.pdb", "libcoreclr.so", "System.Private.CoreLib.dll", "createdump",
+        "Microsoft.AspNetCore.Http.dll", "runtimes/linux-x64/native/libe_sqlite3.so", "Acme.Preview.dll", "Shop.Core.dll", "Shop.Core.pdb",
+        "appsettings.json", "de/Shop.resources.dll",
+    ];
+
+    [TestMethod]
+    public void Files_the_publish_did_not_produce_are_left_out_of_every_layer()
+    {
+        using var publish = SelfContainedShop();
+
+        var layers = LayerPlanner.Plan(publish.Path, "Shop", publish.Origins, PublishedThisTime);
+
+        Assert.AreSequenceEqual(new[] { "runtimes/linux-x64/native/libe_sqlite3.so" }, FilesOf(layers, LayerPlanner.Packages));
+        Assert.AreSequenceEqual(new[] { "Shop.dll", "Shop.pdb", "appsettings.json", "de/Shop.resources.dll" }, FilesOf(layers, LayerPlanner.App));
+        Assert.AreSequenceEqual(PublishedThisTime.Order(StringComparer.Ordinal).ToArray(),
+            layers.SelectMany(layer => layer.Files).Select(file => file.RelativePath).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [TestMethod]
+    public void The_files_left_out_are_named_in_ordinal_order_of_their_paths()
+    {
+        using var publish = SelfContainedShop();
+
+        Assert.AreSequenceEqual(new[] { "Newtonsoft.Json.dll", "wwwroot/css/site.css" }, LayerPlanner.Unpublished(publish.Path, PublishedThisTime));
+    }
+
+    [TestMethod]
+    public void A_layer_whose_files_were_all_left_over_is_left_out()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop").Add("Newtonsoft.Json.dll", PublishFolder.ReleasePackage);
+        var published = new HashSet<string> { "Shop", "Shop.deps.json", "Shop.runtimeconfig.json", "Shop.dll", "Shop.pdb" };
+
+        Assert.AreSequenceEqual(new[] { "4-apphost", "5-app" }, Names(LayerPlanner.Plan(publish.Path, "Shop", publish.Origins, published)));
+    }
+
+    [TestMethod]
+    public void A_produced_file_that_is_not_in_the_folder_changes_nothing()
+    {
+        using var publish = PublishFolder.FrameworkDependent("Shop");
+        var published = new HashSet<string> { "Shop", "Shop.deps.json", "Shop.runtimeconfig.json", "Shop.dll", "Shop.pdb", "web.config" };
+
+        Assert.AreSequenceEqual(Names(publish.Plan("Shop")), Names(LayerPlanner.Plan(publish.Path, "Shop", publish.Origins, published)));
+        Assert.IsEmpty(LayerPlanner.Unpublished(publish.Path, published));
+    }
+
+    [TestMethod]
+    public void A_missing_publish_folder_has_no_file_left_out()
+    {
+        Assert.IsEmpty(LayerPlanner.Unpublished(Path.Combine(Path.GetTempPath(), "ctz-no-such-folder-" + Guid.NewGuid().ToString("N")), new HashSet<string>()));
+    }
+
+    [TestMethod]
+    public void The_warning_names_the_first_ten_files_left_out_and_counts_the_others()
+    {
+        var files = Enumerable.Range(1, 12).Select(index => $"old{index:00}.dll").ToList();
+
+        var warning = Containerize.Diagnostics.Errors.UnpublishedFilesLeftOut("/src/Shop/bin/Release/net10.0/publish/", files);
+
+        Assert.AreEqual(new Containerize.Diagnostics.Diagnostic("CTZ1070",
+            "The publish folder '/src/Shop/bin/Release/net10.0/publish/' holds 12 file(s) that this publish did not produce, left out of the image: "
+            + "old01.dll, old02.dll, old03.dll, old04.dll, old05.dll, old06.dll, old07.dll, old08.dll, old09.dll, old10.dll and 2 more. "
+            + "They are left over from an earlier publish (of a package or file removed since) or were put there by hand; delete them to silence this. "
+            + "To ship such a file, publish it: a Content or None item with CopyToPublishDirectory, or a FileWrites item in the target that writes it.",
+            Containerize.Diagnostics.Severity.Warning), warning);
+    }
 }

@@ -114,6 +114,7 @@ public sealed class SpecFingerprintTests
         string text => text + "-changed",
         null when type == typeof(string) => "changed",
         bool flag => !flag,
+        DateTimeOffset time => time.AddSeconds(1),
         ImageReference reference => reference with { Tag = "changed" },
         HealthCheck => new HealthCheck(["changed"], "1s", "", "", ""),
         null when type == typeof(HealthCheck) => new HealthCheck(["changed"], "", "", "", ""),
