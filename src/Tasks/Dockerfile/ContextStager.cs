@@ -1,3 +1,5 @@
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Spec;
 
@@ -17,7 +19,12 @@ public static class ContextStager
     public const string DockerIgnore = "# Only the layer folders go into the image (the Dockerfile is always sent).\n*\n!layers/\n";
 
     /// <returns>The path of the Dockerfile.</returns>
-    public static string Stage(ContainerSpec spec, string contextDirectory)
+    /// <exception cref="Diagnostics.ContainerizeException">CTZ2023 when a file of the image cannot be read, CTZ2021 when the context cannot be written.</exception>
+    public static string Stage(ContainerSpec spec, string contextDirectory) => FileFailures.Guard(
+        () => StageFiles(spec, contextDirectory),
+        reason => Errors.IntermediateFolderFailed(contextDirectory, "stage the build context", reason));
+
+    private static string StageFiles(ContainerSpec spec, string contextDirectory)
     {
         Directory.CreateDirectory(contextDirectory);
         var layersRoot = Path.Combine(contextDirectory, DockerfileWriter.LayersFolder);
@@ -81,13 +88,14 @@ public static class ContextStager
     private static bool SameContent(string left, string right)
     {
         const int size = 1 << 16;
-        using var a = new FileStream(left, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var a = SourceFiles.OpenRead(left);
         using var b = new FileStream(right, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var bufferA = new byte[size];
         var bufferB = new byte[size];
         int read;
         while ((read = a.ReadAtLeast(bufferA, size, throwOnEndOfStream: false)) > 0)
         {
+            RunCancellation.ThrowIfCancelled();
             if (b.ReadAtLeast(bufferB, size, throwOnEndOfStream: false) != read || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, read)))
             {
                 return false;

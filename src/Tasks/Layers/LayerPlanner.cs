@@ -1,4 +1,5 @@
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Spec;
 
 namespace Containerize.Layers;
@@ -23,10 +24,8 @@ public static class LayerPlanner
     /// <param name="origins">ResolvedFileToPublish origins by relative path ('/'-separated); files not listed are the app's own.</param>
     public static IReadOnlyList<Layer> Plan(string publishDirectory, string assemblyName, IReadOnlyDictionary<string, PublishedFileOrigin> origins)
     {
-        var root = Path.GetFullPath(publishDirectory);
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => new LayerFile(path, Path.GetRelativePath(root, path).Replace('\\', '/')))
-            .OrderBy(file => file.RelativePath, StringComparer.Ordinal);
+        var files = SourceFiles.Under(publishDirectory, $"The publish output {publishDirectory}")
+            .Select(file => new LayerFile(file.Path, file.RelativePath));
 
         var layers = files.GroupBy(file => Classify(file.RelativePath, assemblyName, origins)).ToDictionary(group => group.Key, group => group.ToList());
         return AppLayerNames.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
@@ -44,12 +43,13 @@ public static class LayerPlanner
         var groups = new List<(string Folder, string Owner, Dictionary<string, LayerFile> Files)>();
         foreach (var copy in copies)
         {
-            var isFolder = Directory.Exists(copy.Source);
+            var what = $"ContainerFile '{copy.Source}'";
+            var (source, kind) = SourceFiles.Follow(copy.Source, what);
+            var isFolder = kind == FileKind.Folder;
             var folder = isFolder || copy.Destination.EndsWith('/') ? copy.Destination.TrimEnd('/') : copy.Destination[..copy.Destination.LastIndexOf('/')];
             var files = isFolder
-                ? Directory.EnumerateFiles(copy.Source, "*", SearchOption.AllDirectories)
-                    .Select(path => new LayerFile(path, Path.GetRelativePath(copy.Source, path).Replace('\\', '/')) { Mode = copy.Mode })
-                : [new LayerFile(copy.Source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
+                ? SourceFiles.Under(source, what).Select(file => new LayerFile(file.Path, file.RelativePath) { Mode = copy.Mode })
+                : [new LayerFile(source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
 
             var group = groups.FirstOrDefault(existing => existing.Folder == folder && existing.Owner == copy.Owner);
             if (group.Files is null)

@@ -167,6 +167,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
+        diagnostics.AddRange(FileSystem.OutputPaths.Check(request.ContextDirectory, request.ArchivePath));
         foreach (var host in request.InsecureRegistries.Where(host => !ReferenceRules.IsRegistry(host)))
         {
             diagnostics.Add(Errors.InvalidInsecureRegistry(host));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Spec;
 
@@ -301,8 +302,13 @@ public static class SpecResolver
         var result = new List<FileCopy>();
         foreach (var file in files)
         {
-            var isFolder = Directory.Exists(file.Source);
-            if (!isFolder && !File.Exists(file.Source))
+            if (KindOf(file, diagnostics) is not { } kind)
+            {
+                continue;
+            }
+
+            var isFolder = kind == FileKind.Folder;
+            if (kind == FileKind.Missing)
             {
                 diagnostics.Add(Errors.ContainerFileMissing(file.Include, file.Source));
             }
@@ -327,6 +333,20 @@ public static class SpecResolver
         }
 
         return result;
+    }
+
+    /// <summary>What a ContainerFile names, its links followed (<see cref="SourceFiles"/>); null when that is refused (reported).</summary>
+    private static FileKind? KindOf(FileSetting file, ICollection<Diagnostic> diagnostics)
+    {
+        try
+        {
+            return SourceFiles.Follow(file.Source, $"ContainerFile '{file.Include}'").Kind;
+        }
+        catch (ContainerizeException exception)
+        {
+            diagnostics.Add(exception.Diagnostic);
+            return null;
+        }
     }
 
     private static readonly Regex BuildArgNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);

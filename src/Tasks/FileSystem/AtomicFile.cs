@@ -1,0 +1,34 @@
+using Containerize.Diagnostics;
+
+namespace Containerize.FileSystem;
+
+/// <summary>A file written beside its destination (….partial) and moved into place once complete, so a failed run never leaves half a file under its name.</summary>
+public static class AtomicFile
+{
+    /// <param name="write">Writes the whole content to the stream it is given.</param>
+    /// <exception cref="ContainerizeException">CTZ2020 when the file cannot be written; the partial file is removed.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var partial = path + ".partial";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(output);
+            }
+
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (Exception exception)
+        {
+            FileFailures.TryDelete(partial);
+            if (FileFailures.IsFileSystem(exception))
+            {
+                throw new ContainerizeException(Errors.ArchiveWriteFailed(path, exception.Message), exception);
+            }
+
+            throw;
+        }
+    }
+}
