@@ -72,13 +72,16 @@ public static class OutputPaths
         }
     }
 
+    /// <summary>The file made to see whether a folder takes new files: one name per process, shared by its runs, removed when closed.</summary>
+    public static string ProbeName => $".containerize-probe-{Environment.ProcessId}";
+
     /// <summary>Why no new file can be made in <paramref name="folder"/> (made first if missing), or null when one can: a file is made there and removed.</summary>
     private static string? CannotWriteIn(string folder)
     {
         try
         {
             Directory.CreateDirectory(folder);
-            using (new FileStream(Path.Combine(folder, $".containerize-{Guid.NewGuid():N}.probe"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            using (new FileStream(Path.Combine(folder, ProbeName), FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.DeleteOnClose))
             {
                 return null;
             }
