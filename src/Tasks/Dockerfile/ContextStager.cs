@@ -35,7 +35,7 @@ public static class ContextStager
             {
                 var target = Path.Combine(layersRoot, layer.Name, file.RelativePath);
                 wanted.Add(target);
-                CopyIfChanged(file.SourcePath, target, file.Mode ?? FileModes.Default(file.SourcePath));
+                CopyIfChanged(file.SourcePath, target, file.Mode);
             }
         }
 
@@ -63,9 +63,11 @@ public static class ContextStager
     /// link, which would change the published file), else a copy. The source is opened first, so that a file that
     /// cannot be read is named as such (CTZ2023); comparing and copying stop within a chunk of a cancelled run.
     /// </summary>
-    private static void CopyIfChanged(string source, string target, UnixFileMode mode)
+    /// <param name="itemMode">The mode a ContainerFile item gives; null: 0755 or 0644 by the source's executable bit.</param>
+    private static void CopyIfChanged(string source, string target, UnixFileMode? itemMode)
     {
         using var input = SourceFiles.OpenRead(source);
+        var mode = itemMode ?? FileModes.Default(source);
         var targetInfo = new FileInfo(target);
         if (targetInfo.Exists && targetInfo.Length == input.Length && SameContent(input, target) && FileModes.Of(target) == mode)
         {

@@ -1,0 +1,129 @@
+using Containerize.Diagnostics;
+using Containerize.Dockerfile;
+using Containerize.FileSystem;
+using Containerize.Layers;
+using Containerize.Oci;
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+/// <summary>
+/// File-system failures in the middle of a run are CTZ errors that say what was being done, cleanup after them never
+/// replaces them, and what an earlier run left damaged is made again rather than trusted.
+/// </summary>
+[TestClass]
+[TestCategory("Unit")]
+[OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+public sealed class FileFailureTests : IDisposable
+{
+    private readonly TemporaryDirectory work = new();
+
+    public void Dispose() => work.Dispose();
+
+    private Layer AppLayer(params string[] files) =>
+        new(LayerPlanner.App, files.Select(file => new LayerFile(work.WriteFile("publish/" + file, file), file)).ToList());
+
+    /// <summary>What .NET says when a file is created where a folder is: the reason the errors carry.</summary>
+    private static string CreateFails(string path) =>
+        Assert.Throws<Exception>(() => new FileStream(path, FileMode.Create, FileAccess.Write).Dispose()).Message;
+
+    [TestMethod]
+    public void A_layer_that_cannot_be_written_is_CTZ2021_and_the_failed_cleanup_of_its_partial_file_does_not_hide_that()
+    {
+        var layers = work.Combine("oci/layers");
+        var partial = Path.Combine(layers, "layer.tar.gz.partial");
+        work.WriteFile("oci/layers/layer.tar.gz.partial/in-the-way", "a folder where the partial file goes: it can be neither written nor deleted as a file");
+        var reason = CreateFails(partial);
+
+        var error = Assert.ThrowsExactly<ContainerizeException>(() =>
+            LayerWriter.Write(AppLayer("App.dll"), "/app", Path.Combine(layers, "layer.tar.gz"), DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip));
+
+        Assert.AreEqual($"Containerize could not write the layer 5-app in {layers} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): {reason.TrimEnd('.')}. Check that the disk has room and that the folder may be written; deleting it (dotnet clean) makes the next run start afresh.", error.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void A_file_of_the_image_that_is_gone_is_CTZ2023_naming_it_and_leaves_no_partial_layer()
+    {
+        var layer = AppLayer("App.dll", "Gone.dll");
+        var gone = work.Combine("publish/Gone.dll");
+        File.Delete(gone);
+        var output = work.Combine("oci/layer.tar.gz");
+
+        var error = Assert.ThrowsExactly<ContainerizeException>(() => LayerWriter.Write(layer, "/app", output, DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip));
+
+        Assert.AreEqual($"{gone}, a file the image is made of (from the publish output or a ContainerFile item), could not be read: Could not find file '{gone}'. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.", error.Diagnostic.Message);
+        Assert.IsEmpty(Directory.EnumerateFiles(work.Combine("oci")).ToList());
+    }
+
+    [TestMethod]
+    public void Staging_a_file_that_is_gone_is_CTZ2023_and_a_context_that_cannot_be_written_CTZ2021()
+    {
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console()), BaseImages.DotNet()) with { Layers = [AppLayer("App.dll")] };
+        var context = work.Combine("context");
+        File.Delete(work.Combine("publish/App.dll"));
+
+        var gone = Assert.ThrowsExactly<ContainerizeException>(() => ContextStager.Stage(spec, context));
+        work.WriteFile("publish/App.dll", "App.dll");
+        var blocked = work.WriteFile("blocked", "a file where the context folder must be");
+        var unwritable = Assert.ThrowsExactly<ContainerizeException>(() => ContextStager.Stage(spec, blocked));
+
+        Assert.AreEqual("CTZ2023", gone.Diagnostic.Code);
+        Assert.AreEqual("CTZ2021", unwritable.Diagnostic.Code);
+        Assert.StartsWith($"Containerize could not stage the build context in {blocked} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): ", unwritable.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void A_damaged_layer_record_is_not_trusted_the_layer_is_written_again()
+    {
+        var folder = work.Combine("layers");
+        var first = LayerWriter.WriteOrReuse(AppLayer("App.dll"), "/app", folder, DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip);
+        File.WriteAllText(first.Path + ".json", "{\"Path\":\"cut sho");
+
+        var again = LayerWriter.WriteOrReuse(AppLayer("App.dll"), "/app", folder, DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip);
+
+        Assert.AreEqual(first, again);
+        StringAssert.StartsWith(File.ReadAllText(first.Path + ".json"), "{");
+        Assert.AreEqual(again.Descriptor.Digest, System.Text.Json.JsonSerializer.Deserialize<BuiltLayer>(File.ReadAllBytes(first.Path + ".json"))!.Descriptor.Digest);
+    }
+
+    [TestMethod]
+    public void An_archive_whose_writing_fails_is_CTZ2020_the_writers_own_error_is_kept_and_no_partial_file_is_left()
+    {
+        var archive = work.Combine("out/image.tar");
+        work.WriteFile("blocked", "a file");
+        var blocked = work.Combine("blocked/image.tar");
+
+        var ioFailure = Assert.ThrowsExactly<ContainerizeException>(() => AtomicFile.Write(blocked, output => output.WriteByte(1)));
+        var own = Assert.ThrowsExactly<InvalidDataException>(() => AtomicFile.Write(archive, output =>
+        {
+            output.WriteByte(1);
+            throw new InvalidDataException("the layer file has another size than its descriptor");
+        }));
+
+        Assert.AreEqual("CTZ2020", ioFailure.Diagnostic.Code);
+        Assert.AreEqual($"The image archive {blocked} could not be written: The file '{work.Combine("blocked")}' already exists. Check that the disk has room and that its folder may be written (ContainerArchiveOutputPath names the archive; the one an engine loads is written in the containerize folder); the next run writes it again.", ioFailure.Diagnostic.Message);
+        Assert.AreEqual("the layer file has another size than its descriptor", own.Message);
+        Assert.IsEmpty(Directory.EnumerateFiles(work.Combine("out")).ToList(), "no image.tar.partial");
+    }
+
+    [TestMethod]
+    public void Cleanup_of_what_cannot_be_deleted_leaves_it_and_throws_nothing()
+    {
+        work.WriteFile("folder/file", "x");
+
+        FileFailures.TryDelete(work.Combine("folder"));
+        FileFailures.TryDelete(work.Combine("missing/file"));
+
+        Assert.IsTrue(Directory.Exists(work.Combine("folder")));
+    }
+
+    [TestMethod]
+    public void Network_stream_failures_are_not_taken_for_file_system_ones()
+    {
+        Assert.IsTrue(FileFailures.IsFileSystem(new IOException("No space left on device")));
+        Assert.IsTrue(FileFailures.IsFileSystem(new UnauthorizedAccessException()));
+        Assert.IsFalse(FileFailures.IsFileSystem(new System.Net.Http.HttpIOException(System.Net.Http.HttpRequestError.ResponseEnded)));
+        Assert.IsFalse(FileFailures.IsFileSystem(new IOException("reset", new System.Net.Sockets.SocketException(104))));
+    }
+}
