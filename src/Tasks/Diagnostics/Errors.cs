@@ -243,8 +243,9 @@ public static class Errors
     public static Diagnostic OutputFolderNotWritable(string setting, string path, string folder, string reason) => new("CTZ1063",
         $"{setting} '{path}' cannot be written: no file can be made in {folder} ({Clause(reason)}). Choose a path in a folder you may write to.");
 
-    public static Diagnostic ArchivePathNotAFile(string path, string kind) => new("CTZ1064",
-        $"ContainerArchiveOutputPath '{path}' is {kind}, not a file: the archive is written beside it and then put in its place. Name a regular file (for example: bin/image.tar).");
+    /// <param name="setting">ContainerArchiveOutputPath or ContainerDockerfileOutputPath.</param>
+    public static Diagnostic OutputNotAFile(string setting, string path, string kind) => new("CTZ1064",
+        $"{setting} '{path}' is {kind}, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).");
 
     public static Diagnostic ArchiveWriteFailed(string path, string reason) => new("CTZ2020",
         $"The image archive {path} could not be written: {Clause(reason)}. Check that the disk has room and that its folder may be written (ContainerArchiveOutputPath names the archive; the one an engine loads is written in the containerize folder); the next run writes it again.");
@@ -256,8 +257,9 @@ public static class Errors
     public static Diagnostic BlobCacheUnusable(string folder, string reason) => new("CTZ2022",
         $"The daemonless backend's blob cache {folder} (downloaded base image layers: $XDG_CACHE_HOME/containerize/blobs, else ~/.cache/containerize/blobs) cannot be used: {Clause(reason)}. Point XDG_CACHE_HOME at a folder you may write to, or move away the file in the way.");
 
-    public static Diagnostic SourceUnreadable(string path, string reason) => new("CTZ2023",
-        $"{path}, a file the image is made of (from the publish output or a ContainerFile item), could not be read: {Clause(reason)}. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.");
+    /// <param name="what">What the file is to the build: by default a file of the image.</param>
+    public static Diagnostic SourceUnreadable(string path, string reason, string what = "a file the image is made of (from the publish output or a ContainerFile item)") => new("CTZ2023",
+        $"{path}, {what}, could not be read: {Clause(reason)}. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.");
 
     /// <param name="type">The exception's type name, as .NET gives it.</param>
     public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",
@@ -298,7 +300,7 @@ public static class Errors
 
     /// <param name="what">Who brought the file: "ContainerFile 'certs'", "The publish output".</param>
     public static Diagnostic SpecialFile(string what, string path, string kind) => new("CTZ1060",
-        $"{what}: {path} is {kind}, which cannot go into an image (and is never opened: reading it could wait for ever). Remove it, or name the regular files beside it with ContainerFile items of their own.");
+        $"{what}: {path} is {kind}, which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).");
 
     /// <param name="problem">"points to /x, which does not exist", "points in a circle (…)".</param>
     public static Diagnostic BrokenLink(string what, string path, string problem) => new("CTZ1061",

@@ -4,9 +4,9 @@ namespace Containerize.FileSystem;
 
 /// <summary>
 /// The places a run writes to, checked with the configuration, before anything is built: the containerize folder
-/// (ContainerizeIntermediateDirectory) and the folder of ContainerArchiveOutputPath must be folders or makeable as
-/// folders, the archive's folder must take a new file, and the archive path must not name a device, FIFO or socket
-/// (the archive is written beside it and moved over it).
+/// (ContainerizeIntermediateDirectory) and the folder of ContainerArchiveOutputPath (or ContainerDockerfileOutputPath)
+/// must be folders or makeable as folders, the archive's folder must take a new file, and a file written must not be
+/// a device, FIFO or socket (never opened: that could wait for ever).
 /// </summary>
 public static class OutputPaths
 {
@@ -44,19 +44,25 @@ public static class OutputPaths
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(archivePath))!;
-        if (FileInTheWay(folder) is { } file)
+        if (CheckFile("ContainerArchiveOutputPath", archivePath) is { } problem)
         {
-            yield return Errors.FileWhereAFolderMustBe("ContainerArchiveOutputPath", archivePath, file);
-        }
-        else if (TargetKind(archivePath) is not (FileKind.Missing or FileKind.File) and var kind)
-        {
-            yield return Errors.ArchivePathNotAFile(archivePath, FileKinds.Describe(kind));
+            yield return problem;
         }
         else if (CannotWriteIn(folder) is { } reason)
         {
             yield return Errors.OutputFolderNotWritable("ContainerArchiveOutputPath", archivePath, folder, reason);
         }
     }
+
+    /// <summary>
+    /// What stands in the way of writing a file at <paramref name="path"/>: a file where its folder (or one above) must
+    /// be (CTZ1062), or a device, FIFO or socket in its place, or a link to one (CTZ1064); null when nothing does.
+    /// </summary>
+    /// <param name="setting">The property that names the file, for the error.</param>
+    public static Diagnostic? CheckFile(string setting, string path) =>
+        FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(path))!) is { } file ? Errors.FileWhereAFolderMustBe(setting, path, file)
+        : TargetKind(path) is not (FileKind.Missing or FileKind.File or FileKind.Folder) and var kind ? Errors.OutputNotAFile(setting, path, FileKinds.Describe(kind))
+        : null;
 
     /// <summary>The kind of what a path leads to: a link's final target (missing when the link points nowhere), or a link when it points in a circle.</summary>
     private static FileKind TargetKind(string path)

@@ -302,7 +302,7 @@ public static class SpecResolver
         var result = new List<FileCopy>();
         foreach (var file in files)
         {
-            if (KindOf(file, diagnostics) is not { } kind)
+            if (KindOf(file.Source, $"ContainerFile '{file.Include}'", diagnostics) is not { } kind)
             {
                 continue;
             }
@@ -335,12 +335,13 @@ public static class SpecResolver
         return result;
     }
 
-    /// <summary>What a ContainerFile names, its links followed (<see cref="SourceFiles"/>); null when that is refused (reported).</summary>
-    private static FileKind? KindOf(FileSetting file, ICollection<Diagnostic> diagnostics)
+    /// <summary>What a path the project names is, its links followed (<see cref="SourceFiles"/>); null when that is refused (reported).</summary>
+    /// <param name="what">Who names it, for the error: "ContainerFile 'certs'", "ContainerDockerfile".</param>
+    private static FileKind? KindOf(string path, string what, ICollection<Diagnostic> diagnostics)
     {
         try
         {
-            return SourceFiles.Follow(file.Source, $"ContainerFile '{file.Include}'").Kind;
+            return SourceFiles.Follow(path, what).Kind;
         }
         catch (ContainerizeException exception)
         {
@@ -358,13 +359,26 @@ public static class SpecResolver
             return null;
         }
 
-        if (!File.Exists(path))
+        var kind = KindOf(path, "ContainerDockerfile", diagnostics);
+        if (kind is not FileKind.File)
         {
-            diagnostics.Add(Errors.DockerfileMissing(path));
+            if (kind is not null)
+            {
+                diagnostics.Add(Errors.DockerfileMissing(path));
+            }
+
             return null;
         }
 
-        return File.ReadAllText(path);
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception exception) when (FileFailures.IsFileSystem(exception))
+        {
+            diagnostics.Add(Errors.SourceUnreadable(path, exception.Message, "ContainerDockerfile"));
+            return null;
+        }
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ResolveBuildArgs(ContainerSettings settings, ICollection<Diagnostic> diagnostics)

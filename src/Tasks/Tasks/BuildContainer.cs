@@ -155,9 +155,9 @@ public sealed class BuildContainer : EngineTask
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
         if (DockerfileOutputPath.Length > 0)
         {
-            if (OutputPaths.FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(DockerfileOutputPath))!) is { } file)
+            if (OutputPaths.CheckFile("ContainerDockerfileOutputPath", DockerfileOutputPath) is { } problem)
             {
-                throw new ContainerizeException(Errors.FileWhereAFolderMustBe("ContainerDockerfileOutputPath", DockerfileOutputPath, file));
+                throw new ContainerizeException(problem);
             }
 
             DockerfilePath = DockerfileOutputPath;

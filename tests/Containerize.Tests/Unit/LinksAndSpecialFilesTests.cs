@@ -58,7 +58,7 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
 
         var error = ResolveFails("CTZ1060", Setting("pipe", "/etc/pipe"));
 
-        Assert.AreEqual($"ContainerFile 'pipe': {fifo} is a FIFO (named pipe), which cannot go into an image (and is never opened: reading it could wait for ever). Remove it, or name the regular files beside it with ContainerFile items of their own.", error.Message);
+        Assert.AreEqual($"ContainerFile 'pipe': {fifo} is a FIFO (named pipe), which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).", error.Message);
     }
 
     [TestMethod]
@@ -75,8 +75,8 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
 
         Assert.AreSequenceEqual(new[]
         {
-            "ContainerFile '/dev/null': /dev/null is a character device, which cannot go into an image (and is never opened: reading it could wait for ever). Remove it, or name the regular files beside it with ContainerFile items of their own.",
-            $"ContainerFile 'app.sock': {socketPath} is a socket, which cannot go into an image (and is never opened: reading it could wait for ever). Remove it, or name the regular files beside it with ContainerFile items of their own.",
+            "ContainerFile '/dev/null': /dev/null is a character device, which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).",
+            $"ContainerFile 'app.sock': {socketPath} is a socket, which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).",
         }, errors.Select(error => error.Message).ToArray());
     }
 
@@ -89,7 +89,21 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
 
         var error = ResolveFails("CTZ1060", Setting("to-pipe", "/etc/pipe"));
 
-        Assert.StartsWith($"ContainerFile 'to-pipe': {link} is a FIFO (named pipe), which cannot go into an image", error.Message);
+        Assert.StartsWith($"ContainerFile 'to-pipe': {link} is a FIFO (named pipe), which Containerize does not read", error.Message);
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    public void A_ContainerDockerfile_that_is_a_FIFO_is_CTZ1060_one_that_is_a_folder_CTZ1040()
+    {
+        var fifo = MakeFifo("Dockerfile.pipe");
+        Directory.CreateDirectory(work.Combine("docker"));
+
+        var special = Resolution.FailsWith("CTZ1060", Projects.Console(), new ContainerSettings { Dockerfile = fifo });
+        var folder = Resolution.FailsWith("CTZ1040", Projects.Console(), new ContainerSettings { Dockerfile = work.Combine("docker") });
+
+        Assert.StartsWith($"ContainerDockerfile: {fifo} is a FIFO (named pipe), which Containerize does not read", special.Message);
+        Assert.StartsWith($"ContainerDockerfile '{work.Combine("docker")}' does not exist.", folder.Message);
     }
 
     [TestMethod]
@@ -157,7 +171,7 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
 
         var error = PlanFails(() => publish.Plan("Shop"));
 
-        Assert.AreEqual($"The publish output {publish.Path}: {fifo} is a FIFO (named pipe), which cannot go into an image (and is never opened: reading it could wait for ever). Remove it, or name the regular files beside it with ContainerFile items of their own.", error.Diagnostic.Message);
+        Assert.AreEqual($"The publish output {publish.Path}: {fifo} is a FIFO (named pipe), which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).", error.Diagnostic.Message);
     }
 
     [TestMethod]

@@ -66,8 +66,8 @@ public sealed class OutputPathsTests : IDisposable
         var throughLink = OutputPaths.Check(Context, link).Single();
 
         Assert.AreEqual("CTZ1064", device.Code);
-        Assert.AreEqual("ContainerArchiveOutputPath '/dev/null' is a character device, not a file: the archive is written beside it and then put in its place. Name a regular file (for example: bin/image.tar).", device.Message);
-        Assert.AreEqual($"ContainerArchiveOutputPath '{link}' is a character device, not a file: the archive is written beside it and then put in its place. Name a regular file (for example: bin/image.tar).", throughLink.Message);
+        Assert.AreEqual("ContainerArchiveOutputPath '/dev/null' is a character device, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", device.Message);
+        Assert.AreEqual($"ContainerArchiveOutputPath '{link}' is a character device, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", throughLink.Message);
     }
 
     [TestMethod]
@@ -90,5 +90,16 @@ public sealed class OutputPathsTests : IDisposable
         Assert.AreEqual(file, OutputPaths.FileInTheWay(work.Combine("a/b/c/d")));
         Assert.IsNull(OutputPaths.FileInTheWay(work.Combine("a/x/y")));
         Assert.IsNull(OutputPaths.FileInTheWay(work.Path));
+    }
+
+    [TestMethod]
+    public void A_Dockerfile_output_path_under_a_file_or_on_a_device_is_refused()
+    {
+        var file = work.WriteFile("docker", "not a folder");
+
+        Assert.AreEqual($"ContainerDockerfileOutputPath '{work.Combine("docker/Dockerfile")}' cannot be written: {file} is a file, and it would have to be a folder. Choose another ContainerDockerfileOutputPath, or move that file away.",
+            OutputPaths.CheckFile("ContainerDockerfileOutputPath", work.Combine("docker/Dockerfile"))!.Message);
+        Assert.AreEqual("CTZ1064", OutputPaths.CheckFile("ContainerDockerfileOutputPath", "/dev/null")!.Code);
+        Assert.IsNull(OutputPaths.CheckFile("ContainerDockerfileOutputPath", work.Combine("Dockerfile")));
     }
 }
