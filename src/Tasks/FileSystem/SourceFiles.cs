@@ -52,7 +52,7 @@ public static class SourceFiles
         reason => Errors.SourceUnreadable(path, reason));
 
     /// <summary>Every file under <paramref name="folder"/>, links followed, in ordinal order of their paths.</summary>
-    /// <inheritdoc cref="Follow" path="/exception"/>
+    /// <exception cref="ContainerizeException">CTZ1060 and CTZ1061 as <see cref="Follow"/> raises them; CTZ2023 for a folder that cannot be read.</exception>
     public static IReadOnlyList<Entry> Under(string folder, string what)
     {
         var root = Path.GetFullPath(folder);
@@ -65,7 +65,9 @@ public static class SourceFiles
     /// <param name="links">How many folder links the walk followed to get here.</param>
     private static void Walk(string folder, string relative, List<string> ancestors, int links, string what, List<Entry> files)
     {
-        foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        var entries = FileFailures.Guard(() => Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal).ToList(),
+            reason => Errors.SourceUnreadable(folder, reason, "a folder the image is made of (from the publish output or a ContainerFile item)"));
+        foreach (var entry in entries)
         {
             var name = relative + Path.GetFileName(entry);
             var (path, kind) = Follow(entry, what);

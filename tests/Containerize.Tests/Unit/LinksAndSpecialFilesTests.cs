@@ -202,6 +202,16 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
             Entries(layer.Path));
     }
 
+    [TestMethod]
+    public void A_folder_that_cannot_be_read_is_CTZ2023()
+    {
+        var file = work.WriteFile("publish", "a file where the publish folder should be");
+
+        var error = PlanFails(() => LayerPlanner.Plan(file, "Shop", new Dictionary<string, PublishedFileOrigin>()));
+
+        Assert.AreEqual($"{file}, a folder the image is made of (from the publish output or a ContainerFile item), could not be read: Could not find a part of the path '{file}'. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.", error.Diagnostic.Message);
+    }
+
     private static (string Name, TarEntryType Type, string Content)[] Entries(string layerPath)
     {
         using var gzip = new GZipStream(File.OpenRead(layerPath), CompressionMode.Decompress);
