@@ -245,7 +245,7 @@ public static class Errors
 
     /// <param name="setting">ContainerArchiveOutputPath or ContainerDockerfileOutputPath.</param>
     public static Diagnostic OutputNotAFile(string setting, string path, string kind) => new("CTZ1064",
-        $"{setting} '{path}' is {kind}, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).");
+        $"{setting} '{path}' is {kind}, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).");
 
     public static Diagnostic ArchiveWriteFailed(string path, string reason) => new("CTZ2020",
         $"The image archive {path} could not be written: {Clause(reason)}. Check that the disk has room and that its folder may be written (ContainerArchiveOutputPath names the archive; the one an engine loads is written in the containerize folder); the next run writes it again.");

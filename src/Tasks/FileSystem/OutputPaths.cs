@@ -38,7 +38,7 @@ public static class OutputPaths
             yield return Errors.FileWhereAFolderMustBe("ContainerizeIntermediateDirectory", contextDirectory, inTheWay);
         }
 
-        if (archivePath.Length == 0 || Directory.Exists(archivePath))
+        if (archivePath.Length == 0 || Directory.Exists(archivePath)) // a folder: CTZ1030
         {
             yield break;
         }
@@ -56,12 +56,12 @@ public static class OutputPaths
 
     /// <summary>
     /// What stands in the way of writing a file at <paramref name="path"/>: a file where its folder (or one above) must
-    /// be (CTZ1062), or a device, FIFO or socket in its place, or a link to one (CTZ1064); null when nothing does.
+    /// be (CTZ1062), or a folder, device, FIFO or socket in its place, or a link to one (CTZ1064); null when nothing does.
     /// </summary>
     /// <param name="setting">The property that names the file, for the error.</param>
     public static Diagnostic? CheckFile(string setting, string path) =>
         FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(path))!) is { } file ? Errors.FileWhereAFolderMustBe(setting, path, file)
-        : TargetKind(path) is not (FileKind.Missing or FileKind.File or FileKind.Folder) and var kind ? Errors.OutputNotAFile(setting, path, FileKinds.Describe(kind))
+        : TargetKind(path) is not (FileKind.Missing or FileKind.File) and var kind ? Errors.OutputNotAFile(setting, path, FileKinds.Describe(kind))
         : null;
 
     /// <summary>The kind of what a path leads to: a link's final target (missing when the link points nowhere), or a link when it points in a circle.</summary>

@@ -212,6 +212,17 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
         Assert.AreEqual($"{file}, a folder the image is made of (from the publish output or a ContainerFile item), could not be read: Could not find a part of the path '{file}'. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.", error.Diagnostic.Message);
     }
 
+    [TestMethod]
+    public async Task A_folder_holding_the_lock_of_the_run_in_progress_is_copied_without_it()
+    {
+        work.WriteFile("project/app.json", "{}");
+        using var held = await Containerize.FileSystem.RunLock.AcquireAsync(work.Combine("project"), new RecordingBuildLog(), TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        var layer = LayerPlanner.PlanFiles([new FileCopy(work.Combine("project"), "/src/", "", null)]).Single();
+
+        Assert.AreSequenceEqual(new[] { "app.json" }, layer.Files.Select(file => file.RelativePath).ToArray());
+    }
+
     private static (string Name, TarEntryType Type, string Content)[] Entries(string layerPath)
     {
         using var gzip = new GZipStream(File.OpenRead(layerPath), CompressionMode.Decompress);

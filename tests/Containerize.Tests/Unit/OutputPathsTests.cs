@@ -66,8 +66,8 @@ public sealed class OutputPathsTests : IDisposable
         var throughLink = OutputPaths.Check(Context, link).Single();
 
         Assert.AreEqual("CTZ1064", device.Code);
-        Assert.AreEqual("ContainerArchiveOutputPath '/dev/null' is a character device, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", device.Message);
-        Assert.AreEqual($"ContainerArchiveOutputPath '{link}' is a character device, not a file, and Containerize writes a regular file there (it never reads or writes such a file: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", throughLink.Message);
+        Assert.AreEqual("ContainerArchiveOutputPath '/dev/null' is a character device, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", device.Message);
+        Assert.AreEqual($"ContainerArchiveOutputPath '{link}' is a character device, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", throughLink.Message);
     }
 
     [TestMethod]
@@ -100,6 +100,8 @@ public sealed class OutputPathsTests : IDisposable
         Assert.AreEqual($"ContainerDockerfileOutputPath '{work.Combine("docker/Dockerfile")}' cannot be written: {file} is a file, and it would have to be a folder. Choose another ContainerDockerfileOutputPath, or move that file away.",
             OutputPaths.CheckFile("ContainerDockerfileOutputPath", work.Combine("docker/Dockerfile"))!.Message);
         Assert.AreEqual("CTZ1064", OutputPaths.CheckFile("ContainerDockerfileOutputPath", "/dev/null")!.Code);
+        Assert.AreEqual($"ContainerDockerfileOutputPath '{work.Path}' is a folder, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).",
+            OutputPaths.CheckFile("ContainerDockerfileOutputPath", work.Path)!.Message);
         Assert.IsNull(OutputPaths.CheckFile("ContainerDockerfileOutputPath", work.Combine("Dockerfile")));
     }
 }
