@@ -2,7 +2,10 @@ using Containerize.Diagnostics;
 
 namespace Containerize.FileSystem;
 
-/// <summary>A file written beside its destination (….partial) and moved into place once complete, so a failed run never leaves half a file under its name.</summary>
+/// <summary>
+/// A file written beside its destination (….partial) and moved into place once complete, so a failed run never leaves
+/// half a file under its name. A partial file an earlier run left is removed first, never opened (it could be a FIFO).
+/// </summary>
 public static class AtomicFile
 {
     /// <param name="write">Writes the whole content to the stream it is given.</param>
@@ -13,7 +16,8 @@ public static class AtomicFile
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            FileFailures.TryDelete(partial);
+            using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(output);
             }

@@ -33,9 +33,10 @@ public static class LayerWriter
         try
         {
             Directory.CreateDirectory(folder);
+            FileFailures.TryDelete(partial);
             string diffId;
             Descriptor descriptor;
-            using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var compressed = new DigestingWriteStream(file))
             {
                 using (var gzip = new GzipWriteStream(compressed, leaveOpen: true))

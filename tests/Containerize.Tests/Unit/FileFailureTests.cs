@@ -26,7 +26,7 @@ public sealed class FileFailureTests : IDisposable
 
     /// <summary>What .NET says when a file is created where a folder is: the reason the errors carry.</summary>
     private static string CreateFails(string path) =>
-        Assert.Throws<Exception>(() => new FileStream(path, FileMode.Create, FileAccess.Write).Dispose()).Message;
+        Assert.Throws<Exception>(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write).Dispose()).Message;
 
     [TestMethod]
     public void A_layer_that_cannot_be_written_is_CTZ2021_and_the_failed_cleanup_of_its_partial_file_does_not_hide_that()
@@ -105,6 +105,22 @@ public sealed class FileFailureTests : IDisposable
         Assert.AreEqual($"The image archive {blocked} could not be written: The file '{work.Combine("blocked")}' already exists. Check that the disk has room and that its folder may be written (ContainerArchiveOutputPath names the archive; the one an engine loads is written in the containerize folder); the next run writes it again.", ioFailure.Diagnostic.Message);
         Assert.AreEqual("the layer file has another size than its descriptor", own.Message);
         Assert.IsEmpty(Directory.EnumerateFiles(work.Combine("out")).ToList(), "no image.tar.partial");
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    public void A_FIFO_left_where_a_partial_file_goes_is_removed_not_opened()
+    {
+        var archive = work.Combine("image.tar");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", archive + ".partial"))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        AtomicFile.Write(archive, output => output.WriteByte(7));
+
+        Assert.AreSequenceEqual(new byte[] { 7 }, File.ReadAllBytes(archive));
+        Assert.IsFalse(File.Exists(archive + ".partial"));
     }
 
     [TestMethod]
