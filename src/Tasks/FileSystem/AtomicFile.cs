@@ -5,6 +5,7 @@ namespace Containerize.FileSystem;
 /// <summary>
 /// A file written beside its destination (….partial) and moved into place once complete, so a failed run never leaves
 /// half a file under its name. A partial file an earlier run left is removed first, never opened (it could be a FIFO).
+/// Writing stops within a write of Ctrl+C (<see cref="CancellableWriteStream"/>).
 /// </summary>
 public static class AtomicFile
 {
@@ -17,7 +18,8 @@ public static class AtomicFile
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             FileFailures.TryDelete(partial);
-            using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var output = new CancellableWriteStream(file))
             {
                 write(output);
             }

@@ -60,6 +60,19 @@ public sealed class CancellationTests : IDisposable
     }
 
     [TestMethod]
+    public void A_cancelled_run_stops_writing_a_context_tar_and_an_archive_and_leaves_no_partial_archive()
+    {
+        work.WriteFile("context/layers/5-app/app.dll", new string('x', 1 << 18));
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        using var run = RunCancellation.Enter(cancellation.Token);
+
+        Assert.ThrowsExactly<OperationCanceledException>(() => Containerize.Dockerfile.ContextArchive.Write(work.Combine("context"), Stream.Null, DateTimeOffset.UnixEpoch));
+        Assert.ThrowsExactly<OperationCanceledException>(() => Containerize.FileSystem.AtomicFile.Write(work.Combine("out/image.tar"), output => output.Write(new byte[1 << 16])));
+        Assert.IsEmpty(Directory.EnumerateFiles(work.Combine("out")).ToList());
+    }
+
+    [TestMethod]
     public void A_cancelled_run_stops_hashing_at_the_first_chunk()
     {
         work.WriteFile("publish/app.dll", new string('x', 1 << 18));
