@@ -261,10 +261,6 @@ public static class Errors
     public static Diagnostic SourceUnreadable(string path, string reason, string what = "a file the image is made of (from the publish output or a ContainerFile item)") => new("CTZ2023",
         $"{path}, {what}, could not be read: {Clause(reason)}. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.");
 
-    /// <param name="type">The exception's type name, as .NET gives it.</param>
-    public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",
-        $"An unexpected error stopped Containerize: {type}: {Clause(message)}. This is a bug in Containerize: please report it to the Containerize maintainers with the build log (dotnet publish … -bl gives msbuild.binlog; -v:diag shows where the error came from).");
-
     public static Diagnostic OciArchiveNeedsDaemonless() => new("CTZ1031",
         "ContainerArchiveFormat 'oci' is written by the daemonless backend; the engine backend writes what docker save gives ('docker'). Set ContainerizeBackend=daemonless, or ContainerArchiveFormat=docker.");
 
@@ -327,6 +323,11 @@ public static class Errors
     /// <param name="why">Why no engine can look: none answers, or the image is built on a BuildKit daemon.</param>
     public static Diagnostic PackageManagerNeedsTheEngine(string why = "no engine answers") => new("CTZ2014",
         $"ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and {why}. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
+
+    /// <summary>The last resort: whatever else was thrown, a bug (EngineTask reports it instead of MSB4018).</summary>
+    /// <param name="type">The exception's type name, as .NET gives it.</param>
+    public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",
+        $"An unexpected error stopped Containerize: {type}: {Clause(message)}. This is a bug in Containerize: please report it to the Containerize maintainers with the build log (dotnet publish … -bl gives msbuild.binlog; -v:diag shows where the error came from).");
 
     /// <summary>A message of .NET (an exception's) as a clause of ours: without its closing period.</summary>
     private static string Clause(string message) => message.Trim().TrimEnd('.');
