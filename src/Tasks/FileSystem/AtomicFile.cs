@@ -4,7 +4,8 @@ namespace Containerize.FileSystem;
 
 /// <summary>
 /// A file written beside its destination (….partial) and moved into place once complete, so a failed run never leaves
-/// half a file under its name. A partial file an earlier run left is removed first, never opened (it could be a FIFO).
+/// half a file under its name. The partial file's name is new each time: two runs writing one archive at once (two
+/// projects with one ContainerArchiveOutputPath) each move a whole file into place, and nothing there is ever opened.
 /// Writing stops within a write of Ctrl+C (<see cref="CancellableWriteStream"/>).
 /// </summary>
 public static class AtomicFile
@@ -13,11 +14,10 @@ public static class AtomicFile
     /// <exception cref="ContainerizeException">CTZ2020 when the file cannot be written; the partial file is removed.</exception>
     public static void Write(string path, Action<Stream> write)
     {
-        var partial = path + ".partial";
+        var partial = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            FileFailures.TryDelete(partial);
             using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var output = new CancellableWriteStream(file))
             {

@@ -109,18 +109,40 @@ public sealed class FileFailureTests : IDisposable
 
     [TestMethod]
     [Timeout(20_000)]
-    public void A_FIFO_left_where_a_partial_file_goes_is_removed_not_opened()
+    public void A_FIFO_left_where_a_partial_layer_goes_is_removed_not_opened()
     {
-        var archive = work.Combine("image.tar");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", archive + ".partial"))
+        var output = work.Combine("oci/layer.tar.gz");
+        Directory.CreateDirectory(work.Combine("oci"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", output + ".partial"))
         {
             mkfifo.WaitForExit();
         }
 
-        AtomicFile.Write(archive, output => output.WriteByte(7));
+        LayerWriter.Write(AppLayer("App.dll"), "/app", output, DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip);
 
-        Assert.AreSequenceEqual(new byte[] { 7 }, File.ReadAllBytes(archive));
-        Assert.IsFalse(File.Exists(archive + ".partial"));
+        Assert.IsTrue(File.Exists(output));
+        Assert.IsFalse(File.Exists(output + ".partial"));
+    }
+
+    [TestMethod]
+    [Timeout(20_000, CooperativeCancellation = true)]
+    public void Two_writers_of_one_archive_at_once_each_move_a_whole_file_into_place()
+    {
+        var archive = work.Combine("image.tar");
+        using var bothWriting = new Barrier(2);
+        void Writer(byte value) => AtomicFile.Write(archive, output =>
+        {
+            output.Write(Enumerable.Repeat(value, 1000).ToArray());
+            bothWriting.SignalAndWait(TimeSpan.FromSeconds(10));
+            output.Write(Enumerable.Repeat(value, 1000).ToArray());
+        });
+
+        Task.WaitAll(Task.Factory.StartNew(() => Writer(1), TaskCreationOptions.LongRunning), Task.Factory.StartNew(() => Writer(2), TaskCreationOptions.LongRunning));
+
+        var content = File.ReadAllBytes(archive);
+        Assert.HasCount(2000, content);
+        Assert.IsTrue(content.All(value => value == content[0]), "one writer's whole file, not a mix");
+        Assert.AreSequenceEqual(new[] { "image.tar" }, Directory.EnumerateFiles(work.Path).Select(Path.GetFileName).ToArray());
     }
 
     [TestMethod]
