@@ -125,6 +125,47 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    public void Ctrl_C_while_a_large_layer_is_compressed_ends_the_publish_within_seconds()
+    {
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("CtrlCLayer", "ctz-ctrlc-layer");
+        project.WriteProject(File.ReadAllText(project.ProjectPath).Replace("</Project>", """
+              <ItemGroup>
+                <ContainerFile Include="data.bin" Destination="/opt/data.bin" />
+              </ItemGroup>
+            </Project>
+            """));
+        var block = new byte[1 << 20];
+        var random = new Random(5);
+        using (var data = File.Create(Path.Combine(project.Directory, "data.bin")))
+        {
+            for (var i = 0; i < 240; i++)
+            {
+                random.NextBytes(block);
+                data.Write(block);
+            }
+        }
+
+        project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = project.StartPublish(output.Enqueue, TestEnvironment.NoEngine(cache),
+            "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=image.tar", "-v:n");
+        Assert.IsTrue(SpinWait.SpinUntil(() => output.Any(line => line.Contains("in-process (daemonless)", StringComparison.Ordinal)), TimeSpan.FromMinutes(2)), "the layers are being made");
+        Thread.Sleep(500);
+        var clock = Stopwatch.StartNew();
+
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+
+        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed, $"dotnet publish took {clock.Elapsed.TotalSeconds:0.0} s to stop (compressing the layer takes about 10 s)");
+        Assert.AreNotEqual(0, process.ExitCode);
+        var text = string.Join("\n", output);
+        StringAssert.Contains(text, "Containerize: cancelled.");
+        Assert.DoesNotContain("MSB4018", text);
+        Assert.IsFalse(File.Exists(Path.Combine(project.Directory, "image.tar")));
+    }
+
+    [TestMethod]
     public void Two_daemonless_publishes_of_one_project_at_once_both_succeed_the_second_waiting_for_the_first()
     {
         using var cache = new TemporaryFolder();
