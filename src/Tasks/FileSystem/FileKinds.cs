@@ -62,8 +62,7 @@ public static class FileKinds
         FileKind.BlockDevice => "a block device",
         FileKind.Link => "a symbolic link",
         FileKind.Folder => "a folder",
-        FileKind.File => "a file",
-        _ => "missing",
+        _ => "a file",
     };
 
     private static class Native

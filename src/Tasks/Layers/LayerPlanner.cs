@@ -7,6 +7,7 @@ namespace Containerize.Layers;
 /// <summary>
 /// Splits the publish output into layers ordered from least to most often changed, so that a code change
 /// touches only the last one: runtime, packages, volatile dependencies, app host, app. Empty layers are left out.
+/// The files come from <see cref="SourceFiles"/>: links followed, FIFOs, sockets and devices refused (CTZ1060, CTZ1061).
 /// </summary>
 public static class LayerPlanner
 {
