@@ -19,26 +19,35 @@ public enum FileKind
 /// The kind of a path without opening it (a FIFO opened for reading waits for a writer; a device can be read for ever)
 /// and without following a link. .NET tells folders and links apart but calls a FIFO, a socket and a device files, so on
 /// Unix the kind comes from the runtime's own lstat (libSystem.Native's SystemNative_LStat, whose FileStatus starts with
-/// the 32-bit flags and then the 32-bit mode in every .NET version); Windows has no such files.
+/// the 32-bit flags and then the 32-bit mode in every .NET version); Windows has no such files, and where that call is
+/// not there .NET's own view is used (links and folders told apart, the rest taken for files).
 /// </summary>
 public static class FileKinds
 {
     private const int TypeMask = 0xF000;
 
+    /// <summary>False where the runtime's lstat cannot be called (Windows, or a host without libSystem.Native): .NET's view is used there.</summary>
+    private static bool nativeStatus = !OperatingSystem.IsWindows();
+
     public static FileKind Of(string path)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            var info = new FileInfo(path);
-            return !info.Exists && !Directory.Exists(path) ? FileKind.Missing
-                : info.LinkTarget is not null || new DirectoryInfo(path).LinkTarget is not null ? FileKind.Link
-                : Directory.Exists(path) ? FileKind.Folder : FileKind.File;
-        }
-
         var status = new byte[256];
-        if (Native.LStat(path, status) != 0)
+        try
         {
-            return FileKind.Missing;
+            if (!nativeStatus)
+            {
+                return ManagedKind(path);
+            }
+
+            if (Native.LStat(path, status) != 0)
+            {
+                return FileKind.Missing;
+            }
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            nativeStatus = false;
+            return ManagedKind(path);
         }
 
         return (BitConverter.ToInt32(status, 4) & TypeMask) switch
@@ -51,6 +60,15 @@ public static class FileKinds
             0xC000 => FileKind.Socket,
             _ => FileKind.File,
         };
+    }
+
+    /// <summary>What .NET tells: a link, a folder, a file (a FIFO, socket or device among them), or missing.</summary>
+    private static FileKind ManagedKind(string path)
+    {
+        var info = new FileInfo(path);
+        return !info.Exists && !Directory.Exists(path) && info.LinkTarget is null ? FileKind.Missing
+            : info.LinkTarget is not null ? FileKind.Link
+            : Directory.Exists(path) ? FileKind.Folder : FileKind.File;
     }
 
     /// <summary>How the kind is named in messages ("a FIFO (named pipe)", "a socket", …).</summary>
