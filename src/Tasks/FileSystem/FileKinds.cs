@@ -29,17 +29,26 @@ public static class FileKinds
     /// <summary>False where the runtime's lstat cannot be called (Windows, or a host without libSystem.Native): .NET's view is used there.</summary>
     private static bool nativeStatus = !OperatingSystem.IsWindows();
 
-    public static FileKind Of(string path)
+    public static FileKind Of(string path) => Kind(path, followLinks: false);
+
+    /// <summary>
+    /// The kind of what <paramref name="path"/> leads to, every link followed as the system follows it — /proc's too
+    /// (/dev/stdout → /proc/self/fd/1 → a pipe is a FIFO); missing when a link points nowhere or in a circle.
+    /// </summary>
+    public static FileKind OfTarget(string path) => Kind(path, followLinks: true);
+
+    private static FileKind Kind(string path, bool followLinks)
     {
         var status = new byte[256];
         try
         {
             if (!nativeStatus)
             {
-                return ManagedKind(path);
+                var kind = ManagedKind(path);
+                return followLinks && kind == FileKind.Link ? (Directory.Exists(path) ? FileKind.Folder : File.Exists(path) ? FileKind.File : FileKind.Missing) : kind;
             }
 
-            if (Native.LStat(path, status) != 0)
+            if ((followLinks ? Native.Stat(path, status) : Native.LStat(path, status)) != 0)
             {
                 return FileKind.Missing;
             }
@@ -87,5 +96,8 @@ public static class FileKinds
     {
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
         public static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] status);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+        public static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] status);
     }
 }

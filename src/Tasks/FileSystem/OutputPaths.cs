@@ -43,7 +43,7 @@ public static class OutputPaths
             yield break;
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(archivePath))!;
+        var folder = Path.GetDirectoryName(WrittenPath(archivePath))!;
         if (CheckFile("ContainerArchiveOutputPath", archivePath) is { } problem)
         {
             yield return problem;
@@ -55,26 +55,37 @@ public static class OutputPaths
     }
 
     /// <summary>
-    /// What stands in the way of writing a file at <paramref name="path"/>: a file where its folder (or one above) must
-    /// be (CTZ1062), or a folder, device, FIFO or socket in its place, or a link to one (CTZ1064); null when nothing does.
+    /// What stands in the way of writing a file at <paramref name="path"/> (where a link leads: <see cref="WrittenPath"/>):
+    /// a file where its folder (or one above) must be (CTZ1062), or a folder, device, FIFO or socket in its place (CTZ1064);
+    /// null when nothing does.
     /// </summary>
     /// <param name="setting">The property that names the file, for the error.</param>
-    public static Diagnostic? CheckFile(string setting, string path) =>
-        FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(path))!) is { } file ? Errors.FileWhereAFolderMustBe(setting, path, file)
-        : TargetKind(path) is not (FileKind.Missing or FileKind.File) and var kind ? Errors.OutputNotAFile(setting, path, FileKinds.Describe(kind))
-        : null;
-
-    /// <summary>The kind of what a path leads to: a link's final target (missing when the link points nowhere), or a link when it points in a circle.</summary>
-    private static FileKind TargetKind(string path)
+    public static Diagnostic? CheckFile(string setting, string path)
     {
-        var kind = FileKinds.Of(path);
+        var target = WrittenPath(path);
+        return FileInTheWay(Path.GetDirectoryName(target)!) is { } file ? Errors.FileWhereAFolderMustBe(setting, path, file)
+            : FileKinds.OfTarget(path) is not (FileKind.Missing or FileKind.File) and var kind ? Errors.OutputNotAFile(setting, path, FileKinds.Describe(kind))
+            : null;
+    }
+
+    /// <summary>
+    /// Where a file written to <paramref name="path"/> goes, as a shell's redirection and cp write: through a link, to
+    /// the file it finally points to (which need not exist yet) — never over the link itself, which could be a system's
+    /// (/dev/stdout → /proc/self/fd/1 → the build's log file). A link to a device, FIFO, socket or folder stays as it is,
+    /// for <see cref="CheckFile"/> to refuse; a link in a circle is written over. The full path either way.
+    /// </summary>
+    public static string WrittenPath(string path)
+    {
+        var full = Path.GetFullPath(path);
         try
         {
-            return kind == FileKind.Link ? FileKinds.Of(File.ResolveLinkTarget(path, returnFinalTarget: true)!.FullName) : kind;
+            return FileKinds.Of(full) == FileKind.Link && FileKinds.OfTarget(full) is FileKind.File or FileKind.Missing
+                ? File.ResolveLinkTarget(full, returnFinalTarget: true)!.FullName
+                : full;
         }
         catch (IOException)
         {
-            return FileKind.Link;
+            return full;
         }
     }
 

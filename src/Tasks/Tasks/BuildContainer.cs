@@ -144,7 +144,7 @@ public sealed class BuildContainer : EngineTask
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
             Push = Push,
-            ArchivePath = ArchiveOutputPath,
+            ArchivePath = ArchiveOutputPath.Length == 0 ? "" : OutputPaths.WrittenPath(ArchiveOutputPath),
             ArchiveFormat = ArchiveFormat.Length == 0 ? "docker" : ArchiveFormat.ToLowerInvariant(),
             InsecureRegistries = Values(InsecureRegistries)
                 .SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

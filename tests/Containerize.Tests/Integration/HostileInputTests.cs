@@ -100,12 +100,16 @@ public sealed class HostileInputTests
         var underFiles = project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless",
             "-p:ContainerArchiveOutputPath=artifacts/images/app.tar", "-p:ContainerizeIntermediateDirectory=objfile/containerize");
         var inProc = project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=/proc/app.tar");
+        var toStdout = project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=/dev/stdout");
 
         AssertFailedWithoutMSB4018(underFiles);
         StringAssert.Contains(underFiles.Output, $"error CTZ1062: ContainerizeIntermediateDirectory '{intermediate}' cannot be written: {Path.Combine(project.Directory, "objfile")} is a file, and it would have to be a folder. Choose another ContainerizeIntermediateDirectory, or move that file away.");
         StringAssert.Contains(underFiles.Output, $"error CTZ1062: ContainerArchiveOutputPath '{archive}' cannot be written: {Path.Combine(project.Directory, "artifacts")} is a file, and it would have to be a folder. Choose another ContainerArchiveOutputPath, or move that file away.");
         AssertFailedWithoutMSB4018(inProc);
         StringAssert.Contains(inProc.Output, "error CTZ1063: ContainerArchiveOutputPath '/proc/app.tar' cannot be written: no file can be made in /proc (Could not find file '/proc/.containerize-probe-");
+        AssertFailedWithoutMSB4018(toStdout);
+        StringAssert.Contains(toStdout.Output, "error CTZ1064: ContainerArchiveOutputPath '/dev/stdout' is a FIFO (named pipe), and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", "the build's output is a pipe here");
+        Assert.AreEqual("/proc/self/fd/1", new FileInfo("/dev/stdout").LinkTarget, "/dev/stdout is still the system's link");
     }
 
     [TestMethod]

@@ -71,6 +71,31 @@ public sealed class OutputPathsTests : IDisposable
     }
 
     [TestMethod]
+    [OSCondition(OperatingSystems.Linux)]
+    public void Dev_stdout_as_the_archive_is_refused_when_it_is_a_pipe_and_stays_a_link()
+    {
+        var problem = OutputPaths.Check(Context, "/dev/stdout").Single();
+
+        Assert.AreEqual("CTZ1064", problem.Code, "the test host's output is a pipe; the link is never replaced");
+        Assert.AreEqual("/dev/stdout", OutputPaths.WrittenPath("/dev/stdout"));
+        Assert.AreEqual("/proc/self/fd/1", new FileInfo("/dev/stdout").LinkTarget);
+    }
+
+    [TestMethod]
+    public void A_file_is_written_where_a_link_leads_never_over_the_link()
+    {
+        var target = work.WriteFile("real/image.tar", "old");
+        var link = work.Combine("image.tar");
+        File.CreateSymbolicLink(link, "real/image.tar");
+        var toNowhere = work.Combine("later.tar");
+        File.CreateSymbolicLink(toNowhere, "real/later.tar");
+
+        Assert.AreEqual(target, OutputPaths.WrittenPath(link));
+        Assert.AreEqual(work.Combine("real/later.tar"), OutputPaths.WrittenPath(toNowhere));
+        Assert.AreEqual(work.Combine("plain.tar"), OutputPaths.WrittenPath(work.Combine("plain.tar")));
+    }
+
+    [TestMethod]
     public void An_existing_archive_and_a_link_to_a_file_or_to_nowhere_are_written_over()
     {
         var existing = work.WriteFile("old.tar", "old");
