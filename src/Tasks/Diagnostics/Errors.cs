@@ -324,6 +324,9 @@ public static class Errors
     public static Diagnostic PackageManagerNeedsTheEngine(string why = "no engine answers") => new("CTZ2014",
         $"ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and {why}. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
 
+    public static Diagnostic SourceChanged(string path, long size) => new("CTZ2024",
+        $"{path}, a file the image is made of, changed while it was read: it had {size} bytes when it was opened, and then another length. A file must not change during the build (is something still writing it?); files of /proc and /sys, whose size is not their content, cannot be copied: copy them into a regular file first.");
+
     /// <summary>The last resort: whatever else was thrown, a bug (EngineTask reports it instead of MSB4018).</summary>
     /// <param name="type">The exception's type name, as .NET gives it.</param>
     public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",

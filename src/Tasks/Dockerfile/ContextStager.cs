@@ -84,7 +84,9 @@ public static class ContextStager
         input.Position = 0;
         using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            Copy(input, output);
+            var sized = new SizedReadStream(input, source);
+            Copy(sized, output);
+            sized.RequireEnd();
         }
 
         if (!OperatingSystem.IsWindows())

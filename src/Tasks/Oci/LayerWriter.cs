@@ -53,7 +53,9 @@ public static class LayerWriter
                             else
                             {
                                 using var content = SourceFiles.OpenRead(source.SourcePath);
-                                TarEntries.WriteFile(tar, name, content, source.Mode ?? FileModes.Default(source.SourcePath), fileTime, uid, gid);
+                                var sized = new SizedReadStream(content, source.SourcePath);
+                                TarEntries.WriteFile(tar, name, sized, source.Mode ?? FileModes.Default(source.SourcePath), fileTime, uid, gid);
+                                sized.RequireEnd();
                             }
                         }
                     }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Containerize.FileSystem;
 using Containerize.Layers;
 
 namespace Containerize.Oci;
@@ -14,11 +15,13 @@ internal static class TarEntries
     public static GnuTarEntry Directory(string name, DateTimeOffset time, int uid = 0, int gid = 0) =>
         Create(TarEntryType.Directory, name, FileModes.Executable, time, uid, gid);
 
-    /// <summary>Writes a regular file entry with the content of the file at <paramref name="path"/>, streamed.</summary>
+    /// <summary>Writes a regular file entry with the content of the file at <paramref name="path"/>, streamed: exactly its size when opened (CTZ2024 when it changes meanwhile).</summary>
     public static void WriteFile(TarWriter writer, string name, string path, UnixFileMode mode, DateTimeOffset time, int uid = 0, int gid = 0)
     {
         using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        WriteFile(writer, name, content, mode, time, uid, gid);
+        var sized = new SizedReadStream(content, path);
+        WriteFile(writer, name, sized, mode, time, uid, gid);
+        sized.RequireEnd();
     }
 
     /// <summary>Writes a regular 0644 file entry holding <paramref name="content"/>.</summary>

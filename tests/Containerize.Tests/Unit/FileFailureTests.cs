@@ -146,6 +146,22 @@ public sealed class FileFailureTests : IDisposable
     }
 
     [TestMethod]
+    [OSCondition(OperatingSystems.Linux)]
+    public void A_file_whose_content_is_not_its_size_is_CTZ2024_in_both_backends_never_a_corrupt_tar()
+    {
+        var layer = new Layer("files-1", [new LayerFile("/proc/cpuinfo", "cpuinfo")]) { Destination = "/opt/x" };
+        var spec = BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console()), BaseImages.DotNet()) with { FileLayers = [layer] };
+        const string Expected = "/proc/cpuinfo, a file the image is made of, changed while it was read: it had 0 bytes when it was opened, and then another length. A file must not change during the build (is something still writing it?); files of /proc and /sys, whose size is not their content, cannot be copied: copy them into a regular file first.";
+
+        var daemonless = Assert.ThrowsExactly<ContainerizeException>(() => LayerWriter.Write(layer, "/app", work.Combine("oci/layer.tar.gz"), DateTimeOffset.UnixEpoch, MediaTypes.OciLayerGzip));
+        var staged = Assert.ThrowsExactly<ContainerizeException>(() => ContextStager.Stage(spec, work.Combine("context")));
+
+        Assert.AreEqual(Expected, daemonless.Diagnostic.Message);
+        Assert.AreEqual(Expected, staged.Diagnostic.Message);
+        Assert.IsEmpty(Directory.EnumerateFiles(work.Combine("oci")).ToList(), "no partial layer");
+    }
+
+    [TestMethod]
     public void Cleanup_of_what_cannot_be_deleted_leaves_it_and_throws_nothing()
     {
         work.WriteFile("folder/file", "x");
