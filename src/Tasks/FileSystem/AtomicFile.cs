@@ -11,9 +11,15 @@ namespace Containerize.FileSystem;
 public static class AtomicFile
 {
     /// <param name="write">Writes the whole content to the stream it is given.</param>
-    /// <exception cref="ContainerizeException">CTZ2020 when the file cannot be written; the partial file is removed.</exception>
+    /// <exception cref="ContainerizeException">CTZ1064 when a link, folder, device, FIFO or socket is in the file's place; CTZ2020 when the file cannot be written (the partial file is removed).</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        if (FileKinds.Of(path) is not (FileKind.Missing or FileKind.File) and var kind)
+        {
+            // Checked with the configuration already (OutputPaths): never move a file over a link, device or folder.
+            throw new ContainerizeException(Errors.OutputNotAFile("ContainerArchiveOutputPath", path, FileKinds.Describe(kind)));
+        }
+
         var partial = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {

@@ -162,6 +162,21 @@ public sealed class FileFailureTests : IDisposable
     }
 
     [TestMethod]
+    public void An_archive_is_never_moved_over_a_device_or_a_link()
+    {
+        var link = work.Combine("loop.tar");
+        File.CreateSymbolicLink(link, "loop.tar");
+
+        var device = Assert.ThrowsExactly<ContainerizeException>(() => AtomicFile.Write("/dev/null", output => output.WriteByte(1)));
+        var circle = Assert.ThrowsExactly<ContainerizeException>(() => AtomicFile.Write(link, output => output.WriteByte(1)));
+
+        Assert.AreEqual("ContainerArchiveOutputPath '/dev/null' is a character device, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).", device.Diagnostic.Message);
+        Assert.AreEqual("CTZ1064", circle.Diagnostic.Code);
+        Assert.IsNotNull(new FileInfo(link).LinkTarget, "the link is left as it is");
+        Assert.IsEmpty(Directory.EnumerateFiles(work.Path, "*.partial").ToList());
+    }
+
+    [TestMethod]
     public void Cleanup_of_what_cannot_be_deleted_leaves_it_and_throws_nothing()
     {
         work.WriteFile("folder/file", "x");
