@@ -7,7 +7,8 @@ namespace Containerize.FileSystem;
 /// a symbolic link is followed, wherever it is (named by an item or found in a folder), and what it points to goes
 /// into the image under the link's name; a link that points nowhere or in a circle, and a FIFO, socket or device, are
 /// refused with a CTZ error before anything is built. Such a file is never opened: a FIFO would wait for a writer.
-/// The lock of a run in progress (<see cref="RunLock.FileName"/>, held and unreadable) is left out of a folder's files.
+/// A containerize folder — one that holds a run's lock (<see cref="RunLock.FileName"/>) — is left out with everything in
+/// it: its staged files would be copied into themselves, and the lock of the run in progress cannot be read.
 /// </summary>
 public static class SourceFiles
 {
@@ -68,7 +69,12 @@ public static class SourceFiles
     {
         var entries = FileFailures.Guard(() => Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal).ToList(),
             reason => Errors.SourceUnreadable(folder, reason, "a folder the image is made of (from the publish output or a ContainerFile item)"));
-        foreach (var entry in entries.Where(entry => Path.GetFileName(entry) != RunLock.FileName))
+        if (entries.Any(entry => Path.GetFileName(entry) == RunLock.FileName))
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
         {
             var name = relative + Path.GetFileName(entry);
             var (path, kind) = Follow(entry, what);

@@ -213,14 +213,18 @@ public sealed class LinksAndSpecialFilesTests : IDisposable
     }
 
     [TestMethod]
-    public async Task A_folder_holding_the_lock_of_the_run_in_progress_is_copied_without_it()
+    public async Task A_project_folder_is_copied_without_its_containerize_folder()
     {
         work.WriteFile("project/app.json", "{}");
-        using var held = await Containerize.FileSystem.RunLock.AcquireAsync(work.Combine("project"), new RecordingBuildLog(), TimeSpan.FromSeconds(1), CancellationToken.None);
+        work.WriteFile("project/obj/containerize/layers/files-1/app.json", "{}");
+        using var held = await Containerize.FileSystem.RunLock.AcquireAsync(work.Combine("project/obj/containerize"), new RecordingBuildLog(), TimeSpan.FromSeconds(1), CancellationToken.None);
+        work.WriteFile("other/obj/containerize/.containerize.lock", "");
+        work.WriteFile("other/obj/containerize/Dockerfile", "FROM x");
 
-        var layer = LayerPlanner.PlanFiles([new FileCopy(work.Combine("project"), "/src/", "", null)]).Single();
+        var layers = LayerPlanner.PlanFiles([new FileCopy(work.Combine("project"), "/src/", "", null), new FileCopy(work.Combine("other"), "/other/", "", null)]);
 
-        Assert.AreSequenceEqual(new[] { "app.json" }, layer.Files.Select(file => file.RelativePath).ToArray());
+        Assert.AreSequenceEqual(new[] { "app.json" }, layers[0].Files.Select(file => file.RelativePath).ToArray());
+        Assert.IsEmpty(layers[1].Files, "the other project's containerize folder is left out too");
     }
 
     private static (string Name, TarEntryType Type, string Content)[] Entries(string layerPath)
