@@ -188,8 +188,8 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         return files;
     }
 
-    private Task<string> BlobAsync(RegistryClient client, string repository, string digest, CancellationToken cancellation) =>
-        cache.GetAsync(digest, client.Registry, stream => client.DownloadBlobAsync(repository, digest, stream, cancellation), cancellation);
+    private Task<string> BlobAsync(RegistryClient client, string repository, string digest, CancellationToken cancellation) => FileSystem.FileFailures.GuardAsync(
+        () => cache.GetAsync(digest, client.Registry, stream => client.DownloadBlobAsync(repository, digest, stream, cancellation), cancellation), reason => Errors.BlobCacheUnusable(cache.Folder, reason));
 
     private static IReadOnlyList<Descriptor> ManifestsOf(byte[] index)
     {

@@ -252,6 +252,32 @@ public static class Errors
     public static Diagnostic ArchivePathIsAFolder(string path) => new("CTZ1030",
         $"ContainerArchiveOutputPath '{path}' is a folder. Name the file to write (for example: {Path.Combine(path, "image.tar")}).");
 
+    /// <param name="setting">The property the path comes from (ContainerArchiveOutputPath, ContainerizeIntermediateDirectory, …).</param>
+    /// <param name="file">The file on the way: the path itself or a folder above it.</param>
+    public static Diagnostic FileWhereAFolderMustBe(string setting, string path, string file) => new("CTZ1062",
+        $"{setting} '{path}' cannot be written: {file} is a file, and it would have to be a folder. Choose another {setting}, or move that file away.");
+
+    public static Diagnostic OutputFolderNotWritable(string setting, string path, string folder, string reason) => new("CTZ1063",
+        $"{setting} '{path}' cannot be written: no file can be made in {folder} ({Clause(reason)}). Choose a path in a folder you may write to.");
+
+    /// <param name="setting">ContainerArchiveOutputPath or ContainerDockerfileOutputPath.</param>
+    public static Diagnostic OutputNotAFile(string setting, string path, string kind) => new("CTZ1064",
+        $"{setting} '{path}' is {kind}, and Containerize writes a regular file there (it never opens a device, FIFO or socket in its place: that could wait for ever). Name a regular file (for example: bin/image.tar or Dockerfile).");
+
+    public static Diagnostic ArchiveWriteFailed(string path, string reason) => new("CTZ2020",
+        $"The image archive {path} could not be written: {Clause(reason)}. Check that the disk has room and that its folder may be written (ContainerArchiveOutputPath names the archive; the one an engine loads is written in the containerize folder); the next run writes it again.");
+
+    /// <param name="doing">What was being done there: "stage the build context", "write the layers", "take the run's lock", ….</param>
+    public static Diagnostic IntermediateFolderFailed(string folder, string doing, string reason) => new("CTZ2021",
+        $"Containerize could not {doing} in {folder} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): {Clause(reason)}. Check that the disk has room and that the folder may be written; deleting it (dotnet clean) makes the next run start afresh.");
+
+    public static Diagnostic BlobCacheUnusable(string folder, string reason) => new("CTZ2022",
+        $"The daemonless backend's blob cache {folder} (downloaded base image layers: $XDG_CACHE_HOME/containerize/blobs, else ~/.cache/containerize/blobs) cannot be used: {Clause(reason)}. Point XDG_CACHE_HOME at a folder you may write to, or move away the file in the way.");
+
+    /// <param name="what">What the file is to the build: by default a file of the image.</param>
+    public static Diagnostic SourceUnreadable(string path, string reason, string what = "a file the image is made of (from the publish output or a ContainerFile item)") => new("CTZ2023",
+        $"{path}, {what}, could not be read: {Clause(reason)}. Check that it exists and may be read (another build may have replaced it meanwhile), then publish again.");
+
     public static Diagnostic OciArchiveNeedsDaemonless() => new("CTZ1031",
         "ContainerArchiveFormat 'oci' is written by the daemonless backend; the engine backend writes what docker save gives ('docker'). Set ContainerizeBackend=daemonless, or ContainerArchiveFormat=docker.");
 
@@ -285,6 +311,14 @@ public static class Errors
     public static Diagnostic ContainerFileTwice(string path) => new("CTZ1039",
         $"Two ContainerFile items put different files at {path} in the image. Give one of them another Destination.");
 
+    /// <param name="what">Who brought the file: "ContainerFile 'certs'", "The publish output".</param>
+    public static Diagnostic SpecialFile(string what, string path, string kind) => new("CTZ1060",
+        $"{what}: {path} is {kind}, which Containerize does not read (reading it could wait for ever): only regular files, folders and links to them. Name a regular file instead, or remove it from the folder (or name the files beside it with ContainerFile items of their own).");
+
+    /// <param name="problem">"points to /x, which does not exist", "points in a circle (…)".</param>
+    public static Diagnostic BrokenLink(string what, string path, string problem) => new("CTZ1061",
+        $"{what}: the symbolic link {path} {problem}. Links are followed (what they point to goes into the image under the link's name): fix the link or remove it.");
+
     public static Diagnostic OwnerNeedsTheEngine(string owner, string what) => new("CTZ2013",
         $"{what} is owned by '{owner}', a name; the daemonless backend writes owners into the layer as numbers and cannot look names up in the base image. Use the numeric uid[:gid] (the .NET images' app user is 1654), or the engine backend (ContainerizeBackend=docker).");
 
@@ -306,4 +340,15 @@ public static class Errors
     /// <param name="why">Why no engine can look: none answers, or the image is built on a BuildKit daemon.</param>
     public static Diagnostic PackageManagerNeedsTheEngine(string why = "no engine answers") => new("CTZ2014",
         $"ContainerPackage items need the base image's package manager, which is found by looking into the image through the engine, and {why}. Set ContainerPackageManager (apt, apk, tdnf or dnf), or run an engine.");
+
+    public static Diagnostic SourceChanged(string path, long size) => new("CTZ2024",
+        $"{path}, a file the image is made of, changed while it was read: it had {size} bytes when it was opened, and then another length. A file must not change during the build (is something still writing it?); files of /proc and /sys, whose size is not their content, cannot be copied: copy them into a regular file first.");
+
+    /// <summary>The last resort: whatever else was thrown, a bug (EngineTask reports it instead of MSB4018).</summary>
+    /// <param name="type">The exception's type name, as .NET gives it.</param>
+    public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",
+        $"An unexpected error stopped Containerize: {type}: {Clause(message)}. This is a bug in Containerize: please report it to the Containerize maintainers with the build log (dotnet publish … -bl gives msbuild.binlog; -v:diag shows where the error came from).");
+
+    /// <summary>A message of .NET (an exception's) as a clause of ours: without its closing period.</summary>
+    private static string Clause(string message) => message.Trim().TrimEnd('.');
 }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Oci;
 
@@ -18,9 +19,11 @@ public static class ContextArchive
     /// <param name="Mode">Its permission bits: the file's on disk, 0755 for a folder.</param>
     public sealed record Entry(string Name, string Path, bool IsDirectory, UnixFileMode Mode);
 
+    /// <summary>Writes the context's tar to <paramref name="output"/>, stopping within a write of Ctrl+C (<see cref="CancellableWriteStream"/>).</summary>
     public static void Write(string contextDirectory, Stream output, DateTimeOffset fileTime)
     {
-        using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        using var cancellable = new CancellableWriteStream(output);
+        using var writer = new TarWriter(cancellable, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (var entry in Entries(contextDirectory))
         {
             if (entry.IsDirectory)

@@ -1,3 +1,5 @@
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Spec;
 
@@ -17,7 +19,12 @@ public static class ContextStager
     public const string DockerIgnore = "# Only the layer folders go into the image (the Dockerfile is always sent).\n*\n!layers/\n";
 
     /// <returns>The path of the Dockerfile.</returns>
-    public static string Stage(ContainerSpec spec, string contextDirectory)
+    /// <exception cref="Diagnostics.ContainerizeException">CTZ2023 when a file of the image cannot be read, CTZ2021 when the context cannot be written.</exception>
+    public static string Stage(ContainerSpec spec, string contextDirectory) => FileFailures.Guard(
+        () => StageFiles(spec, contextDirectory),
+        reason => Errors.IntermediateFolderFailed(contextDirectory, "stage the build context", reason));
+
+    private static string StageFiles(ContainerSpec spec, string contextDirectory)
     {
         Directory.CreateDirectory(contextDirectory);
         var layersRoot = Path.Combine(contextDirectory, DockerfileWriter.LayersFolder);
@@ -28,7 +35,7 @@ public static class ContextStager
             {
                 var target = Path.Combine(layersRoot, layer.Name, file.RelativePath);
                 wanted.Add(target);
-                CopyIfChanged(file.SourcePath, target, file.Mode ?? FileModes.Default(file.SourcePath));
+                CopyIfChanged(file.SourcePath, target, file.Mode);
             }
         }
 
@@ -53,13 +60,16 @@ public static class ContextStager
     /// <summary>
     /// Puts the file in place unless the target has its content already, with the mode it has in the image: a hard
     /// link when the published file has that mode (no copy of a large output; a mode is never changed through a
-    /// link, which would change the published file), else a copy.
+    /// link, which would change the published file), else a copy. The source is opened first, so that a file that
+    /// cannot be read is named as such (CTZ2023); comparing and copying stop within a chunk of a cancelled run.
     /// </summary>
-    private static void CopyIfChanged(string source, string target, UnixFileMode mode)
+    /// <param name="itemMode">The mode a ContainerFile item gives; null: 0755 or 0644 by the source's executable bit.</param>
+    private static void CopyIfChanged(string source, string target, UnixFileMode? itemMode)
     {
-        var sourceInfo = new FileInfo(source);
+        using var input = SourceFiles.OpenRead(source);
+        var mode = itemMode ?? FileModes.Default(source);
         var targetInfo = new FileInfo(target);
-        if (targetInfo.Exists && targetInfo.Length == sourceInfo.Length && SameContent(source, target) && FileModes.Of(target) == mode)
+        if (targetInfo.Exists && targetInfo.Length == input.Length && SameContent(input, target) && FileModes.Of(target) == mode)
         {
             return;
         }
@@ -71,24 +81,43 @@ public static class ContextStager
             return;
         }
 
-        File.Copy(source, target);
+        input.Position = 0;
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            var sized = new SizedReadStream(input, source);
+            Copy(sized, output);
+            sized.RequireEnd();
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(target, mode);
         }
     }
 
-    private static bool SameContent(string left, string right)
+    private const int ChunkSize = 1 << 16;
+
+    private static void Copy(Stream input, Stream output)
     {
-        const int size = 1 << 16;
-        using var a = new FileStream(left, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        using var b = new FileStream(right, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var bufferA = new byte[size];
-        var bufferB = new byte[size];
+        var buffer = new byte[ChunkSize];
         int read;
-        while ((read = a.ReadAtLeast(bufferA, size, throwOnEndOfStream: false)) > 0)
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
         {
-            if (b.ReadAtLeast(bufferB, size, throwOnEndOfStream: false) != read || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, read)))
+            RunCancellation.ThrowIfCancelled();
+            output.Write(buffer, 0, read);
+        }
+    }
+
+    private static bool SameContent(Stream source, string target)
+    {
+        using var other = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var bufferA = new byte[ChunkSize];
+        var bufferB = new byte[ChunkSize];
+        int read;
+        while ((read = source.ReadAtLeast(bufferA, ChunkSize, throwOnEndOfStream: false)) > 0)
+        {
+            RunCancellation.ThrowIfCancelled();
+            if (other.ReadAtLeast(bufferB, ChunkSize, throwOnEndOfStream: false) != read || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, read)))
             {
                 return false;
             }

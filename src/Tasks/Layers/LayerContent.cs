@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Spec;
 
 namespace Containerize.Layers;
@@ -9,7 +11,7 @@ namespace Containerize.Layers;
 /// A hash of everything one layer holds: its destination and owner, and the path, mode and content of each file.
 /// The fingerprint of the whole image is made of these, and the daemonless backend names the layers it writes by
 /// them, so an unchanged layer is not compressed again. Each layer's files are read once per run: the key is kept
-/// with the layer object for as long as it lives.
+/// with the layer object for as long as it lives. Reading stops within a chunk of a cancelled run (<see cref="RunCancellation"/>).
 /// </summary>
 public static class LayerContent
 {
@@ -25,11 +27,12 @@ public static class LayerContent
         foreach (var file in layer.Files)
         {
             var mode = file.Mode ?? FileModes.Default(file.SourcePath);
-            using var stream = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var stream = SourceFiles.OpenRead(file.SourcePath);
             hash.AppendData(Encoding.UTF8.GetBytes($"\n{file.RelativePath}\n{(int)mode}\n{stream.Length}\n"));
             int read;
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
+                RunCancellation.ThrowIfCancelled();
                 hash.AppendData(buffer, 0, read);
             }
         }

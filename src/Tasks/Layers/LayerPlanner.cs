@@ -1,4 +1,5 @@
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Spec;
 
 namespace Containerize.Layers;
@@ -6,6 +7,7 @@ namespace Containerize.Layers;
 /// <summary>
 /// Splits the publish output into layers ordered from least to most often changed, so that a code change
 /// touches only the last one: runtime, packages, volatile dependencies, app host, app. Empty layers are left out.
+/// The files come from <see cref="SourceFiles"/>: links followed, FIFOs, sockets and devices refused (CTZ1060, CTZ1061).
 /// </summary>
 public static class LayerPlanner
 {
@@ -24,7 +26,10 @@ public static class LayerPlanner
     /// <param name="published">The relative paths this publish produced ('/'-separated), or null to take every file of the folder.</param>
     public static IReadOnlyList<Layer> Plan(string publishDirectory, string assemblyName, IReadOnlyDictionary<string, PublishedFileOrigin> origins, IReadOnlySet<string>? published = null)
     {
-        var files = FilesIn(publishDirectory).Where(file => published is null || published.Contains(file.RelativePath));
+        var files = SourceFiles.Under(publishDirectory, $"The publish output {publishDirectory}")
+            .Select(file => new LayerFile(file.Path, file.RelativePath))
+            .Where(file => published is null || published.Contains(file.RelativePath));
+
         var layers = files.GroupBy(file => Classify(file.RelativePath, assemblyName, origins)).ToDictionary(group => group.Key, group => group.ToList());
         return AppLayerNames.Where(layers.ContainsKey).Select(name => new Layer(name, layers[name])).ToList();
     }
@@ -35,16 +40,8 @@ public static class LayerPlanner
     /// </summary>
     public static IReadOnlyList<string> Unpublished(string publishDirectory, IReadOnlySet<string> published) =>
         Directory.Exists(publishDirectory)
-            ? FilesIn(publishDirectory).Select(file => file.RelativePath).Where(path => !published.Contains(path)).ToList()
+            ? SourceFiles.Under(publishDirectory, $"The publish output {publishDirectory}").Select(file => file.RelativePath).Where(path => !published.Contains(path)).ToList()
             : [];
-
-    private static IEnumerable<LayerFile> FilesIn(string publishDirectory)
-    {
-        var root = Path.GetFullPath(publishDirectory);
-        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => new LayerFile(path, Path.GetRelativePath(root, path).Replace('\\', '/')))
-            .OrderBy(file => file.RelativePath, StringComparer.Ordinal);
-    }
 
     /// <summary>The context folder names of the extra files' layers: files-1, files-2, …</summary>
     public const string FilesPrefix = "files-";
@@ -58,12 +55,13 @@ public static class LayerPlanner
         var groups = new List<(string Folder, string Owner, Dictionary<string, LayerFile> Files)>();
         foreach (var copy in copies)
         {
-            var isFolder = Directory.Exists(copy.Source);
+            var what = $"ContainerFile '{copy.Source}'";
+            var (source, kind) = SourceFiles.Follow(copy.Source, what);
+            var isFolder = kind == FileKind.Folder;
             var folder = isFolder || copy.Destination.EndsWith('/') ? copy.Destination.TrimEnd('/') : copy.Destination[..copy.Destination.LastIndexOf('/')];
             var files = isFolder
-                ? Directory.EnumerateFiles(copy.Source, "*", SearchOption.AllDirectories)
-                    .Select(path => new LayerFile(path, Path.GetRelativePath(copy.Source, path).Replace('\\', '/')) { Mode = copy.Mode })
-                : [new LayerFile(copy.Source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
+                ? SourceFiles.Under(source, what).Select(file => new LayerFile(file.Path, file.RelativePath) { Mode = copy.Mode })
+                : [new LayerFile(source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
 
             var group = groups.FirstOrDefault(existing => existing.Folder == folder && existing.Owner == copy.Owner);
             if (group.Files is null)

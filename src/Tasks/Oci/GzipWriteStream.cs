@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Containerize.Diagnostics;
 
 namespace Containerize.Oci;
 
@@ -8,7 +9,8 @@ namespace Containerize.Oci;
 /// is the build platform's (3 on Unix, 10 on Windows): the same layer would get another digest on Windows. Here the
 /// header is fixed (no name, no time, XFL 0, OS 255 "unknown", as Go's compress/gzip writes it), the body is raw
 /// deflate at a fixed level fed in fixed-size chunks (so the deflater's input never depends on how the caller
-/// split its writes), and the trailer is the CRC-32 and length of the data. Disposing it finishes the member.
+/// split its writes), and the trailer is the CRC-32 and length of the data. Disposing it finishes the member. Before
+/// each chunk it checks the run's cancellation (<see cref="RunCancellation"/>): Ctrl+C stops a large layer at once.
 /// </summary>
 internal sealed class GzipWriteStream : Stream
 {
@@ -65,6 +67,7 @@ internal sealed class GzipWriteStream : Stream
             buffer = buffer[take..];
             if (filled == ChunkSize)
             {
+                RunCancellation.ThrowIfCancelled();
                 deflate.Write(chunk, 0, ChunkSize);
                 filled = 0;
             }

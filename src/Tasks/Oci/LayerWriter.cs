@@ -1,5 +1,7 @@
 using System.Formats.Tar;
 using System.Text.Json;
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Registries;
 using Containerize.Spec;
@@ -26,18 +28,15 @@ public static class LayerWriter
     {
         var entries = Entries(layer, workingDirectory);
         var (uid, gid) = NumericOwner(layer.Owner);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
+        var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         var partial = outputPath + ".partial";
         try
         {
+            Directory.CreateDirectory(folder);
+            FileFailures.TryDelete(partial);
             string diffId;
             Descriptor descriptor;
-            using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var compressed = new DigestingWriteStream(file))
             {
                 using (var gzip = new GzipWriteStream(compressed, leaveOpen: true))
@@ -53,7 +52,10 @@ public static class LayerWriter
                             }
                             else
                             {
-                                TarEntries.WriteFile(tar, name, source.SourcePath, source.Mode ?? FileModes.Default(source.SourcePath), fileTime, uid, gid);
+                                using var content = SourceFiles.OpenRead(source.SourcePath);
+                                var sized = new SizedReadStream(content, source.SourcePath);
+                                TarEntries.WriteFile(tar, name, sized, source.Mode ?? FileModes.Default(source.SourcePath), fileTime, uid, gid);
+                                sized.RequireEnd();
                             }
                         }
                     }
@@ -67,9 +69,14 @@ public static class LayerWriter
             File.Move(partial, outputPath, overwrite: true);
             return new BuiltLayer(outputPath, descriptor, diffId);
         }
-        catch
+        catch (Exception exception)
         {
-            File.Delete(partial);
+            FileFailures.TryDelete(partial);
+            if (FileFailures.IsFileSystem(exception))
+            {
+                throw new ContainerizeException(Errors.IntermediateFolderFailed(folder, $"write the layer {layer.Name}", exception.Message), exception);
+            }
+
             throw;
         }
     }
@@ -86,16 +93,29 @@ public static class LayerWriter
         var name = Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(input))[Sha256Digest.Prefix.Length..];
         var path = Path.Combine(folder, name + ".tar.gz");
         var record = path + ".json";
-        if (File.Exists(path) && File.Exists(record)
-            && JsonSerializer.Deserialize<BuiltLayer>(File.ReadAllBytes(record)) is { } stored
-            && stored.Descriptor.Size == new FileInfo(path).Length && stored.Descriptor.Digest == Sha256Digest.OfFile(path))
+        if (File.Exists(path) && Stored(record) is { } stored
+            && stored.Descriptor.Size == new FileInfo(path).Length && stored.Descriptor.Digest == Sha256Digest.OfFileAsync(path, RunCancellation.Token).GetAwaiter().GetResult())
         {
             return stored with { Path = path };
         }
 
         var built = Write(layer, workingDirectory, path, fileTime, mediaType);
-        File.WriteAllBytes(record, JsonSerializer.SerializeToUtf8Bytes(built));
+        FileFailures.Guard(() => File.WriteAllBytes(record, JsonSerializer.SerializeToUtf8Bytes(built)),
+            reason => Errors.IntermediateFolderFailed(folder, $"record the layer {layer.Name}", reason));
         return built;
+    }
+
+    /// <summary>The layer an earlier run recorded, or null when there is no record or it cannot be read (cut short, damaged): the layer is written again.</summary>
+    private static BuiltLayer? Stored(string record)
+    {
+        try
+        {
+            return File.Exists(record) ? JsonSerializer.Deserialize<BuiltLayer>(File.ReadAllBytes(record)) : null;
+        }
+        catch (Exception exception) when (exception is JsonException || FileFailures.IsFileSystem(exception))
+        {
+            return null;
+        }
     }
 
     /// <summary>Removes the layers in <paramref name="folder"/> (and their .json) that are not among <paramref name="used"/>.</summary>
@@ -104,8 +124,8 @@ public static class LayerWriter
         var keep = used.Select(layer => Path.GetFullPath(layer.Path)).ToHashSet(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(folder, "*.tar.gz").Where(file => !keep.Contains(Path.GetFullPath(file))).ToList())
         {
-            File.Delete(file);
-            File.Delete(file + ".json");
+            FileFailures.TryDelete(file);
+            FileFailures.TryDelete(file + ".json");
         }
     }
 

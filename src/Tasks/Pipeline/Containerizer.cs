@@ -144,6 +144,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
+        foreach (var problem in FileSystem.OutputPaths.Check(request.ContextDirectory, request.ArchivePath))
+        {
+            diagnostics.Add(problem);
+            spec = null;
+        }
+
         foreach (var host in request.InsecureRegistries.Where(host => !ReferenceRules.IsRegistry(host)))
         {
             diagnostics.Add(Errors.InvalidInsecureRegistry(host));

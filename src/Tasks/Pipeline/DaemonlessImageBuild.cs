@@ -158,17 +158,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         });
 
     /// <summary>Writes beside the destination first, so a failed run never leaves half an archive under its name.</summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var partial = path + ".partial";
-        using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            write(output);
-        }
-
-        File.Move(partial, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, Action<Stream> write) => FileSystem.AtomicFile.Write(path, write);
 
     private ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
         new(record.ImageId, record.References, job.DockerfilePath, job.Spec.BaseImage.ToString(), record.BaseImageDigest,

@@ -81,7 +81,7 @@ public sealed class BlobCache(string folder, IBuildLog log)
         }
         finally
         {
-            File.Delete(temporary);
+            FileSystem.FileFailures.TryDelete(temporary);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Spec;
 
@@ -303,8 +304,13 @@ public static class SpecResolver
         var result = new List<FileCopy>();
         foreach (var file in files)
         {
-            var isFolder = Directory.Exists(file.Source);
-            if (!isFolder && !File.Exists(file.Source))
+            if (KindOf(file.Source, $"ContainerFile '{file.Include}'", diagnostics) is not { } kind)
+            {
+                continue;
+            }
+
+            var isFolder = kind == FileKind.Folder;
+            if (kind == FileKind.Missing)
             {
                 diagnostics.Add(Errors.ContainerFileMissing(file.Include, file.Source));
             }
@@ -331,6 +337,21 @@ public static class SpecResolver
         return result;
     }
 
+    /// <summary>What a path the project names is, its links followed (<see cref="SourceFiles"/>); null when that is refused (reported).</summary>
+    /// <param name="what">Who names it, for the error: "ContainerFile 'certs'", "ContainerDockerfile".</param>
+    private static FileKind? KindOf(string path, string what, ICollection<Diagnostic> diagnostics)
+    {
+        try
+        {
+            return SourceFiles.Follow(path, what).Kind;
+        }
+        catch (ContainerizeException exception)
+        {
+            diagnostics.Add(exception.Diagnostic);
+            return null;
+        }
+    }
+
     private static readonly Regex BuildArgNamePattern = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
     private static string? ReadDockerfile(string path, ICollection<Diagnostic> diagnostics)
@@ -340,13 +361,26 @@ public static class SpecResolver
             return null;
         }
 
-        if (!File.Exists(path))
+        var kind = KindOf(path, "ContainerDockerfile", diagnostics);
+        if (kind is not FileKind.File)
         {
-            diagnostics.Add(Errors.DockerfileMissing(path));
+            if (kind is not null)
+            {
+                diagnostics.Add(Errors.DockerfileMissing(path));
+            }
+
             return null;
         }
 
-        return File.ReadAllText(path);
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception exception) when (FileFailures.IsFileSystem(exception))
+        {
+            diagnostics.Add(Errors.SourceUnreadable(path, exception.Message, "ContainerDockerfile"));
+            return null;
+        }
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ResolveBuildArgs(ContainerSettings settings, ICollection<Diagnostic> diagnostics)

@@ -1,5 +1,6 @@
 using Containerize.Backends;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Pipeline;
 using Containerize.Registries;
@@ -96,6 +97,9 @@ public sealed class BuildContainer : EngineTask
     [Output] public string DockerfilePath { get; set; } = "";
     [Output] public ITaskItem[] GeneratedImages { get; set; } = [];
 
+    /// <summary>How often a run waiting for another run of the project looks at the lock again.</summary>
+    private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(250);
+
     protected override async Task<bool> ExecuteAsync(CancellationToken cancellation)
     {
         var sourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") ?? "";
@@ -144,7 +148,7 @@ public sealed class BuildContainer : EngineTask
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
             Push = Push,
-            ArchivePath = ArchiveOutputPath,
+            ArchivePath = ArchiveOutputPath.Length == 0 ? "" : OutputPaths.WrittenPath(ArchiveOutputPath),
             ArchiveFormat = ArchiveFormat.Length == 0 ? "docker" : ArchiveFormat.ToLowerInvariant(),
             InsecureRegistries = Values(InsecureRegistries)
                 .SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -166,10 +170,17 @@ public sealed class BuildContainer : EngineTask
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
         if (DockerfileOutputPath.Length > 0)
         {
+            if (OutputPaths.CheckFile("ContainerDockerfileOutputPath", DockerfileOutputPath) is { } problem)
+            {
+                throw new ContainerizeException(problem);
+            }
+
             DockerfilePath = DockerfileOutputPath;
             return await containerizer.GenerateDockerfileAsync(request, DockerfileOutputPath, cancellation);
         }
 
+        // One run at a time per containerize folder; none when that folder cannot be made (the run's checks report why: CTZ1062).
+        using var runLock = OutputPaths.FileInTheWay(ContextDirectory) is null ? await RunLock.AcquireAsync(ContextDirectory, this, LockPoll, cancellation) : null;
         var result = await containerizer.RunAsync(request, cancellation);
         if (result is null)
         {

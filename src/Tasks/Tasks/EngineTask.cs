@@ -4,8 +4,9 @@ using Microsoft.Build.Framework;
 namespace Containerize.Tasks;
 
 /// <summary>
-/// What the Containerize tasks share: CTZ diagnostics into the MSBuild log, failures as one error, and Ctrl+C
-/// (MSBuild's Cancel) stopping the engine work in progress.
+/// What the Containerize tasks share: CTZ diagnostics into the MSBuild log, failures as one error — whatever is
+/// thrown, never MSBuild's MSB4018 with a stack trace — and Ctrl+C (MSBuild's Cancel) stopping the work in progress,
+/// the file work deep in the run included (<see cref="RunCancellation"/>).
 /// </summary>
 public abstract class EngineTask : Microsoft.Build.Utilities.Task, ICancelableTask, IBuildLog
 {
@@ -15,6 +16,7 @@ public abstract class EngineTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
     public sealed override bool Execute()
     {
+        using var run = RunCancellation.Enter(cancellation.Token);
         try
         {
             return ExecuteAsync(cancellation.Token).GetAwaiter().GetResult() && !Log.HasLoggedErrors;
@@ -27,6 +29,13 @@ public abstract class EngineTask : Microsoft.Build.Utilities.Task, ICancelableTa
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             Log.LogMessage(MessageImportance.High, "Containerize: cancelled.");
+            return false;
+        }
+        catch (Exception exception)
+        {
+            // The last resort: a bug, reported as one CTZ error with what .NET said; where it came from at -v:diag.
+            Report(Errors.Unexpected(exception.GetType().FullName ?? exception.GetType().Name, exception.Message));
+            Log.LogMessage(MessageImportance.Low, $"CTZ2099 in detail: {exception}");
             return false;
         }
     }

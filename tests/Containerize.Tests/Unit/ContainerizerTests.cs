@@ -232,6 +232,22 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public async Task An_archive_path_on_a_device_or_under_a_file_stops_the_run_before_anything_is_built()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        work.WriteFile("artifacts", "a file");
+
+        var onDevice = await NoEngineAnywhere().RunAsync(Request(publish.Path) with { ArchivePath = "/dev/null" }, TestContext.CancellationToken);
+        var underFile = await NoEngineAnywhere().RunAsync(Request(publish.Path) with { ArchivePath = work.Combine("artifacts/image.tar") }, TestContext.CancellationToken);
+
+        Assert.IsNull(onDevice);
+        Assert.IsNull(underFile);
+        Assert.AreSequenceEqual(new[] { "CTZ1064", "CTZ1062" }, log.Diagnostics.Select(diagnostic => diagnostic.Code).ToArray());
+        Assert.IsFalse(Directory.Exists(Path.Combine(Request(publish.Path).ContextDirectory, "layers")), "nothing staged");
+    }
+
+    [TestMethod]
     public async Task An_oci_archive_from_the_docker_backend_is_CTZ1031_before_any_engine_call()
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");
