@@ -11,7 +11,7 @@ namespace Containerize.Registries;
 /// what the registry wants: Basic (the user name and password on every request) or Bearer (a token from the realm it
 /// names, for the scopes a request needs, cached per scope). Credentials go to the registry and that realm only.
 /// </summary>
-internal sealed class RegistryAuthenticator(string registry, RegistryCredentials? credentials, RegistryAuthenticator.Sender send)
+internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryCredentials? credentials, RegistryAuthenticator.Sender send)
 {
     /// <summary>Sends one request as it is (no redirects, no authentication of its own).</summary>
     public delegate Task<HttpResponseMessage> Sender(HttpRequestMessage request, IdleTimer idle);
@@ -20,6 +20,7 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(10);
 
+    private readonly string registry = endpoint.Registry;
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> tokens = new();
     private volatile AuthenticationChallenge? challenge;
     private int tokensFetched;
@@ -103,8 +104,8 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
         if (response.StatusCode != HttpStatusCode.OK)
         {
             var body = await RegistryErrorBody.ReadAsync(response, idle.Token);
-            var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            if (RegistryClient.IsTransientStatus(response.StatusCode))
+            var status = RegistryFailures.Status(response);
+            if (RegistryFailures.IsTransientStatus(response.StatusCode))
             {
                 throw new TransientRegistryException(status + " from " + realm.Authority, attempts => Errors.RegistryRequestFailed(realm.Authority, operation, status, body.Summary, attempts));
             }

@@ -166,6 +166,38 @@ public sealed class RegistryClientAuthenticationTests
     }
 
     [TestMethod]
+    public async Task A_blob_put_answered_401_is_sent_again_whole_with_a_new_token()
+    {
+        var issued = 0;
+        var puts = 0;
+        var handler = new ScriptedHttpHandler(request =>
+        {
+            if (request.Uri.Host == "auth.example")
+            {
+                return Answer(HttpStatusCode.OK, $$"""{"token":"tok-{{++issued}}"}""");
+            }
+
+            if (request.Authorization is null || (request.Method == HttpMethod.Put && ++puts == 1))
+            {
+                return BearerChallenge("repository:acme/app:pull,push");
+            }
+
+            return request.Method == HttpMethod.Post ? Answer(HttpStatusCode.Accepted, null, ("Location", "/v2/acme/app/blobs/uploads/u1")) : Answer(HttpStatusCode.Created);
+        });
+        using var client = Client(handler, UserAndPassword);
+        var content = Encoding.UTF8.GetBytes("the layer's bytes");
+
+        await client.UploadBlobAsync("acme/app", "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), content.Length,
+            () => new MemoryStream(content), CancellationToken.None);
+
+        var sentPuts = handler.Requests.Where(r => r.Method == HttpMethod.Put).ToList();
+        Assert.AreSequenceEqual(new[] { "Bearer tok-1", "Bearer tok-2" }, sentPuts.Select(r => r.Authorization).ToArray());
+        Assert.IsTrue(sentPuts.All(r => r.Body.AsSpan().SequenceEqual(content)));
+        Assert.AreEqual("100-continue", sentPuts[1].Header("Expect"));
+        Assert.IsEmpty(log.Diagnostics);
+    }
+
+    [TestMethod]
     public async Task A_token_is_cached_per_scope()
     {
         var tokens = new TokenRegistry();
@@ -340,5 +372,52 @@ public sealed class RegistryClientAuthenticationTests
 
         Assert.IsNull(handler.Requests[^1].Authorization);
         Assert.AreEqual("http://registry.example/plain", handler.Requests[^1].Uri.AbsoluteUri);
+    }
+
+    [TestMethod]
+    public async Task A_redirect_to_another_port_of_the_same_host_drops_the_authorization_and_a_redirect_back_gets_it_again()
+    {
+        var handler = new ScriptedHttpHandler(request => (request.Uri.Port, request.Uri.AbsolutePath) switch
+        {
+            (443, _) when request.Authorization is null => BasicChallenge(),
+            (443, "/back") => AnswerBytes(HttpStatusCode.OK, Encoding.UTF8.GetBytes("content")),
+            (443, _) => Answer(HttpStatusCode.TemporaryRedirect, null, ("Location", "https://registry.example:8443/storage/blob-1")),
+            _ => Answer(HttpStatusCode.Found, null, ("Location", "https://registry.example/back")),
+        });
+        using var client = Client(handler, UserAndPassword);
+        using var destination = new MemoryStream();
+
+        await client.DownloadBlobAsync("acme/app", Digest, destination, CancellationToken.None);
+
+        Assert.AreEqual("content", Encoding.UTF8.GetString(destination.ToArray()));
+        Assert.AreSequenceEqual(
+            new[]
+            {
+                ("https://registry.example/v2/acme/app/blobs/" + Digest, (string?)null),
+                ("https://registry.example/v2/acme/app/blobs/" + Digest, BasicValue),
+                ("https://registry.example:8443/storage/blob-1", null),
+                ("https://registry.example/back", BasicValue),
+            },
+            handler.Requests.Select(r => (r.Uri.AbsoluteUri, r.Authorization)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task An_upload_location_on_another_host_gets_no_authorization()
+    {
+        var handler = new ScriptedHttpHandler(request => (request.Uri.Host, request.Method.Method, request.Authorization) switch
+        {
+            ("registry.example", _, null) => BasicChallenge(),
+            ("registry.example", "POST", _) => Answer(HttpStatusCode.Accepted, null, ("Location", "https://uploads.example/session/1")),
+            ("uploads.example", "PUT", null) => Answer(HttpStatusCode.Created),
+            _ => Answer(HttpStatusCode.BadRequest, "credentials leaked to " + request.Uri.Host),
+        });
+        using var client = Client(handler, UserAndPassword);
+        var content = Encoding.UTF8.GetBytes("layer");
+
+        await client.UploadBlobAsync("acme/app", "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), content.Length,
+            () => new MemoryStream(content), CancellationToken.None);
+
+        Assert.AreEqual("https://uploads.example/session/1", handler.Requests[^1].Uri.GetLeftPart(UriPartial.Path));
+        Assert.IsNull(handler.Requests[^1].Authorization);
     }
 }
