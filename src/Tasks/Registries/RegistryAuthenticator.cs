@@ -9,7 +9,8 @@ namespace Containerize.Registries;
 /// <summary>
 /// The Authorization header for requests to one registry. Requests start anonymous; a 401 answer's challenge says
 /// what the registry wants: Basic (the user name and password on every request) or Bearer (a token from the realm it
-/// names, for the scopes a request needs, cached per scope). Credentials go to the registry and that realm only.
+/// names, for the scopes a request needs, cached per scope). Credentials go to the registry and that realm only, and to
+/// a plain HTTP realm only when the endpoint allows it (<see cref="RegistryEndpoint.MaySendCredentialsTo"/>; CTZ3014 otherwise).
 /// </summary>
 internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryCredentials? credentials, RegistryAuthenticator.Sender send)
 {
@@ -79,6 +80,9 @@ internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryC
             ? AuthenticationChallenge.BasicHeader(credentials)
             : throw new ContainerizeException(Errors.RegistryRejectedCredentials(registry, credentials));
 
+    /// <summary>Whether a token request carries credentials: Basic ones, or an identity token.</summary>
+    private bool SendsCredentials => credentials is { Username.Length: > 0 } or { IdentityToken.Length: > 0 };
+
     private static string Key(IReadOnlyList<string> scopes) => string.Join(' ', scopes);
 
     private async Task<AuthenticationHeaderValue> FetchTokenAsync(AuthenticationChallenge bearer, string repository, IReadOnlyList<string> scopes, IdleTimer idle)
@@ -86,6 +90,11 @@ internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryC
         if (!Uri.TryCreate(bearer.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
             throw new ContainerizeException(Errors.RegistryRequestFailed(registry, "authenticate", "401 Unauthorized", $"its challenge names the token service '{bearer.Realm}', which is not an http(s) URL"));
+        }
+
+        if (SendsCredentials && !endpoint.MaySendCredentialsTo(realm))
+        {
+            throw new ContainerizeException(Errors.CredentialsToPlainHttpTokenService(registry, realm.GetLeftPart(UriPartial.Path), credentials));
         }
 
         var operation = $"give a token for {string.Join(" and ", scopes)} on {registry}";

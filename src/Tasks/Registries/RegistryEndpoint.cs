@@ -75,6 +75,15 @@ internal sealed class RegistryEndpoint
     /// <summary>Who gave the answer, for messages: the registry's name, or the other host's host[:port].</summary>
     public string NameOf(HttpResponseMessage response) => IsRegistry(response) ? Registry : response.RequestMessage!.RequestUri!.Authority;
 
+    /// <summary>
+    /// Whether credentials may go to <paramref name="uri"/> over plain HTTP: only when the registry itself is reached
+    /// over plain HTTP (the user allowed it: a loopback name or ContainerInsecureRegistries) and the URL is on the
+    /// registry's host or on a loopback name. An https URL always may.
+    /// </summary>
+    public bool MaySendCredentialsTo(Uri uri) =>
+        uri.Scheme == Uri.UriSchemeHttps
+        || (PlainHttp && (uri.Host.Equals(Root.Host, StringComparison.OrdinalIgnoreCase) || RegistryNames.IsLoopback(uri.Authority)));
+
     /// <summary>A Location header's URL, made absolute against the request it answered.</summary>
     public static Uri Resolve(HttpResponseMessage response, Uri location) =>
         location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location);

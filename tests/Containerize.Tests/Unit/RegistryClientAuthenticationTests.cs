@@ -330,6 +330,88 @@ public sealed class RegistryClientAuthenticationTests
         StringAssert.Contains(retry.Message, "503");
     }
 
+    /// <summary>A registry whose Bearer challenge names <paramref name="realm"/>; its token service hands out "tok-plain".</summary>
+    private static ScriptedHttpHandler RegistryWithRealm(string realm) => new(request =>
+        request.Uri.AbsolutePath == new Uri(realm).AbsolutePath
+            ? Answer(HttpStatusCode.OK, """{"token":"tok-plain"}""")
+            : request.Authorization == "Bearer tok-plain"
+                ? ManifestAnswer()
+                : Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "authentication required", ("WWW-Authenticate", $"Bearer realm=\"{realm}\",service=\"registry\"")));
+
+    [TestMethod]
+    public async Task A_plain_http_token_service_of_a_tls_registry_gets_no_credentials_and_is_CTZ3014()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, UserAndPassword);
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        Assert.AreEqual(
+            "The registry registry.example names http://auth.example/token, a plain HTTP address, as its token service: the credentials from CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD would travel there unencrypted, so they were not sent. "
+            + "Containerize sends credentials over plain HTTP only to a registry reached over plain HTTP itself (a loopback name or one in ContainerInsecureRegistries) and to a token service on its host or on a loopback name. "
+            + "Have the registry name an https:// token service (its token realm setting; for Docker Distribution auth.token.realm), or use a registry that does.",
+            error.Message);
+        Assert.AreSequenceEqual(new[] { "https://registry.example/v2/acme/app/manifests/1.0" }, handler.Requests.Select(r => r.Uri.AbsoluteUri).ToArray());
+        Assert.IsEmpty(log.Diagnostics, "not tried again");
+    }
+
+    [TestMethod]
+    public async Task An_identity_token_is_not_posted_to_a_plain_http_token_service_either()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, new RegistryCredentials("", "", IdentityToken, "\"auths\" in config.json"));
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        StringAssert.Contains(error.Message, "the credentials from \"auths\" in config.json");
+        Assert.IsFalse(handler.Requests.Any(r => r.Uri.Host == "auth.example"));
+        AssertNoSecretIn(error.Message);
+    }
+
+    [TestMethod]
+    public async Task Without_credentials_a_plain_http_token_service_is_asked_anonymously()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, null);
+
+        await client.GetManifestAsync("acme/app", "1.0", CancellationToken.None);
+
+        var tokenRequest = handler.Requests.Single(r => r.Uri.Host == "auth.example");
+        Assert.AreEqual("http", tokenRequest.Uri.Scheme);
+        Assert.IsNull(tokenRequest.Authorization);
+    }
+
+    [TestMethod]
+    [DataRow("localhost:5000", "http://localhost:5001/token", DisplayName = "a loopback registry, its token service on another loopback port")]
+    [DataRow("registry.internal:5000", "http://registry.internal:5001/token", DisplayName = "an insecure registry, its token service on its host")]
+    [DataRow("registry.internal:5000", "http://127.0.0.1:5001/token", DisplayName = "an insecure registry, its token service on a loopback name")]
+    public async Task A_registry_allowed_plain_http_may_send_credentials_to_a_plain_http_token_service_on_its_host_or_on_loopback(string host, string realm)
+    {
+        var handler = RegistryWithRealm(realm);
+        using var client = new RegistryClient(host, UserAndPassword, plainHttp: true, new RetryPolicy([TimeSpan.FromMilliseconds(1)]), log, handler);
+
+        await client.GetManifestAsync("acme/app", "1.0", CancellationToken.None);
+
+        var tokenRequest = handler.Requests.Single(r => r.Uri.AbsolutePath == "/token");
+        Assert.AreEqual(realm + "?service=registry&scope=repository%3Aacme%2Fapp%3Apull", tokenRequest.Uri.AbsoluteUri);
+        Assert.AreEqual(BasicValue, tokenRequest.Authorization);
+    }
+
+    [TestMethod]
+    public async Task A_registry_allowed_plain_http_sends_no_credentials_to_a_plain_http_token_service_on_another_host()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = new RegistryClient("registry.internal:5000", UserAndPassword, plainHttp: true, new RetryPolicy([TimeSpan.FromMilliseconds(1)]), log, handler);
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        StringAssert.StartsWith(error.Message, "The registry registry.internal:5000 names http://auth.example/token, a plain HTTP address, as its token service");
+        Assert.HasCount(1, handler.Requests);
+    }
+
     [TestMethod]
     public async Task A_blob_redirected_to_another_host_is_fetched_there_without_the_authorization()
     {
