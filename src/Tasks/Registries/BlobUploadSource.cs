@@ -36,19 +36,6 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
         }
     }
 
-    private int Read(long offset, Span<byte> buffer)
-    {
-        try
-        {
-            return Advance(At(offset).Read(buffer), buffer.Length);
-        }
-        catch (Exception exception)
-        {
-            Failure ??= exception;
-            throw;
-        }
-    }
-
     private int Advance(int read, int wanted)
     {
         if (read == 0 && wanted > 0)
@@ -102,7 +89,8 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
 
     /// <summary>
     /// <c>length</c> bytes from <c>start</c> as a request body, read from the source each time it is sent (so a request
-    /// sent again after a 401 sends them again), never buffered. Disposing it leaves the source open.
+    /// sent again after a 401 sends them again), never buffered; asynchronously only, as the registry client sends.
+    /// Disposing it leaves the source open.
     /// </summary>
     private sealed class RangeContent : HttpContent
     {
@@ -132,17 +120,6 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
         }
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            var buffer = new byte[(int)Math.Min(BufferSize, Math.Max(length, 1))];
-            for (long sent = 0; sent < length;)
-            {
-                var read = owner.Read(start + sent, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - sent)));
-                stream.Write(buffer, 0, read);
-                sent += read;
-            }
-        }
 
         protected override bool TryComputeLength(out long length)
         {
