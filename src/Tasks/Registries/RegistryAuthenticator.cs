@@ -23,6 +23,7 @@ internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryC
 
     private readonly string registry = endpoint.Registry;
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> tokens = new();
+    private readonly SemaphoreSlim fetching = new(1, 1);
     private volatile AuthenticationChallenge? challenge;
     private int tokensFetched;
 
@@ -43,9 +44,7 @@ internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryC
             return Basic();
         }
 
-        return tokens.TryGetValue(Key(scopes), out var cached) && cached.Expires > DateTimeOffset.UtcNow
-            ? new AuthenticationHeaderValue("Bearer", cached.Token)
-            : await FetchTokenAsync(known, repository, scopes, idle);
+        return await TokenAsync(known, repository, scopes, null, idle);
     }
 
     /// <summary>
@@ -71,8 +70,26 @@ internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryC
             return Basic();
         }
 
-        tokens.TryRemove(Key(scopes), out _);
-        return await FetchTokenAsync(received, repository, scopes, idle);
+        return await TokenAsync(received, repository, scopes, sent?.Parameter, idle);
+    }
+
+    /// <summary>
+    /// The cached token for these scopes unless it ran out or is <paramref name="refused"/>, else a new one. One fetch at
+    /// a time: requests sent at once (the blobs of a push) that all need a token wait for the first one's.
+    /// </summary>
+    private async Task<AuthenticationHeaderValue> TokenAsync(AuthenticationChallenge bearer, string repository, IReadOnlyList<string> scopes, string? refused, IdleTimer idle)
+    {
+        await fetching.WaitAsync(idle.Token);
+        try
+        {
+            return tokens.TryGetValue(Key(scopes), out var cached) && cached.Expires > DateTimeOffset.UtcNow && cached.Token != refused
+                ? new AuthenticationHeaderValue("Bearer", cached.Token)
+                : await FetchTokenAsync(bearer, repository, scopes, idle);
+        }
+        finally
+        {
+            fetching.Release();
+        }
     }
 
     private AuthenticationHeaderValue Basic() =>

@@ -218,6 +218,24 @@ public sealed class RegistryClientAuthenticationTests
     }
 
     [TestMethod]
+    public async Task Requests_sent_at_once_that_all_need_a_token_share_one_fetch()
+    {
+        var tokens = new TokenRegistry();
+        var handler = new ScriptedHttpHandler(async (request, cancellation) =>
+        {
+            // Every request is still in flight when the others arrive, as the blobs of a push are.
+            await Task.Delay(20, cancellation);
+            return tokens.Answer(request, _ => ManifestAnswer());
+        });
+        using var client = Client(handler, UserAndPassword);
+
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(n => client.GetManifestAsync("acme/app", $"{n}.0", CancellationToken.None)));
+
+        Assert.AreEqual(1, client.TokensFetched);
+        Assert.AreEqual(1, handler.Requests.Count(r => r.Uri.Host == "auth.example"));
+    }
+
+    [TestMethod]
     public async Task An_identity_token_is_exchanged_with_a_refresh_token_grant_posted_as_a_form()
     {
         var handler = new ScriptedHttpHandler(request => request.Uri.Host == "auth.example"
