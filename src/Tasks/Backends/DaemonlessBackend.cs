@@ -85,8 +85,8 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
     }
 
     /// <summary>
-    /// Sends what the registry lacks — checked blob by blob, base layers mounted from the base repository when it is on
-    /// the same registry — then the manifest for each tag.
+    /// Sends what the registry lacks — checked blob by blob, <see cref="ConcurrentUploads"/> at once, base layers mounted
+    /// from the base repository when it is on the same registry — then the manifest for each tag.
     /// </summary>
     /// <returns>The manifest digest.</returns>
     public async Task<string> PushAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, BaseImage baseImage, OciImage image, CancellationToken cancellation)
@@ -130,30 +130,45 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         return digest;
     }
 
+    /// <summary>
+    /// How many blobs are looked up, mounted or sent at once. Measured on the benchmark app (docs/design.md (n)): the
+    /// small blobs and the mounts overlap the large upload, and the cold push takes about a fifth less than one at a time.
+    /// </summary>
+    internal const int ConcurrentUploads = 3;
+
+    /// <summary>Every blob of the image the registry lacks: base layers mounted or sent, the app's layers, the config; <see cref="ConcurrentUploads"/> at a time.</summary>
     private async Task PushBlobsAsync(RegistryClient target, string repository, BaseImage baseImage, OciImage image, CancellationToken cancellation)
     {
         var sameRegistry = target.Registry == baseImage.Client.Registry;
-        foreach (var layer in image.BaseLayers)
-        {
-            if (await target.BlobExistsAsync(repository, layer.Digest, cancellation)
-                || (sameRegistry && await target.TryMountBlobAsync(repository, layer.Digest, baseImage.Repository, cancellation)))
-            {
-                continue;
-            }
+        var blobs = image.BaseLayers.Select(layer => (Func<CancellationToken, Task>)(token => PushBaseLayerAsync(target, repository, baseImage, layer, sameRegistry, token)))
+            .Concat(image.AppLayers.Select(layer => (Func<CancellationToken, Task>)(token => PushAppLayerAsync(target, repository, layer, token))))
+            .Append(token => PushConfigAsync(target, repository, image, token));
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentUploads, CancellationToken = cancellation }, async (push, token) => await push(token));
+    }
 
-            var path = await BlobAsync(baseImage.Client, baseImage.Repository, layer.Digest, cancellation);
-            await target.UploadBlobAsync(repository, layer.Digest, layer.Size, () => File.OpenRead(path), cancellation);
+    private async Task PushBaseLayerAsync(RegistryClient target, string repository, BaseImage baseImage, Descriptor layer, bool sameRegistry, CancellationToken cancellation)
+    {
+        if (await target.BlobExistsAsync(repository, layer.Digest, cancellation)
+            || (sameRegistry && await target.TryMountBlobAsync(repository, layer.Digest, baseImage.Repository, cancellation)))
+        {
+            return;
         }
 
-        foreach (var layer in image.AppLayers)
-        {
-            if (!await target.BlobExistsAsync(repository, layer.Descriptor.Digest, cancellation))
-            {
-                log.Info($"Uploading {layer.Descriptor.Digest} ({layer.Descriptor.Size:N0} bytes)");
-                await target.UploadBlobAsync(repository, layer.Descriptor.Digest, layer.Descriptor.Size, () => File.OpenRead(layer.Path), cancellation);
-            }
-        }
+        var path = await BlobAsync(baseImage.Client, baseImage.Repository, layer.Digest, cancellation);
+        await target.UploadBlobAsync(repository, layer.Digest, layer.Size, () => File.OpenRead(path), cancellation);
+    }
 
+    private async Task PushAppLayerAsync(RegistryClient target, string repository, BuiltLayer layer, CancellationToken cancellation)
+    {
+        if (!await target.BlobExistsAsync(repository, layer.Descriptor.Digest, cancellation))
+        {
+            log.Info($"Uploading {layer.Descriptor.Digest} ({layer.Descriptor.Size:N0} bytes)");
+            await target.UploadBlobAsync(repository, layer.Descriptor.Digest, layer.Descriptor.Size, () => File.OpenRead(layer.Path), cancellation);
+        }
+    }
+
+    private static async Task PushConfigAsync(RegistryClient target, string repository, OciImage image, CancellationToken cancellation)
+    {
         if (!await target.BlobExistsAsync(repository, image.ConfigDescriptor.Digest, cancellation))
         {
             await target.UploadBlobAsync(repository, image.ConfigDescriptor.Digest, image.Config.Length, () => new MemoryStream(image.Config, writable: false), cancellation);

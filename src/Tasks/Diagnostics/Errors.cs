@@ -222,6 +222,9 @@ public static class Errors
     public static Diagnostic ContentDigestMismatch(string registry, string digest, string actual) => new("CTZ3013",
         $"The content that {registry} served for {digest} hashes to {actual}, so it is not the content that digest names. Run the build again; if it persists, the registry's storage (or a proxy or mirror in between) is damaged: check it, or use another registry.");
 
+    public static Diagnostic CredentialsToPlainHttpTokenService(string registry, string realm, Registries.RegistryCredentials? credentials) => new("CTZ3014",
+        $"The registry {registry} names {realm}, a plain HTTP address, as its token service: {Registries.RegistryCredentials.Describe(credentials)} would travel there unencrypted, so they were not sent. Containerize sends credentials over plain HTTP only to a registry reached over plain HTTP itself (a loopback name or one in ContainerInsecureRegistries) and to a token service on its host or on a loopback name. Have the registry name an https:// token service (its token realm setting; for Docker Distribution auth.token.realm), or use a registry that does.");
+
     public static Diagnostic RegistryRetry(string registry, string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"The registry {registry} failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 
 namespace Containerize.Registries;
@@ -15,13 +16,8 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
     /// <summary>Set when reading the source itself failed: a local fault, not the network's, so not worth a retry.</summary>
     public Exception? Failure { get; private set; }
 
-    public HttpContent Content(long offset, long length)
-    {
-        var content = new StreamContent(new Range(this, offset, length));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.ContentLength = length;
-        return content;
-    }
+    /// <summary><paramref name="length"/> bytes from <paramref name="offset"/> as a request body that can be sent more than once.</summary>
+    public HttpContent Content(long offset, long length) => new RangeContent(this, offset, length);
 
     public void Dispose() => stream?.Dispose();
 
@@ -34,19 +30,6 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
             return Advance(read, buffer.Length);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            Failure ??= exception;
-            throw;
-        }
-    }
-
-    private int Read(long offset, Span<byte> buffer)
-    {
-        try
-        {
-            return Advance(At(offset).Read(buffer), buffer.Length);
-        }
-        catch (Exception exception)
         {
             Failure ??= exception;
             throw;
@@ -104,64 +87,44 @@ internal sealed class BlobUploadSource(Func<Stream> open, Action<int> sent) : ID
         return stream;
     }
 
-    /// <summary>A read-only view of <c>length</c> bytes from <c>start</c>; disposing it leaves the source open.</summary>
-    private sealed class Range(BlobUploadSource owner, long start, long length) : Stream
+    /// <summary>
+    /// <c>length</c> bytes from <c>start</c> as a request body, read from the source each time it is sent (so a request
+    /// sent again after a 401 sends them again), never buffered; asynchronously only, as the registry client sends.
+    /// Disposing it leaves the source open.
+    /// </summary>
+    private sealed class RangeContent : HttpContent
     {
-        private long consumed;
+        private const int BufferSize = 81920;
+        private readonly BlobUploadSource owner;
+        private readonly long start;
+        private readonly long length;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position
+        public RangeContent(BlobUploadSource owner, long start, long length)
         {
-            get => consumed;
-            set => throw new NotSupportedException();
+            this.owner = owner;
+            this.start = start;
+            this.length = length;
+            Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            Headers.ContentLength = length;
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            var wanted = (int)Math.Min(buffer.Length, length - consumed);
-            if (wanted == 0)
+            var buffer = new byte[(int)Math.Min(BufferSize, Math.Max(length, 1))];
+            for (long sent = 0; sent < length;)
             {
-                return 0;
+                var read = await owner.ReadAsync(start + sent, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken);
+                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                sent += read;
             }
-
-            var read = await owner.ReadAsync(start + consumed, buffer[..wanted], cancellationToken);
-            consumed += read;
-            return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        protected override bool TryComputeLength(out long length)
         {
-            var wanted = (int)Math.Min(buffer.Length, length - consumed);
-            if (wanted == 0)
-            {
-                return 0;
-            }
-
-            var read = owner.Read(start + consumed, buffer[..wanted]);
-            consumed += read;
-            return read;
+            length = this.length;
+            return true;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

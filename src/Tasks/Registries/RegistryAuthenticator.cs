@@ -9,9 +9,10 @@ namespace Containerize.Registries;
 /// <summary>
 /// The Authorization header for requests to one registry. Requests start anonymous; a 401 answer's challenge says
 /// what the registry wants: Basic (the user name and password on every request) or Bearer (a token from the realm it
-/// names, for the scopes a request needs, cached per scope). Credentials go to the registry and that realm only.
+/// names, for the scopes a request needs, cached per scope). Credentials go to the registry and that realm only, and to
+/// a plain HTTP realm only when the endpoint allows it (<see cref="RegistryEndpoint.MaySendCredentialsTo"/>; CTZ3014 otherwise).
 /// </summary>
-internal sealed class RegistryAuthenticator(string registry, RegistryCredentials? credentials, RegistryAuthenticator.Sender send)
+internal sealed class RegistryAuthenticator(RegistryEndpoint endpoint, RegistryCredentials? credentials, RegistryAuthenticator.Sender send)
 {
     /// <summary>Sends one request as it is (no redirects, no authentication of its own).</summary>
     public delegate Task<HttpResponseMessage> Sender(HttpRequestMessage request, IdleTimer idle);
@@ -20,7 +21,9 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(10);
 
+    private readonly string registry = endpoint.Registry;
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> tokens = new();
+    private readonly SemaphoreSlim fetching = new(1, 1);
     private volatile AuthenticationChallenge? challenge;
     private int tokensFetched;
 
@@ -41,9 +44,7 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
             return Basic();
         }
 
-        return tokens.TryGetValue(Key(scopes), out var cached) && cached.Expires > DateTimeOffset.UtcNow
-            ? new AuthenticationHeaderValue("Bearer", cached.Token)
-            : await FetchTokenAsync(known, repository, scopes, idle);
+        return await TokenAsync(known, repository, scopes, null, idle);
     }
 
     /// <summary>
@@ -69,14 +70,35 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
             return Basic();
         }
 
-        tokens.TryRemove(Key(scopes), out _);
-        return await FetchTokenAsync(received, repository, scopes, idle);
+        return await TokenAsync(received, repository, scopes, sent?.Parameter, idle);
+    }
+
+    /// <summary>
+    /// The cached token for these scopes unless it ran out or is <paramref name="refused"/>, else a new one. One fetch at
+    /// a time: requests sent at once (the blobs of a push) that all need a token wait for the first one's.
+    /// </summary>
+    private async Task<AuthenticationHeaderValue> TokenAsync(AuthenticationChallenge bearer, string repository, IReadOnlyList<string> scopes, string? refused, IdleTimer idle)
+    {
+        await fetching.WaitAsync(idle.Token);
+        try
+        {
+            return tokens.TryGetValue(Key(scopes), out var cached) && cached.Expires > DateTimeOffset.UtcNow && cached.Token != refused
+                ? new AuthenticationHeaderValue("Bearer", cached.Token)
+                : await FetchTokenAsync(bearer, repository, scopes, idle);
+        }
+        finally
+        {
+            fetching.Release();
+        }
     }
 
     private AuthenticationHeaderValue Basic() =>
         credentials is { Username.Length: > 0 }
             ? AuthenticationChallenge.BasicHeader(credentials)
             : throw new ContainerizeException(Errors.RegistryRejectedCredentials(registry, credentials));
+
+    /// <summary>Whether a token request carries credentials: Basic ones, or an identity token.</summary>
+    private bool SendsCredentials => credentials is { Username.Length: > 0 } or { IdentityToken.Length: > 0 };
 
     private static string Key(IReadOnlyList<string> scopes) => string.Join(' ', scopes);
 
@@ -85,6 +107,11 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
         if (!Uri.TryCreate(bearer.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
             throw new ContainerizeException(Errors.RegistryRequestFailed(registry, "authenticate", "401 Unauthorized", $"its challenge names the token service '{bearer.Realm}', which is not an http(s) URL"));
+        }
+
+        if (SendsCredentials && !endpoint.MaySendCredentialsTo(realm))
+        {
+            throw new ContainerizeException(Errors.CredentialsToPlainHttpTokenService(registry, realm.GetLeftPart(UriPartial.Path), credentials));
         }
 
         var operation = $"give a token for {string.Join(" and ", scopes)} on {registry}";
@@ -103,8 +130,8 @@ internal sealed class RegistryAuthenticator(string registry, RegistryCredentials
         if (response.StatusCode != HttpStatusCode.OK)
         {
             var body = await RegistryErrorBody.ReadAsync(response, idle.Token);
-            var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            if (RegistryClient.IsTransientStatus(response.StatusCode))
+            var status = RegistryFailures.Status(response);
+            if (RegistryFailures.IsTransientStatus(response.StatusCode))
             {
                 throw new TransientRegistryException(status + " from " + realm.Authority, attempts => Errors.RegistryRequestFailed(realm.Authority, operation, status, body.Summary, attempts));
             }

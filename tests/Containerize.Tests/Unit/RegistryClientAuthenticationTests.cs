@@ -166,6 +166,38 @@ public sealed class RegistryClientAuthenticationTests
     }
 
     [TestMethod]
+    public async Task A_blob_put_answered_401_is_sent_again_whole_with_a_new_token()
+    {
+        var issued = 0;
+        var puts = 0;
+        var handler = new ScriptedHttpHandler(request =>
+        {
+            if (request.Uri.Host == "auth.example")
+            {
+                return Answer(HttpStatusCode.OK, $$"""{"token":"tok-{{++issued}}"}""");
+            }
+
+            if (request.Authorization is null || (request.Method == HttpMethod.Put && ++puts == 1))
+            {
+                return BearerChallenge("repository:acme/app:pull,push");
+            }
+
+            return request.Method == HttpMethod.Post ? Answer(HttpStatusCode.Accepted, null, ("Location", "/v2/acme/app/blobs/uploads/u1")) : Answer(HttpStatusCode.Created);
+        });
+        using var client = Client(handler, UserAndPassword);
+        var content = Encoding.UTF8.GetBytes("the layer's bytes");
+
+        await client.UploadBlobAsync("acme/app", "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), content.Length,
+            () => new MemoryStream(content), CancellationToken.None);
+
+        var sentPuts = handler.Requests.Where(r => r.Method == HttpMethod.Put).ToList();
+        Assert.AreSequenceEqual(new[] { "Bearer tok-1", "Bearer tok-2" }, sentPuts.Select(r => r.Authorization).ToArray());
+        Assert.IsTrue(sentPuts.All(r => r.Body.AsSpan().SequenceEqual(content)));
+        Assert.AreEqual("100-continue", sentPuts[1].Header("Expect"));
+        Assert.IsEmpty(log.Diagnostics);
+    }
+
+    [TestMethod]
     public async Task A_token_is_cached_per_scope()
     {
         var tokens = new TokenRegistry();
@@ -183,6 +215,24 @@ public sealed class RegistryClientAuthenticationTests
         Assert.AreEqual(2, client.TokensFetched);
         // The second manifest and the other repository's went straight out with a token (the registry's challenge is known).
         Assert.HasCount(6, handler.Requests);
+    }
+
+    [TestMethod]
+    public async Task Requests_sent_at_once_that_all_need_a_token_share_one_fetch()
+    {
+        var tokens = new TokenRegistry();
+        var handler = new ScriptedHttpHandler(async (request, cancellation) =>
+        {
+            // Every request is still in flight when the others arrive, as the blobs of a push are.
+            await Task.Delay(20, cancellation);
+            return tokens.Answer(request, _ => ManifestAnswer());
+        });
+        using var client = Client(handler, UserAndPassword);
+
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(n => client.GetManifestAsync("acme/app", $"{n}.0", CancellationToken.None)));
+
+        Assert.AreEqual(1, client.TokensFetched);
+        Assert.AreEqual(1, handler.Requests.Count(r => r.Uri.Host == "auth.example"));
     }
 
     [TestMethod]
@@ -298,6 +348,88 @@ public sealed class RegistryClientAuthenticationTests
         StringAssert.Contains(retry.Message, "503");
     }
 
+    /// <summary>A registry whose Bearer challenge names <paramref name="realm"/>; its token service hands out "tok-plain".</summary>
+    private static ScriptedHttpHandler RegistryWithRealm(string realm) => new(request =>
+        request.Uri.AbsolutePath == new Uri(realm).AbsolutePath
+            ? Answer(HttpStatusCode.OK, """{"token":"tok-plain"}""")
+            : request.Authorization == "Bearer tok-plain"
+                ? ManifestAnswer()
+                : Error(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "authentication required", ("WWW-Authenticate", $"Bearer realm=\"{realm}\",service=\"registry\"")));
+
+    [TestMethod]
+    public async Task A_plain_http_token_service_of_a_tls_registry_gets_no_credentials_and_is_CTZ3014()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, UserAndPassword);
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        Assert.AreEqual(
+            "The registry registry.example names http://auth.example/token, a plain HTTP address, as its token service: the credentials from CONTAINERIZE_REGISTRY_USERNAME and CONTAINERIZE_REGISTRY_PASSWORD would travel there unencrypted, so they were not sent. "
+            + "Containerize sends credentials over plain HTTP only to a registry reached over plain HTTP itself (a loopback name or one in ContainerInsecureRegistries) and to a token service on its host or on a loopback name. "
+            + "Have the registry name an https:// token service (its token realm setting; for Docker Distribution auth.token.realm), or use a registry that does.",
+            error.Message);
+        Assert.AreSequenceEqual(new[] { "https://registry.example/v2/acme/app/manifests/1.0" }, handler.Requests.Select(r => r.Uri.AbsoluteUri).ToArray());
+        Assert.IsEmpty(log.Diagnostics, "not tried again");
+    }
+
+    [TestMethod]
+    public async Task An_identity_token_is_not_posted_to_a_plain_http_token_service_either()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, new RegistryCredentials("", "", IdentityToken, "\"auths\" in config.json"));
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        StringAssert.Contains(error.Message, "the credentials from \"auths\" in config.json");
+        Assert.IsFalse(handler.Requests.Any(r => r.Uri.Host == "auth.example"));
+        AssertNoSecretIn(error.Message);
+    }
+
+    [TestMethod]
+    public async Task Without_credentials_a_plain_http_token_service_is_asked_anonymously()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = Client(handler, null);
+
+        await client.GetManifestAsync("acme/app", "1.0", CancellationToken.None);
+
+        var tokenRequest = handler.Requests.Single(r => r.Uri.Host == "auth.example");
+        Assert.AreEqual("http", tokenRequest.Uri.Scheme);
+        Assert.IsNull(tokenRequest.Authorization);
+    }
+
+    [TestMethod]
+    [DataRow("localhost:5000", "http://localhost:5001/token", DisplayName = "a loopback registry, its token service on another loopback port")]
+    [DataRow("registry.internal:5000", "http://registry.internal:5001/token", DisplayName = "an insecure registry, its token service on its host")]
+    [DataRow("registry.internal:5000", "http://127.0.0.1:5001/token", DisplayName = "an insecure registry, its token service on a loopback name")]
+    public async Task A_registry_allowed_plain_http_may_send_credentials_to_a_plain_http_token_service_on_its_host_or_on_loopback(string host, string realm)
+    {
+        var handler = RegistryWithRealm(realm);
+        using var client = new RegistryClient(host, UserAndPassword, plainHttp: true, new RetryPolicy([TimeSpan.FromMilliseconds(1)]), log, handler);
+
+        await client.GetManifestAsync("acme/app", "1.0", CancellationToken.None);
+
+        var tokenRequest = handler.Requests.Single(r => r.Uri.AbsolutePath == "/token");
+        Assert.AreEqual(realm + "?service=registry&scope=repository%3Aacme%2Fapp%3Apull", tokenRequest.Uri.AbsoluteUri);
+        Assert.AreEqual(BasicValue, tokenRequest.Authorization);
+    }
+
+    [TestMethod]
+    public async Task A_registry_allowed_plain_http_sends_no_credentials_to_a_plain_http_token_service_on_another_host()
+    {
+        var handler = RegistryWithRealm("http://auth.example/token");
+        using var client = new RegistryClient("registry.internal:5000", UserAndPassword, plainHttp: true, new RetryPolicy([TimeSpan.FromMilliseconds(1)]), log, handler);
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3014", error.Diagnostic.Code);
+        StringAssert.StartsWith(error.Message, "The registry registry.internal:5000 names http://auth.example/token, a plain HTTP address, as its token service");
+        Assert.HasCount(1, handler.Requests);
+    }
+
     [TestMethod]
     public async Task A_blob_redirected_to_another_host_is_fetched_there_without_the_authorization()
     {
@@ -340,5 +472,52 @@ public sealed class RegistryClientAuthenticationTests
 
         Assert.IsNull(handler.Requests[^1].Authorization);
         Assert.AreEqual("http://registry.example/plain", handler.Requests[^1].Uri.AbsoluteUri);
+    }
+
+    [TestMethod]
+    public async Task A_redirect_to_another_port_of_the_same_host_drops_the_authorization_and_a_redirect_back_gets_it_again()
+    {
+        var handler = new ScriptedHttpHandler(request => (request.Uri.Port, request.Uri.AbsolutePath) switch
+        {
+            (443, _) when request.Authorization is null => BasicChallenge(),
+            (443, "/back") => AnswerBytes(HttpStatusCode.OK, Encoding.UTF8.GetBytes("content")),
+            (443, _) => Answer(HttpStatusCode.TemporaryRedirect, null, ("Location", "https://registry.example:8443/storage/blob-1")),
+            _ => Answer(HttpStatusCode.Found, null, ("Location", "https://registry.example/back")),
+        });
+        using var client = Client(handler, UserAndPassword);
+        using var destination = new MemoryStream();
+
+        await client.DownloadBlobAsync("acme/app", Digest, destination, CancellationToken.None);
+
+        Assert.AreEqual("content", Encoding.UTF8.GetString(destination.ToArray()));
+        Assert.AreSequenceEqual(
+            new[]
+            {
+                ("https://registry.example/v2/acme/app/blobs/" + Digest, (string?)null),
+                ("https://registry.example/v2/acme/app/blobs/" + Digest, BasicValue),
+                ("https://registry.example:8443/storage/blob-1", null),
+                ("https://registry.example/back", BasicValue),
+            },
+            handler.Requests.Select(r => (r.Uri.AbsoluteUri, r.Authorization)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task An_upload_location_on_another_host_gets_no_authorization()
+    {
+        var handler = new ScriptedHttpHandler(request => (request.Uri.Host, request.Method.Method, request.Authorization) switch
+        {
+            ("registry.example", _, null) => BasicChallenge(),
+            ("registry.example", "POST", _) => Answer(HttpStatusCode.Accepted, null, ("Location", "https://uploads.example/session/1")),
+            ("uploads.example", "PUT", null) => Answer(HttpStatusCode.Created),
+            _ => Answer(HttpStatusCode.BadRequest, "credentials leaked to " + request.Uri.Host),
+        });
+        using var client = Client(handler, UserAndPassword);
+        var content = Encoding.UTF8.GetBytes("layer");
+
+        await client.UploadBlobAsync("acme/app", "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), content.Length,
+            () => new MemoryStream(content), CancellationToken.None);
+
+        Assert.AreEqual("https://uploads.example/session/1", handler.Requests[^1].Uri.GetLeftPart(UriPartial.Path));
+        Assert.IsNull(handler.Requests[^1].Authorization);
     }
 }

@@ -191,6 +191,20 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    public async Task A_429_is_tried_again_and_is_CTZ3010_when_it_lasts()
+    {
+        var handler = new ScriptedHttpHandler(_ => Error(HttpStatusCode.TooManyRequests, "TOOMANYREQUESTS", "pull rate limit exceeded"));
+        using var client = Client(handler);
+
+        var error = await Assert.ThrowsExactlyAsync<ContainerizeException>(() => client.GetManifestAsync("acme/app", "1.0", CancellationToken.None));
+
+        Assert.AreEqual("CTZ3010", error.Diagnostic.Code);
+        StringAssert.StartsWith(error.Message, "The registry registry.example answered 429 Too Many Requests when asked to send the manifest of registry.example/acme/app:1.0 (after 4 attempts): TOOMANYREQUESTS: pull rate limit exceeded.");
+        Assert.HasCount(4, handler.Requests);
+        Assert.HasCount(3, log.Diagnostics);
+    }
+
+    [TestMethod]
     public async Task A_5xx_that_lasts_is_CTZ3010_with_the_status_the_operation_the_registry_message_and_the_attempts()
     {
         var handler = new ScriptedHttpHandler(_ => Error(HttpStatusCode.InternalServerError, "UNKNOWN", "unknown error"));

@@ -114,6 +114,24 @@ public sealed class RegistryClientUploadTests
     }
 
     [TestMethod]
+    public async Task A_range_of_the_content_can_be_sent_twice_and_is_read_again_each_time()
+    {
+        var read = 0;
+        using var source = new BlobUploadSource(() => new ForwardOnlyStream(Content), sent => read += sent);
+        using var range = source.Content(4, 8);
+
+        foreach (var _ in new[] { 1, 2 })
+        {
+            using var sent = new MemoryStream();
+            await range.CopyToAsync(sent);
+            Assert.AreEqual("456789ab", Encoding.UTF8.GetString(sent.ToArray()));
+        }
+
+        Assert.AreEqual(16, read);
+        Assert.AreEqual(8, range.Headers.ContentLength);
+    }
+
+    [TestMethod]
     public async Task A_digest_the_registry_finds_wrong_is_CTZ3010_without_a_chunked_attempt()
     {
         var handler = new ScriptedHttpHandler(UploadingRegistry(_ => Error(HttpStatusCode.BadRequest, "DIGEST_INVALID", "provided digest did not match uploaded content")));
