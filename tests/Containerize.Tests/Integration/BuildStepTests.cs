@@ -29,9 +29,10 @@ public sealed class BuildStepTests
         {
             $"FROM {TestEnvironment.BaseRegistry}/dotnet/runtime:10.0",
             "USER root",
+            "WORKDIR /app",
             "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
             "RUN echo made-by-run > /etc/ctz-marker; chmod 644 /etc/ctz-marker",
-        }, lines[1..5]);
+        }, lines[1..6]);
         var run = DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "sh", reference, "-c", "curl --version | head -1; cat /etc/ctz-marker; id -u").ShouldSucceed().Output;
         StringAssert.StartsWith(run, "curl ");
         StringAssert.Contains(run, "made-by-run\n1654\n");

@@ -63,11 +63,11 @@ public sealed class ContainerFileTests
         Assert.AreSequenceEqual(new[]
         {
             "USER root",
+            "WORKDIR /app",
             "COPY --chown=1654 layers/files-1/ /etc/ctz/",
             "COPY layers/files-2/ /opt/ctz/",
             "COPY layers/files-3/ /opt/ctz/docs/",
             "RUN /opt/ctz/setup.sh",
-            "WORKDIR /app",
             "COPY --chown=1654 layers/empty/ /app/data/",
         }, lines[2..9]);
         var output = DockerCli.Run("run", "--rm", "--network", "none", "--entrypoint", "sh", reference, "-c", Inspect + "; cat /etc/ctz-setup-ran; stat -c '%a %u:%g %n' /etc/ctz").ShouldSucceed().Output;

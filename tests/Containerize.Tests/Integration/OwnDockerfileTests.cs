@@ -70,8 +70,8 @@ public sealed class OwnDockerfileTests
         {
             $"FROM {TestEnvironment.BaseRegistry}/dotnet/runtime:10.0",
             "USER root",
-            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
             "WORKDIR /app",
+            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
             "USER 1654",
         }, lines[3..8], "the app user is the base image's APP_UID, read from its registry");
     }
