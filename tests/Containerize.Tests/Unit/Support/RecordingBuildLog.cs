@@ -2,7 +2,7 @@ using Containerize.Diagnostics;
 
 namespace Containerize.Tests.Unit.Support;
 
-/// <summary>An <see cref="IBuildLog"/> that keeps what it is told (lines from any thread: lock <see cref="Lines"/> to read them meanwhile).</summary>
+/// <summary>An <see cref="IBuildLog"/> that keeps what it is told (lines and diagnostics from any thread — parallel uploads report retries: lock the list to read it meanwhile).</summary>
 internal sealed class RecordingBuildLog : IBuildLog
 {
     public List<string> Lines { get; } = [];
@@ -23,5 +23,11 @@ internal sealed class RecordingBuildLog : IBuildLog
         }
     }
 
-    public void Report(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);
+    public void Report(Diagnostic diagnostic)
+    {
+        lock (Diagnostics)
+        {
+            Diagnostics.Add(diagnostic);
+        }
+    }
 }
