@@ -57,10 +57,7 @@ public sealed class BuildKitImageBuild(
         return Result(job, record, upToDate: false);
     }
 
-    private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate)
-    {
-        var bases = job.Spec.Dockerfile is null ? [job.Spec.BaseImage] : DockerfileBases.Find(job.Spec.Dockerfile);
-        return new(record.ImageId, record.References, job.DockerfilePath, bases.Count > 0 ? bases[^1].ToString() : "", record.BaseImageDigest,
+    private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
+        new(record.ImageId, record.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "", record.BaseImageDigest,
             [record.Platform], upToDate, record.Digest, "buildkit");
-    }
 }

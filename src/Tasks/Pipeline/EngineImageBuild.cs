@@ -17,7 +17,7 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
     public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
     {
         var spec = job.Spec;
-        var bases = spec.Dockerfile is null ? [spec.BaseImage] : DockerfileBases.Find(spec.Dockerfile);
+        var bases = job.Bases;
         var finalBase = bases.Count > 0 ? bases[^1] : null;
         var record = BuildRecord.Load(job.RecordPath);
         var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)

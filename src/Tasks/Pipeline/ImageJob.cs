@@ -23,6 +23,12 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
 
     public string BaseHost => RegistryNames.HostOf(Spec.BaseImage);
 
+    /// <summary>The images the build starts from: the generated Dockerfile's base, or the FROM lines of the user's own.</summary>
+    public IReadOnlyList<ImageReference> Bases => Spec.Dockerfile is null ? [Spec.BaseImage] : DockerfileBases.Find(Spec.Dockerfile);
+
+    /// <summary>The image the final stage starts from; null for a Dockerfile whose FROM names none (scratch, a build argument).</summary>
+    public ImageReference? FinalBase => Bases is { Count: > 0 } bases ? bases[^1] : null;
+
     /// <summary>File times in layers and contexts: SOURCE_DATE_EPOCH when set (validated by the resolver), else the Unix epoch.</summary>
     public DateTimeOffset FileTime =>
         long.TryParse(Request.Settings.SourceDateEpoch, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UnixEpoch;

@@ -18,8 +18,6 @@ namespace Containerize.Tests.Integration;
 [TestCategory("Integration")]
 public sealed class BackendParityTests
 {
-    private static readonly string[] ConfigFields = ["Env", "Entrypoint", "Cmd", "User", "WorkingDir", "ExposedPorts", "Labels", "Healthcheck", "StopSignal", "Volumes"];
-
     /// <summary>
     /// The documented differences (properties.md, "ContainerFile"), by backend and path — the owner of a ContainerFile
     /// Destination folder the base image lacks (/srv/app/config, and /opt/ctz for /opt/ctz/run.sh): the engine's
@@ -83,7 +81,7 @@ public sealed class BackendParityTests
         foreach (var (backend, image) in images.Where(entry => entry.Key != "daemonless"))
         {
             var config = Config(image);
-            differences.AddRange(ConfigFields.Where(field => referenceConfig[field] != config[field])
+            differences.AddRange(ImageConfigFields.Compared.Where(field => referenceConfig[field] != config[field])
                 .Select(field => $"{backend}: config {field}: {config[field]}, daemonless: {referenceConfig[field]}"));
             var accepted = Accepted.GetValueOrDefault(backend, []);
             var files = Files(backend);
@@ -102,21 +100,11 @@ public sealed class BackendParityTests
         return reference;
     }
 
-    /// <summary>Each compared config field as compact JSON (object keys sorted; absent, null and empty alike).</summary>
+    /// <summary>Each compared config field, normalized as <see cref="ImageConfigFields"/> reads it.</summary>
     private static Dictionary<string, string> Config(string reference)
     {
         var config = Skopeo.Inspect(reference, config: true).GetProperty("config");
-        return ConfigFields.ToDictionary(field => field, field =>
-        {
-            if (!config.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null || value.ToString() is "" or "[]" or "{}")
-            {
-                return "absent";
-            }
-
-            return value.ValueKind == JsonValueKind.Object
-                ? JsonSerializer.Serialize(value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value.GetRawText()))
-                : value.GetRawText();
-        });
+        return ImageConfigFields.Compared.ToDictionary(field => field, field => ImageConfigFields.Normalized(config, field));
     }
 
     /// <summary>
