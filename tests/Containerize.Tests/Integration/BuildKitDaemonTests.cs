@@ -109,6 +109,26 @@ public sealed class BuildKitDaemonTests
     }
 
     [TestMethod]
+    public async Task A_step_that_fails_on_the_daemon_is_CTZ2005_naming_the_daemon_the_step_and_its_output()
+    {
+        var engine28 = TestEnvironment.RequireEngine28Socket();
+        using var folder = new TemporaryFolder();
+        await using var relay = BuildKitRelay.StartUnix(engine28, Path.Combine(folder.Path, "buildkitd.sock"));
+        var marker = "ctz-" + Guid.NewGuid().ToString("N");
+        using var project = TestProject.Create("DaemonStepFails", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>ctz-buildkitd-fails</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
+            items: $"""<ContainerRunCommand Include="fail" Command="echo {marker} %3B exit 3" />""");
+
+        var result = project.Publish("-p:Containerize=true", $"-p:ContainerBuildKitHost={relay.Address}", $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}", "-p:ContainerBuildNetwork=none");
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"error CTZ2005: BuildKit at {relay.Address} could not build the image: ");
+        StringAssert.Contains(result.Output, $"The step that failed: [3/5] RUN echo {marker} ; exit 3. Its last line of output:");
+        StringAssert.Contains(result.Output, $"error CTZ2005:     {marker} [", "the step's own output is in the error");
+        Assert.IsFalse(result.Output.Contains("MSB4018", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
     public async Task A_TLS_daemon_reached_without_certificates_is_CTZ2017()
     {
         var engine28 = TestEnvironment.RequireEngine28Socket();

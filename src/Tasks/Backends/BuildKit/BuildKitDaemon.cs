@@ -85,7 +85,8 @@ public sealed class BuildKitDaemon : IDisposable
 
         var progress = new BuildKitProgress(log);
         string? running = null;
-        SolveResponse response;
+        SolveResponse? response = null;
+        RpcException? failure = null;
         await using (var session = BuildKitSession.Over(sessionId, new SessionTunnel(control.Session(headers, cancellationToken: ending.Token))))
         {
             await session.ServeAsync(BuildSecretValues.Read(build.Secrets), ContextEntries(contextDirectory, build.FileTime), build.Credentials, log, cancellation);
@@ -103,18 +104,23 @@ public sealed class BuildKitDaemon : IDisposable
                 }
                 catch (RpcException exception)
                 {
-                    await status.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-                    throw Failure(exception, progress);
+                    failure = exception;
                 }
                 finally
                 {
+                    // The rest of the progress (a failed step's output) before the error is told, then the session ends.
                     await status.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
                     await ending.CancelAsync();
                 }
             }
         }
 
-        var answer = response.ExporterResponse;
+        if (failure is not null)
+        {
+            throw Failure(failure, progress);
+        }
+
+        var answer = response!.ExporterResponse;
         return answer.TryGetValue("containerimage.digest", out var digest) && digest.Length > 0
             ? (digest, answer.GetValueOrDefault("containerimage.config.digest", ""))
             : throw new ContainerizeException(Errors.BuildFailed($"it reported no image digest (its answer: {string.Join(", ", answer.Keys)})", builder: $"BuildKit at {endpoint.Uri}"));
