@@ -17,4 +17,8 @@ public sealed record EngineTls(string Folder, bool VerifyServer)
     public string CertificatePath => Path.Combine(Folder, "cert.pem");
 
     public string KeyPath => Path.Combine(Folder, "key.pem");
+
+    /// <summary>The files of the folder that <paramref name="fileExists"/> does not find: cert.pem and key.pem, and ca.pem when <paramref name="requireCa"/>.</summary>
+    public IReadOnlyList<string> MissingFiles(Func<string, bool> fileExists, bool requireCa) =>
+        new[] { requireCa ? CaPath : null, CertificatePath, KeyPath }.OfType<string>().Where(path => !fileExists(path)).ToList();
 }

@@ -92,8 +92,8 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
     /// <param name="requireCa">As the docker CLI: DOCKER_CERT_PATH must hold ca.pem; a context without one trusts the system's roots.</param>
     private EngineTls RequireFiles(EngineTls tls, string source, bool requireCa)
     {
-        var missing = new[] { requireCa ? tls.CaPath : null, tls.CertificatePath, tls.KeyPath }.Where(path => path is not null && !fileExists(path)).ToList();
-        return missing.Count == 0 ? tls : throw new ContainerizeException(Errors.EngineTlsFilesMissing(source, missing!));
+        var missing = tls.MissingFiles(fileExists, requireCa);
+        return missing.Count == 0 ? tls : throw new ContainerizeException(Errors.EngineTlsFilesMissing(source, missing));
     }
 
     private DockerEndpoint? CurrentContextEndpoint()

@@ -29,7 +29,7 @@ public static class BuildKitEndpoint
         }
 
         var tls = new EngineTls(Path.GetFullPath(certificates.Trim()), VerifyServer: true);
-        var missing = new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Where(path => !fileExists(path)).ToList();
+        var missing = tls.MissingFiles(fileExists, requireCa: true);
         return missing.Count == 0
             ? new DockerEndpoint(uri, "ContainerBuildKitHost", IsConfigured: true, tls)
             : throw new ContainerizeException(Errors.BuildKitCertificates($"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing"));
