@@ -116,7 +116,7 @@ d28_start_containerd() {
   echo "$pid" >"$D28_CTD_PIDFILE"
   for _ in $(seq 120); do
     d28_ctd_ok && break
-    is_proc "$pid" containerd || die "containerd for engine 28 (pid $pid) exited during start-up"
+    started "$pid" || die "containerd for engine 28 (pid $pid) exited during start-up"
     sleep 0.25
   done
   d28_ctd_ok || die "containerd for engine 28 (pid $pid) did not answer on $D28_CTD_SOCK within 30 s"
@@ -135,7 +135,7 @@ d28_start_dockerd() {
   pid=$!
   for _ in $(seq 120); do
     [[ $(d28_ping) == OK && $(d28_tls_ping) == OK ]] && break
-    is_proc "$pid" dockerd || die "dockerd 28 (pid $pid) exited during start-up"
+    started "$pid" || die "dockerd 28 (pid $pid) exited during start-up"
     sleep 0.5
   done
   [[ $(d28_ping) == OK ]] || die "dockerd 28 (pid $pid) did not answer on $D28_SOCK within 60 s"

@@ -185,7 +185,7 @@ start_podman() {
   echo "$pid" >"$PODMAN_PIDFILE"
   for _ in $(seq 120); do
     [[ $(podman_ping) == OK ]] && break
-    [[ -d /proc/$pid ]] || die "Podman's service (pid $pid) exited during start-up"
+    started "$pid" || die "Podman's service (pid $pid) exited during start-up"
     sleep 0.25
   done
   [[ $(podman_ping) == OK ]] || die "Podman's service (pid $pid) did not answer on $PODMAN_SOCK within 30 s"

@@ -101,6 +101,10 @@ trap cleanup EXIT
 # is_proc PID NAME: PID is alive and its command name is NAME
 is_proc() { [[ $1 =~ ^[0-9]+$ ]] && [[ -r /proc/$1/comm ]] && [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
 
+# started PID: true while a process this script just started in the background has not exited. Not is_proc: until
+# the child has exec'd (bash forks, then setsid execs the program) its name is still bash's or setsid's.
+started() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) && [[ ${stat##*) } != Z* ]]; }
+
 # pids_named NAME: pids of all processes whose command name is NAME
 pids_named() {
   local f
@@ -244,7 +248,7 @@ else
     ok=
     for _ in $(seq 120); do
       if docker info >/dev/null 2>&1; then ok=1; break; fi
-      is_proc "$dpid" dockerd || die "dockerd (pid $dpid) exited during start-up"
+      started "$dpid" || die "dockerd (pid $dpid) exited during start-up"
       sleep 0.5
     done
     [[ -n $ok ]] || die "dockerd (pid $dpid) did not answer within 60 s"
@@ -317,7 +321,7 @@ ensure_registry() {
   for _ in $(seq 150); do
     code=$(http_code "$url")
     [[ $code == "$expect" ]] && break
-    is_proc "$pid" docker-registry || die "the registry on port $port (pid $pid) exited during start-up"
+    started "$pid" || die "the registry on port $port (pid $pid) exited during start-up"
     sleep 0.2
   done
   [[ $code == "$expect" ]] || die "the registry on port $port answers $code to /v2/ after 30 s (expected $expect)"
@@ -1082,7 +1086,7 @@ start_tls_engine() {
   pid=$!
   for _ in $(seq 120); do
     [[ $(tls_ping) == OK ]] && break
-    is_proc "$pid" dockerd || die "the TLS engine (pid $pid) exited during start-up"
+    started "$pid" || die "the TLS engine (pid $pid) exited during start-up"
     sleep 0.5
   done
   [[ $(tls_ping) == OK ]] || die "the TLS engine (pid $pid) did not answer on $TLS_HOST within 60 s"
