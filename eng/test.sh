@@ -3,9 +3,10 @@
 #   1. the test environment (Docker engines 20.10 and 28, two registries on loopback, Podman 5, .NET base-image
 #      stand-ins): eng/env/up.sh
 #   2. the packages under test: dotnet pack Containerize.sln -c Release -o artifacts/packages
-#   3. one pass per engine: every test (unit and integration) against Docker Engine 20.10 on the default socket, then
-#      the tests of category Engine again against Docker Engine 28 with the containerd image store (DOCKER_HOST and
-#      the TLS engine switched to it). Results in artifacts/test-results/<engine>.trx.
+#   3. one pass per engine, side by side: every test (unit and integration) against Docker Engine 20.10 on the
+#      default socket, and the tests of category Engine again against Docker Engine 28 with the containerd image
+#      store (DOCKER_HOST, the TLS engine and the push registries switched to its own). Results in
+#      artifacts/test-results/<engine>.trx; the engine-28 pass's output in docker28.log, printed after the first's.
 # It ends with one line "N passed, N failed, N skipped" (both passes together) and exits non-zero on any failure.
 # Extra arguments go to every pass of dotnet test (for example: --filter TestCategory=Unit, which leaves the
 # engine-28 pass with nothing to run, so it is skipped). CONTAINERIZE_TEST_ENGINES=docker20 runs the first pass only.
@@ -33,14 +34,19 @@ done
 
 totals=(0 0 0)
 status=0
-# run_pass NAME FILTER [env ARGUMENTS...]: one dotnet test run with the given environment changes, its counters added to the totals.
+# run_pass NAME FILTER [env ARGUMENTS...]: one dotnet test run with the given environment changes; returns its exit code.
 run_pass() {
-  local name=$1 pass_filter=$2 trx="$results/$1.trx" pass_status=0
+  local name=$1 pass_filter=$2
   shift 2
   echo "=== test pass: $name${pass_filter:+ (filter: $pass_filter)}"
   env "$@" dotnet test tests/Containerize.Tests -c Release --no-build --results-directory "$results" \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" ${pass_filter:+--filter "$pass_filter"} \
-    "${args[@]}" || pass_status=$?
+    "${args[@]}"
+}
+
+# tally NAME EXIT_CODE: the pass's counters (from its .trx) added to the totals.
+tally() {
+  local name=$1 pass_status=$2 trx="$results/$1.trx"
   if [[ ! -f $trx ]]; then
     if ((pass_status == 0)); then
       echo "=== test pass $name: no test matched the filter"
@@ -68,12 +74,26 @@ run_pass() {
 
 dotnet build tests/Containerize.Tests -c Release
 engines=${CONTAINERIZE_TEST_ENGINES:-docker20 docker28}
-if [[ " $engines " == *" docker20 "* ]]; then
-  run_pass docker20 "$filter" -u DOCKER_HOST -u DOCKER_CONTEXT CONTAINERIZE_TEST_ENGINE_VERSION=20.
-fi
+# The engine-28 pass runs beside the engine-20.10 pass (most of a test's time is spent waiting on an engine, a
+# registry or a child dotnet), pushing to registries of its own; its output follows the first pass's.
+d28_pid=
 if [[ " $engines " == *" docker28 "* ]]; then
   run_pass docker28 "${filter:+($filter)&}TestCategory=Engine" CONTAINERIZE_TEST_ENGINE_VERSION=28. \
-    DOCKER_HOST="$CONTAINERIZE_TEST_ENGINE28_HOST" CONTAINERIZE_TEST_TLS_HOST="$CONTAINERIZE_TEST_ENGINE28_TLS_HOST"
+    DOCKER_HOST="$CONTAINERIZE_TEST_ENGINE28_HOST" CONTAINERIZE_TEST_TLS_HOST="$CONTAINERIZE_TEST_ENGINE28_TLS_HOST" \
+    CONTAINERIZE_TEST_REGISTRY="$CONTAINERIZE_TEST_ENGINE28_REGISTRY" \
+    CONTAINERIZE_TEST_AUTH_REGISTRY="$CONTAINERIZE_TEST_ENGINE28_AUTH_REGISTRY" >"$results/docker28.log" 2>&1 &
+  d28_pid=$!
+fi
+if [[ " $engines " == *" docker20 "* ]]; then
+  d20_status=0
+  run_pass docker20 "$filter" -u DOCKER_HOST -u DOCKER_CONTEXT CONTAINERIZE_TEST_ENGINE_VERSION=20. || d20_status=$?
+  tally docker20 "$d20_status"
+fi
+if [[ -n $d28_pid ]]; then
+  d28_status=0
+  wait "$d28_pid" || d28_status=$?
+  cat "$results/docker28.log"
+  tally docker28 "$d28_status"
 fi
 
 echo "${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped"

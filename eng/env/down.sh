@@ -65,8 +65,9 @@ fi
 # The TLS engine writes (and on exit removes) its own pid file; it stops its own containerd.
 wanted tls-engine && stop "TLS engine tcp://127.0.0.1:2376" "$STATE/dockerd-tls.pid" dockerd 30
 if wanted registries; then
-  stop "registry 127.0.0.1:5001" "$STATE/registry-5001.pid" docker-registry 10
-  stop "registry 127.0.0.1:5000" "$STATE/registry-5000.pid" docker-registry 10
+  for port in 5003 5002 5001 5000; do
+    stop "registry 127.0.0.1:$port" "$STATE/registry-$port.pid" docker-registry 10
+  done
 fi
 wanted dockerd && stop "dockerd" "$STATE/dockerd.pid" dockerd 30
 exit 0

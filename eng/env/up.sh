@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need, on a Debian 12 machine, as root:
 #   - a Docker engine (dockerd, no bridge, no iptables) on the default socket /var/run/docker.sock
-#   - a plain registry on 127.0.0.1:5000 and an htpasswd-protected one on 127.0.0.1:5001
+#   - a plain registry on 127.0.0.1:5000 and an htpasswd-protected one on 127.0.0.1:5001, and the same pair on 5002
+#     and 5003 for the engine-28 test pass, which eng/test.sh runs beside the engine-20.10 pass (the passes push
+#     images of the same names)
 #   - stand-ins for the .NET base images, pushed to localhost:5000:
 #       dotnet/runtime-deps:10.0, dotnet/runtime-deps:10.0-noappuid, dotnet/runtime:10.0, dotnet/aspnet:10.0
 #   - a tiny base image (static busybox, user app 1654), localhost:5000/ctz-test/tiny:1 (linux/amd64), the same
@@ -37,6 +39,8 @@ SUITE=bookworm
 DOTNET_CHANNEL=10.0
 REG_OPEN_PORT=5000
 REG_AUTH_PORT=5001
+REG2_OPEN_PORT=5002
+REG2_AUTH_PORT=5003
 AUTH_USER=ctzuser
 AUTH_PASSWORD=ctz-Secret-pw1
 REG=localhost:$REG_OPEN_PORT
@@ -328,12 +332,14 @@ ensure_registry() {
   RESULT[registry-$port]="started"
 }
 
-ensure_registry "$REG_OPEN_PORT" 200 0
-ensure_registry "$REG_AUTH_PORT" 401 1
-step "registry $REG_AUTH_PORT credentials" "$LOGS/registry-$REG_AUTH_PORT.log"
-code=$(http_code "http://127.0.0.1:$REG_AUTH_PORT/v2/" -u "$AUTH_USER:$AUTH_PASSWORD")
-[[ $code == 200 ]] || die "the registry on $REG_AUTH_PORT answers $code (not 200) with $AUTH_USER's credentials; is it one that up.sh did not start?"
-say "registry $REG_OPEN_PORT: ${RESULT[registry-$REG_OPEN_PORT]}; registry $REG_AUTH_PORT: ${RESULT[registry-$REG_AUTH_PORT]}"
+for port in "$REG_OPEN_PORT" "$REG2_OPEN_PORT"; do ensure_registry "$port" 200 0; done
+for port in "$REG_AUTH_PORT" "$REG2_AUTH_PORT"; do
+  ensure_registry "$port" 401 1
+  step "registry $port credentials" "$LOGS/registry-$port.log"
+  code=$(http_code "http://127.0.0.1:$port/v2/" -u "$AUTH_USER:$AUTH_PASSWORD")
+  [[ $code == 200 ]] || die "the registry on $port answers $code (not 200) with $AUTH_USER's credentials; is it one that up.sh did not start?"
+done
+say "registries $REG_OPEN_PORT, $REG_AUTH_PORT, $REG2_OPEN_PORT, $REG2_AUTH_PORT: ${RESULT[registry-$REG_OPEN_PORT]}, ${RESULT[registry-$REG_AUTH_PORT]}, ${RESULT[registry-$REG2_OPEN_PORT]}, ${RESULT[registry-$REG2_AUTH_PORT]}"
 
 # ---------------------------------------------------------------------------------------------- 4. base images
 IMG_LOG=$LOGS/images.log
@@ -1189,6 +1195,8 @@ export CONTAINERIZE_TEST_TLS_HOST=$TLS_HOST
 export CONTAINERIZE_TEST_TLS_CERTS=$TLS_CLIENT_DIR
 export CONTAINERIZE_TEST_ENGINE28_HOST=$D28_HOST
 export CONTAINERIZE_TEST_ENGINE28_TLS_HOST=$D28_TLS_HOST
+export CONTAINERIZE_TEST_ENGINE28_REGISTRY=localhost:$REG2_OPEN_PORT
+export CONTAINERIZE_TEST_ENGINE28_AUTH_REGISTRY=127.0.0.1:$REG2_AUTH_PORT
 export CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR=$PODMAN_XDG
 EOF
 mv "$STATE/env.sh.tmp" "$STATE/env.sh"
@@ -1196,8 +1204,12 @@ mv "$STATE/env.sh.tmp" "$STATE/env.sh"
 # ---------------------------------------------------------------------------------------------- summary
 dpid=$(cat /var/run/docker.pid 2>/dev/null || echo '?')
 echo "dockerd                 running (pid $dpid, unix:///var/run/docker.sock, no bridge): ${RESULT[dockerd]}"
-echo "registry 127.0.0.1:$REG_OPEN_PORT    running (/v2/ $(http_code "http://127.0.0.1:$REG_OPEN_PORT/v2/"), open): ${RESULT[registry-$REG_OPEN_PORT]}"
-echo "registry 127.0.0.1:$REG_AUTH_PORT    running (/v2/ $(http_code "http://127.0.0.1:$REG_AUTH_PORT/v2/"), $(http_code "http://127.0.0.1:$REG_AUTH_PORT/v2/" -u "$AUTH_USER:$AUTH_PASSWORD") as $AUTH_USER): ${RESULT[registry-$REG_AUTH_PORT]}"
+for port in "$REG_OPEN_PORT" "$REG2_OPEN_PORT"; do
+  echo "registry 127.0.0.1:$port    running (/v2/ $(http_code "http://127.0.0.1:$port/v2/"), open): ${RESULT[registry-$port]}"
+done
+for port in "$REG_AUTH_PORT" "$REG2_AUTH_PORT"; do
+  echo "registry 127.0.0.1:$port    running (/v2/ $(http_code "http://127.0.0.1:$port/v2/"), $(http_code "http://127.0.0.1:$port/v2/" -u "$AUTH_USER:$AUTH_PASSWORD") as $AUTH_USER): ${RESULT[registry-$port]}"
+done
 for ref in "$IMG_RUNTIME_DEPS" "$IMG_NOAPPUID" "$IMG_RUNTIME" "$IMG_ASPNET" "$IMG_TINY" "$IMG_TINY_ARM64" "$IMG_TINY_MULTI"; do
   printf '%-50s %s\n' "$ref" "${RESULT[$ref]}"
 done

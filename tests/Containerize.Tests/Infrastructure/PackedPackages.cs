@@ -11,7 +11,12 @@ public static class PackedPackages
 
     public static string Version { get; } = FindVersion();
 
-    /// <summary>Removes a cached Containerize package that is not the one just packed (NuGet records each package's SHA-512).</summary>
+    /// <summary>
+    /// Removes a cached Containerize package that is not the one just packed (NuGet records each package's SHA-512).
+    /// A folder without that record is left to NuGet: it is one being extracted, perhaps by the other engine's test
+    /// pass running beside this one (NuGet extracts again a folder it never finished), and that pass may also have
+    /// removed the stale copy first.
+    /// </summary>
     public static void ForgetCachedCopies()
     {
         foreach (var id in new[] { "Containerize", "Containerize.Sdk" })
@@ -19,9 +24,16 @@ public static class PackedPackages
             var folder = Path.Combine(NuGetFolder, id.ToLowerInvariant(), Version);
             var packed = Path.Combine(Repository.PackagesDirectory, $"{id}.{Version}.nupkg");
             var recorded = Path.Combine(folder, $"{id.ToLowerInvariant()}.{Version}.nupkg.sha512");
-            if (Directory.Exists(folder) && (!File.Exists(recorded) || File.ReadAllText(recorded).Trim() != Sha512(packed)))
+            try
             {
-                Directory.Delete(folder, recursive: true);
+                if (File.Exists(recorded) && File.ReadAllText(recorded).Trim() != Sha512(packed))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // the other pass removed it first
             }
         }
     }
