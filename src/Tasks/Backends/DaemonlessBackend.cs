@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Containerize.Diagnostics;
@@ -30,20 +29,6 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
 
     /// <summary>A made image: its config and manifest, and every layer (the base image's, then the app's files on disk).</summary>
     public sealed record OciImage(byte[] Config, Descriptor ConfigDescriptor, byte[] Manifest, string ManifestMediaType, string ManifestDigest, IReadOnlyList<Descriptor> BaseLayers, IReadOnlyList<BuiltLayer> AppLayers, Platform Platform);
-
-    /// <summary>The platform images are made for: from the runtime identifier (linux-x64, linux-musl-arm64, …), else this machine's.</summary>
-    public static Platform PlatformFor(string runtimeIdentifier)
-    {
-        var architecture = runtimeIdentifier.Length > 0 ? runtimeIdentifier[(runtimeIdentifier.LastIndexOf('-') + 1)..] : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
-        return architecture switch
-        {
-            "x64" => new Platform("linux", "amd64"),
-            "arm64" => new Platform("linux", "arm64") { Variant = "v8" },
-            "arm" => new Platform("linux", "arm") { Variant = "v7" },
-            "x86" => new Platform("linux", "386"),
-            _ => new Platform("linux", architecture),
-        };
-    }
 
     /// <summary>The base image's manifest for the platform (chosen from an index if the reference names one) and its config.</summary>
     public async Task<BaseImage> GetBaseImageAsync(RegistryClient client, ImageReference reference, Platform platform, CancellationToken cancellation)

@@ -27,4 +27,18 @@ public sealed record Platform(
     public string? Variant { get; init; }
 
     public override string ToString() => $"{Os}/{Architecture}" + (Variant is null ? "" : "/" + Variant);
+
+    /// <summary>The platform an image is made for: from the runtime identifier (linux-x64, linux-musl-arm64, …), else this machine's.</summary>
+    public static Platform ForRuntimeIdentifier(string runtimeIdentifier)
+    {
+        var architecture = runtimeIdentifier.Length > 0 ? runtimeIdentifier[(runtimeIdentifier.LastIndexOf('-') + 1)..] : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        return architecture switch
+        {
+            "x64" => new Platform("linux", "amd64"),
+            "arm64" => new Platform("linux", "arm64") { Variant = "v8" },
+            "arm" => new Platform("linux", "arm") { Variant = "v7" },
+            "x86" => new Platform("linux", "386"),
+            _ => new Platform("linux", architecture),
+        };
+    }
 }

@@ -1,49 +1,83 @@
 using Containerize.Backends;
 using Containerize.Backends.BuildKit;
-using Containerize.Dockerfile;
+using Containerize.Diagnostics;
+using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
 
 namespace Containerize.Pipeline;
 
 /// <summary>
-/// The BuildKit daemon backend: skip the build when nothing changed and the registry still has the image (one
-/// registry request), else complete the spec from the base image's config in its registry (as the daemonless backend
-/// does — the daemon pulls the base itself), stage the Dockerfile and context, and let the daemon build and push.
+/// The BuildKit daemon backend's steps: up to date when the registry still has the image (one registry request); a
+/// generated Dockerfile's base read from its registry as the daemonless backend reads it (the daemon pulls the base
+/// itself); the build and the push in one Solve on the daemon, which reads the context by file sync — so the publish
+/// step has nothing left to do.
 /// </summary>
 /// <param name="clientFor">A registry client for a host, with the credentials for that access.</param>
 /// <param name="baseImages">Reads a base image's manifest and config from its registry.</param>
 /// <param name="credentials">A registry host's credentials for what the daemon pulls and pushes.</param>
+/// <remarks>Disposing it closes the daemon connection.</remarks>
 public sealed class BuildKitImageBuild(
     BuildKitDaemon daemon, Func<string, RegistryAccess, RegistryClient> clientFor, DaemonlessBackend baseImages,
-    Func<string, RegistryCredentials?> credentials, bool insecurePush, Diagnostics.IBuildLog log)
+    Func<string, RegistryCredentials?> credentials, bool insecurePush, IBuildLog log) : IImageBackend<DaemonlessBackend.BaseImage, string>
 {
-    public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
+    /// <summary>What a BuildKit daemon cannot do, refused before the daemon or a registry is contacted.</summary>
+    public static void Refuse(ImageJob job)
     {
-        var spec = job.Spec;
-        var references = spec.References.ToList();
+        var (request, spec) = (job.Request, job.Spec);
+        if (spec.RuntimeIdentifiers.Count > 1)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("make a multi-platform image (several ContainerRuntimeIdentifiers)", "Use ContainerizeBackend=daemonless for an image index, or one RID."));
+        }
+
+        if (request.ArchivePath.Length > 0)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("write ContainerArchiveOutputPath (the image stays with the daemon and the registry)", "Remove ContainerArchiveOutputPath, or use ContainerizeBackend=daemonless or docker."));
+        }
+
+        if (job.PushHost is null)
+        {
+            throw new ContainerizeException(Errors.BuildKitBackendCannot("keep an image that goes to no registry (it would stay in the daemon's cache)", "Set ContainerRegistry and leave ContainerPush on, or use ContainerizeBackend=docker to keep the image in an engine."));
+        }
+
+        if (spec.Dockerfile is null && spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
+        {
+            throw new ContainerizeException(Errors.PackageManagerNeedsTheEngine("the image is built on a BuildKit daemon (ContainerBuildKitHost)"));
+        }
+    }
+
+    public string Name => "buildkit";
+
+    public bool InEngine => false;
+
+    public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation)
+    {
         using var target = clientFor(job.PushHost!, RegistryAccess.Push);
-        var record = BuildRecord.Load(job.RecordPath);
-        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath) && !job.NeedsPush(record)
-            && await target.GetManifestDigestAsync(DaemonlessImageBuild.RepositoryPath(spec), spec.Tags[0], cancellation) == record.Digest;
-        if (upToDate)
-        {
-            log.Info($"{references[0]} is up to date ({record!.Digest}).");
-            return Result(job, record!, upToDate: true);
-        }
+        return await job.RegistryHoldsAsync(target, record, cancellation);
+    }
 
+    /// <summary>
+    /// The daemon is asked what it is first (a daemon that does not answer fails before any registry is read); then a
+    /// generated Dockerfile's base, from its registry; none for a user's Dockerfile (the daemon pulls what it names).
+    /// </summary>
+    public async Task<(DaemonlessBackend.BaseImage Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
+    {
         log.Info($"Builder: {await daemon.DescribeAsync(cancellation)} at {job.Request.Settings.BuildKitHost.Trim()}");
-        var platform = DaemonlessBackend.PlatformFor(spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier);
-        string? baseDigest = null;
-        if (spec.Dockerfile is null)
+        if (spec.Dockerfile is not null)
         {
-            using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
-            var baseImage = await baseImages.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
-            spec = BaseImageCompletion.Complete(spec, baseImage.Facts);
-            baseDigest = baseImage.ManifestDigest;
+            return null;
         }
 
-        ContextStager.Stage(spec, job.Request.ContextDirectory);
+        using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
+        var baseImage = await baseImages.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
+        return (baseImage, baseImage.Facts);
+    }
+
+    /// <summary>The build and the push, on the daemon.</summary>
+    public async Task<(BuildRecord Record, string Image)> BuildAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, CancellationToken cancellation)
+    {
+        var (job, spec, platform) = (plan.Job, plan.Spec, plan.Platforms[^1].Platform);
+        var references = spec.References.ToList();
         log.Info($"Building {string.Join(", ", references)} from {job.DockerfilePath} on the BuildKit daemon, which pushes it");
         var build = new DaemonBuild(references, platform.ToString(), job.FileTime, insecurePush, spec.BuildNetwork, spec.BuildArgs, spec.BuildSecrets, credentials);
         var (digest, configDigest) = await daemon.BuildAndPushAsync(job.Request.ContextDirectory, build, cancellation);
@@ -52,12 +86,12 @@ public sealed class BuildKitImageBuild(
             log.Info($"Pushed {reference} ({digest})");
         }
 
-        record = new BuildRecord(job.Fingerprint, "", baseDigest, configDigest.Length > 0 ? configDigest : digest, platform.ToString(), references, digest, references);
-        record.Save(job.RecordPath);
-        return Result(job, record, upToDate: false);
+        var record = new BuildRecord(job.Fingerprint, "", plan.Facts?.Digest, configDigest.Length > 0 ? configDigest : digest, platform.ToString(), references, digest, references);
+        return (record, digest);
     }
 
-    private static ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
-        new(record.ImageId, record.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "", record.BaseImageDigest,
-            [record.Platform], upToDate, record.Digest, "buildkit");
+    /// <summary>Nothing: the daemon pushed while building (<see cref="Refuse"/> allows no archive and no engine).</summary>
+    public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation) => Task.FromResult(record);
+
+    public void Dispose() => daemon.Dispose();
 }

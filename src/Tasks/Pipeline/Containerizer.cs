@@ -19,6 +19,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     public static readonly string ToolVersion = typeof(Containerizer).Assembly.GetName().Version?.ToString() ?? "0";
 
     private readonly CredentialLookup lookup = new(credentials, log);
+    private readonly ImagePipeline pipeline = new(log);
 
     /// <returns>The result, or null when configuration errors were reported.</returns>
     public async Task<ContainerizeResult?> RunAsync(ContainerizeRequest request, CancellationToken cancellation)
@@ -46,15 +47,20 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         switch (decision.Kind)
         {
             case BackendKind.BuildKitDaemon:
-                return Report(job, await RunOnBuildKitDaemonAsync(job, cancellation));
+                BuildKitImageBuild.Refuse(job);
+                using (var daemon = ConnectBuildKit(job))
+                {
+                    return await pipeline.RunAsync(job, daemon, cancellation);
+                }
+
             case BackendKind.Daemonless:
                 return await RunDaemonlessAsync(job, decision.LoadInto, cancellation);
         }
 
         try
         {
-            using var engine = Connect(endpoint!);
-            return Report(job, await new EngineImageBuild(engine, lookup, retries, log).RunAsync(job, cancellation));
+            using var engine = new EngineImageBuild(Connect(endpoint!), lookup, retries, log);
+            return await pipeline.RunAsync(job, engine, cancellation);
         }
         catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.EngineUnreachableCode && decision.DaemonlessWhenEngineSilent)
         {
@@ -77,7 +83,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return false;
         }
 
-        job = job with { Spec = job.Spec with { Dockerfile = null } };
+        // One platform's base is enough to write the Dockerfile from.
+        job = job with { Spec = job.Spec with { Dockerfile = null }, PlatformSpecs = job.PlatformSpecs.Take(1).ToList() };
         var backend = request.Settings.Backend.Trim().ToLowerInvariant();
         var endpoint = backend switch
         {
@@ -89,8 +96,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         ContainerSpec spec;
         if (endpoint is not null)
         {
-            using var engine = Connect(endpoint);
-            (spec, _) = await new EngineImageBuild(engine, lookup, retries, log).CompleteAsync(job, cancellation);
+            using var engine = new EngineImageBuild(Connect(endpoint), lookup, retries, log);
+            spec = (await ImagePipeline.PlanAsync(job, engine, cancellation)).Spec;
         }
         else
         {
@@ -101,8 +108,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
                     : Errors.PackageManagerNeedsTheEngine());
             }
 
-            using var client = ClientFor(job, job.BaseHost, RegistryAccess.Pull);
-            (spec, _) = await DaemonlessBuild(job, engine: null).CompleteAsync(job, client, cancellation);
+            using var registry = DaemonlessBuild(job, engine: null);
+            spec = (await ImagePipeline.PlanAsync(job, registry, cancellation)).Spec;
         }
 
         var text = DockerfileWriter.Write(spec, DockerfileWriter.EditableHeader);
@@ -189,73 +196,24 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     /// <param name="loadInto">The engine to load the image into (it goes to no registry and no archive), or null.</param>
     private async Task<ContainerizeResult> RunDaemonlessAsync(ImageJob job, DockerEndpoint? loadInto, CancellationToken cancellation)
     {
-        if (job.Spec.BuildSecrets.Count > 0)
-        {
-            throw new ContainerizeException(Errors.SecretsNeedBuildKit(
-                "the daemonless backend (ContainerizeBackend auto, with no engine)", "Start a Docker engine or name one with ContainerDockerHost, or remove the ContainerBuildSecret items."));
-        }
-
-        if (job.Spec.NeedsEngine)
-        {
-            throw new ContainerizeException(Errors.StepsNeedTheEngine());
-        }
-
-        var builder = job.Request.Settings.Builder.Trim().ToLowerInvariant();
-        if (builder is "buildkit" or "legacy")
-        {
-            throw new ContainerizeException(Errors.BuilderNeedsTheEngine(builder));
-        }
-
-        // Owners go into the layers as numbers (an unset user becomes the base image's numeric APP_UID).
-        var namedOwner = job.Spec.FileLayers.Select(layer => (layer.Owner, What: $"ContainerFile content for {layer.Destination}"))
-            .Append((Owner: job.Spec.WritableDirectories.Count > 0 ? job.Spec.User ?? "" : "", What: "ContainerWritableDirectory (the app user, ContainerUser)"))
-            .FirstOrDefault(entry => !LayerWriter.IsNumericOwner(entry.Owner));
-        if (namedOwner.Owner is not null)
-        {
-            throw new ContainerizeException(Errors.OwnerNeedsTheEngine(namedOwner.Owner, namedOwner.What));
-        }
-
-        using var engine = loadInto is null ? null : Connect(loadInto);
-        return Report(job, await DaemonlessBuild(job, engine).RunAsync(job, cancellation));
+        DaemonlessImageBuild.Refuse(job);
+        using var daemonless = DaemonlessBuild(job, loadInto is null ? null : Connect(loadInto));
+        return await pipeline.RunAsync(job, daemonless, cancellation);
     }
 
-    /// <summary>
-    /// The BuildKit daemon backend: what it cannot do is refused before the daemon or a registry is contacted; then
-    /// the daemon builds and pushes, asking the session for each registry's credentials.
-    /// </summary>
-    private async Task<ContainerizeResult> RunOnBuildKitDaemonAsync(ImageJob job, CancellationToken cancellation)
+    /// <summary>The BuildKit daemon backend: the daemon builds and pushes, asking the session for each registry's credentials.</summary>
+    private BuildKitImageBuild ConnectBuildKit(ImageJob job)
     {
-        var (request, spec) = (job.Request, job.Spec);
-        if (spec.RuntimeIdentifiers.Count > 1)
-        {
-            throw new ContainerizeException(Errors.BuildKitBackendCannot("make a multi-platform image (several ContainerRuntimeIdentifiers)", "Use ContainerizeBackend=daemonless for an image index, or one RID."));
-        }
-
-        if (request.ArchivePath.Length > 0)
-        {
-            throw new ContainerizeException(Errors.BuildKitBackendCannot("write ContainerArchiveOutputPath (the image stays with the daemon and the registry)", "Remove ContainerArchiveOutputPath, or use ContainerizeBackend=daemonless or docker."));
-        }
-
-        if (job.PushHost is not { } pushHost)
-        {
-            throw new ContainerizeException(Errors.BuildKitBackendCannot("keep an image that goes to no registry (it would stay in the daemon's cache)", "Set ContainerRegistry and leave ContainerPush on, or use ContainerizeBackend=docker to keep the image in an engine."));
-        }
-
-        if (spec.Dockerfile is null && spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
-        {
-            throw new ContainerizeException(Errors.PackageManagerNeedsTheEngine("the image is built on a BuildKit daemon (ContainerBuildKitHost)"));
-        }
-
+        var (request, pushHost) = (job.Request, job.PushHost!);
         var endpoint = BuildKitEndpoint.Resolve(request.Settings.BuildKitHost, request.Settings.BuildKitCertificates, File.Exists);
         log.Detail($"BuildKit daemon: {endpoint.Uri}{(endpoint.Tls is null ? "" : $" (TLS, client certificate from {endpoint.Tls.Folder})")}");
-        using var daemon = BuildKitDaemon.Connect(endpoint, log);
         var insecure = RegistryNames.IsLoopback(pushHost) || request.InsecureRegistries.Contains(pushHost);
-        return await new BuildKitImageBuild(daemon, (host, access) => ClientFor(job, host, access), new DaemonlessBackend(cache, log),
-            host => lookup.Find(host, host == pushHost ? RegistryAccess.Push : RegistryAccess.Pull, pushHost), insecure, log).RunAsync(job, cancellation);
+        return new BuildKitImageBuild(BuildKitDaemon.Connect(endpoint, log), (host, access) => ClientFor(job, host, access), new DaemonlessBackend(cache, log),
+            host => lookup.Find(host, host == pushHost ? RegistryAccess.Push : RegistryAccess.Pull, pushHost), insecure, log);
     }
 
     private DaemonlessImageBuild DaemonlessBuild(ImageJob job, DockerEngineBackend? engine) =>
-        new(new DaemonlessBackend(cache, log), (host, access) => ClientFor(job, host, access), engine, log);
+        new(new DaemonlessBackend(cache, log), (host, access) => ClientFor(job, host, access), job, engine, log);
 
     /// <summary>The in-process registry client for a host, with the credentials for that access; plain HTTP for loopback and ContainerInsecureRegistries.</summary>
     private RegistryClient ClientFor(ImageJob job, string host, RegistryAccess access) => new(
@@ -265,11 +223,5 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     {
         log.Detail($"Docker engine: {endpoint.Uri} (from {endpoint.Source})");
         return DockerEngineBackend.Connect(endpoint, log, retries);
-    }
-
-    private static ContainerizeResult Report(ImageJob job, ContainerizeResult result)
-    {
-        ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
-        return result;
     }
 }

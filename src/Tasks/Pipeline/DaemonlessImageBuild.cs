@@ -1,5 +1,5 @@
 using Containerize.Backends;
-using Containerize.Dockerfile;
+using Containerize.Diagnostics;
 using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
@@ -7,116 +7,159 @@ using Containerize.Spec;
 namespace Containerize.Pipeline;
 
 /// <summary>
-/// The daemonless backend: skip the work when nothing changed and the destinations hold the image (one registry
-/// request, the archive file, or one engine request), else make the OCI image in-process and put it where it goes —
-/// the registry, an archive, or (when neither is asked for) the engine.
+/// The daemonless backend's steps: up to date when every destination holds the image (one registry request, the
+/// archive file, one engine request); each platform's base manifest and config read from its registry; the image made
+/// in-process (<see cref="DaemonlessBackend"/>, one per platform); then pushed (an index for several platforms),
+/// written to the archive, or loaded into the engine when it goes to no registry and no archive.
 /// </summary>
 /// <param name="clientFor">A registry client for a host, with the credentials for that access.</param>
-/// <param name="engine">The engine to load the image into when it goes to no registry and no archive, or null.</param>
-public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string, RegistryAccess, RegistryClient> clientFor, DockerEngineBackend? engine, Diagnostics.IBuildLog log)
+/// <param name="engine">The engine to load the image into, or null; disposed with this.</param>
+public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string, RegistryAccess, RegistryClient> clientFor, ImageJob job, DockerEngineBackend? engine, IBuildLog log)
+    : IImageBackend<DaemonlessBackend.BaseImage, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>>
 {
-    public async Task<ContainerizeResult> RunAsync(ImageJob job, CancellationToken cancellation)
+    private readonly Lazy<RegistryClient?> pushClient = new(() => job.PushHost is null ? null : clientFor(job.PushHost, RegistryAccess.Push));
+    private readonly Lazy<RegistryClient> baseClient = new(() => clientFor(job.BaseHost, RegistryAccess.Pull));
+
+    /// <summary>
+    /// What the daemonless backend cannot make, refused before a registry or engine is contacted: steps that run in the
+    /// image, a user's Dockerfile, secrets, a chosen builder, owners by name (layers hold numbers).
+    /// </summary>
+    public static void Refuse(ImageJob job)
     {
-        var spec = job.Spec;
-        var references = spec.References.ToList();
-        var archive = job.Request.ArchivePath;
-        var load = engine is not null;
-        using var target = job.PushHost is null ? null : clientFor(job.PushHost, RegistryAccess.Push);
-        var repository = RepositoryPath(spec);
-
-        var record = BuildRecord.Load(job.RecordPath);
-        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)
-            && (archive.Length == 0 || File.Exists(archive))
-            && (target is null || (!job.NeedsPush(record) && await target.GetManifestDigestAsync(repository, spec.Tags[0], cancellation) == record.Digest))
-            && (!load || await engine!.HoldsAsync(references, record.ImageId, cancellation));
-        if (upToDate)
+        if (job.Spec.BuildSecrets.Count > 0)
         {
-            log.Info($"{references[0]} is up to date ({record!.Digest ?? record.ImageId}).");
-            return Result(job, record!, upToDate: true);
+            throw new ContainerizeException(Errors.SecretsNeedBuildKit(
+                "the daemonless backend (ContainerizeBackend auto, with no engine)", "Start a Docker engine or name one with ContainerDockerHost, or remove the ContainerBuildSecret items."));
         }
 
-        using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
-        if (spec.RuntimeIdentifiers.Count > 1)
+        if (job.Spec.NeedsEngine)
         {
-            return await RunMultiPlatformAsync(job, baseClient, target, repository, cancellation);
+            throw new ContainerizeException(Errors.StepsNeedTheEngine());
         }
 
-        (spec, var baseImage) = await CompleteAsync(job, baseClient, cancellation);
-        ContextStager.Stage(spec, job.Request.ContextDirectory);
-        log.Info($"Making {string.Join(", ", references)} in-process (daemonless)");
-        var image = backend.Build(baseImage, spec, LayerFolder(job), job.FileTime);
-        LayerWriter.RemoveUnused(LayerFolder(job), image.AppLayers);
-
-        var digest = target is null ? null : await backend.PushAsync(target, repository, spec.Tags, baseImage, image, cancellation);
-        string? engineImageId = null;
-        if (archive.Length > 0 || load)
+        var builder = job.Request.Settings.Builder.Trim().ToLowerInvariant();
+        if (builder is "buildkit" or "legacy")
         {
-            var layers = await backend.LayerFilesAsync(baseImage, image, cancellation);
-            if (archive.Length > 0)
-            {
-                WriteArchive(archive, job.Request.ArchiveFormat, image, layers, job.Request.ArchiveFormat == "oci" ? spec.Tags : references);
-                log.Info($"Wrote {archive}");
-            }
-
-            if (load)
-            {
-                var loadable = Path.Combine(job.Request.ContextDirectory, "oci", "image.tar");
-                WriteArchive(loadable, "docker", image, layers, references);
-                engineImageId = await engine!.LoadAsync(loadable, references[0], cancellation);
-                File.Delete(loadable);
-                log.Info($"Loaded {string.Join(", ", references)} into the engine");
-            }
+            throw new ContainerizeException(Errors.BuilderNeedsTheEngine(builder));
         }
 
-        // A loaded image is known by the id the engine gave it, so that the up-to-date check finds it there.
-        record = new BuildRecord(job.Fingerprint, image.ConfigDescriptor.Digest, baseImage.ManifestDigest, engineImageId ?? image.ConfigDescriptor.Digest,
-            image.Platform.ToString(), references, digest, digest is null ? null : references);
-        record.Save(job.RecordPath);
-        return Result(job, record, upToDate: false);
+        // Owners go into the layers as numbers (an unset user becomes the base image's numeric APP_UID).
+        var namedOwner = job.Spec.FileLayers.Select(layer => (layer.Owner, What: $"ContainerFile content for {layer.Destination}"))
+            .Append((Owner: job.Spec.WritableDirectories.Count > 0 ? job.Spec.User ?? "" : "", What: "ContainerWritableDirectory (the app user, ContainerUser)"))
+            .FirstOrDefault(entry => !LayerWriter.IsNumericOwner(entry.Owner));
+        if (namedOwner.Owner is not null)
+        {
+            throw new ContainerizeException(Errors.OwnerNeedsTheEngine(namedOwner.Owner, namedOwner.What));
+        }
     }
 
-    /// <summary>The spec completed from the base image's config in its registry (the platform's, for one platform).</summary>
-    public async Task<(ContainerSpec Spec, DaemonlessBackend.BaseImage Base)> CompleteAsync(ImageJob job, RegistryClient baseClient, CancellationToken cancellation)
+    public string Name => "daemonless";
+
+    public bool InEngine => engine is not null;
+
+    public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation) =>
+        (job.Request.ArchivePath.Length == 0 || File.Exists(job.Request.ArchivePath))
+        && (pushClient.Value is not { } target || await job.RegistryHoldsAsync(target, record, cancellation))
+        && (engine is null || await engine.HoldsAsync(record.References, record.ImageId, cancellation));
+
+    public async Task<(DaemonlessBackend.BaseImage Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
     {
-        var platform = DaemonlessBackend.PlatformFor(job.Spec.RuntimeIdentifiers.FirstOrDefault() ?? job.Request.Project.RuntimeIdentifier);
-        var baseImage = await backend.GetBaseImageAsync(baseClient, job.Spec.BaseImage, platform, cancellation);
-        return (BaseImageCompletion.Complete(job.Spec, baseImage.Facts), baseImage);
+        var baseImage = await backend.GetBaseImageAsync(baseClient.Value, spec.BaseImage, platform, cancellation);
+        return (baseImage, baseImage.Facts);
+    }
+
+    public Task<(BuildRecord Record, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> Image)> BuildAsync(
+        ImagePlan<DaemonlessBackend.BaseImage> plan, CancellationToken cancellation)
+    {
+        var images = new List<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>();
+        foreach (var platform in plan.Platforms)
+        {
+            log.Info(plan.Platforms.Count == 1
+                ? $"Making {string.Join(", ", job.Spec.References)} in-process (daemonless)"
+                : $"Making the {platform.Platform} image of {job.Spec.References.First()} in-process (daemonless)");
+            images.Add((platform.Base!, backend.Build(platform.Base!, platform.Spec, LayerFolder, job.FileTime)));
+        }
+
+        LayerWriter.RemoveUnused(LayerFolder, images.SelectMany(entry => entry.Image.AppLayers));
+        var first = images[0];
+        var imageId = images.Count == 1 ? first.Image.ConfigDescriptor.Digest : ManifestWriter.Digest(OciIndex(images));
+        var record = new BuildRecord(job.Fingerprint, first.Image.ConfigDescriptor.Digest, first.Base.ManifestDigest, imageId,
+            string.Join(",", images.Select(entry => entry.Image.Platform.ToString())), job.Spec.References.ToList());
+        return Task.FromResult<(BuildRecord, IReadOnlyList<(DaemonlessBackend.BaseImage, DaemonlessBackend.OciImage)>)>((record, images));
     }
 
     /// <summary>
-    /// One image per platform from the same portable publish output (the resolver allows several RIDs only for it):
-    /// the platform's base image, the same app layers; pushed with an index for the tags.
+    /// Nothing when the image was up to date (every destination held it); else the push (an index for several
+    /// platforms), the archive, and the load into the engine, whose image id the record then keeps so that the next
+    /// up-to-date check finds it there.
     /// </summary>
-    private async Task<ContainerizeResult> RunMultiPlatformAsync(ImageJob job, RegistryClient baseClient, RegistryClient? target, string repository, CancellationToken cancellation)
+    public async Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>? images,
+        CancellationToken cancellation)
     {
-        var images = new List<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)>();
-        ContainerSpec? completed = null;
-        foreach (var (identifier, spec) in job.PlatformSpecs)
+        if (images is null)
         {
-            var platform = DaemonlessBackend.PlatformFor(identifier);
-            var baseImage = await backend.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
-            completed = BaseImageCompletion.Complete(spec, baseImage.Facts);
-            log.Info($"Making the {platform} image of {job.Spec.References.First()} in-process (daemonless)");
-            images.Add((baseImage, backend.Build(baseImage, completed, LayerFolder(job), job.FileTime)));
+            return record;
         }
 
-        LayerWriter.RemoveUnused(LayerFolder(job), images.SelectMany(entry => entry.Image.AppLayers));
-
-        ContextStager.Stage(completed!, job.Request.ContextDirectory);
-        var references = job.Spec.References.ToList();
-        var digest = target is null ? null : await backend.PushIndexAsync(target, repository, job.Spec.Tags, images, cancellation);
-        if (job.Request.ArchivePath.Length > 0)
+        var (spec, archive) = (job.Spec, job.Request.ArchivePath);
+        var target = pushClient.Value;
+        var digest = target is null ? null
+            : images.Count == 1 ? await backend.PushAsync(target, job.PushRepository, spec.Tags, images[0].Base, images[0].Image, cancellation)
+            : await backend.PushIndexAsync(target, job.PushRepository, spec.Tags, images, cancellation);
+        if (digest is not null)
         {
-            await WriteIndexArchiveAsync(job.Request.ArchivePath, images, job.Spec.Tags, cancellation);
-            log.Info($"Wrote {job.Request.ArchivePath}");
+            record = record with { Digest = digest, Pushed = record.References };
+            if (images.Count > 1)
+            {
+                record = record with { ImageId = digest };
+            }
         }
 
-        var indexDigest = digest ?? ManifestWriter.Digest(OciIndex(images));
-        var record = new BuildRecord(job.Fingerprint, images[0].Image.ConfigDescriptor.Digest, images[0].Base.ManifestDigest, indexDigest,
-            string.Join(",", images.Select(entry => entry.Image.Platform.ToString())), references, digest, digest is null ? null : references);
-        record.Save(job.RecordPath);
-        return Result(job, record, upToDate: false);
+        if (archive.Length > 0)
+        {
+            if (images.Count == 1)
+            {
+                var layers = await backend.LayerFilesAsync(images[0].Base, images[0].Image, cancellation);
+                WriteArchive(archive, job.Request.ArchiveFormat, images[0].Image, layers, job.Request.ArchiveFormat == "oci" ? spec.Tags : record.References);
+            }
+            else
+            {
+                await WriteIndexArchiveAsync(archive, images, spec.Tags, cancellation);
+            }
+
+            log.Info($"Wrote {archive}");
+        }
+
+        if (engine is not null)
+        {
+            var (baseImage, image) = images[0];
+            var loadable = Path.Combine(job.Request.ContextDirectory, "oci", "image.tar");
+            WriteArchive(loadable, "docker", image, await backend.LayerFilesAsync(baseImage, image, cancellation), record.References);
+            record = record with { ImageId = await engine.LoadAsync(loadable, record.References[0], cancellation) };
+            File.Delete(loadable);
+            log.Info($"Loaded {string.Join(", ", record.References)} into the engine");
+        }
+
+        return record;
     }
+
+    public void Dispose()
+    {
+        if (pushClient.IsValueCreated)
+        {
+            pushClient.Value?.Dispose();
+        }
+
+        if (baseClient.IsValueCreated)
+        {
+            baseClient.Value.Dispose();
+        }
+
+        engine?.Dispose();
+    }
+
+    /// <summary>Where the app's layers are written and kept for the next run (one folder for every platform).</summary>
+    private string LayerFolder => Path.Combine(job.Request.ContextDirectory, "oci", "layers");
 
     /// <summary>The index of an OCI layout: OCI manifests throughout, as tools reading a layout expect.</summary>
     private static byte[] OciIndex(IEnumerable<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images) =>
@@ -134,16 +177,6 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
         WriteAtomically(path, output => ImageArchiveWriter.WriteOciIndexLayout(output, OciIndex(images), contents, tags));
     }
 
-    /// <summary>Where the app's layers are written and kept for the next run (one folder for every platform).</summary>
-    private static string LayerFolder(ImageJob job) => Path.Combine(job.Request.ContextDirectory, "oci", "layers");
-
-    /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
-    public static string RepositoryPath(ContainerSpec spec)
-    {
-        var slash = spec.Registry.IndexOf('/');
-        return slash < 0 ? spec.Repository : spec.Registry[(slash + 1)..] + "/" + spec.Repository;
-    }
-
     private static void WriteArchive(string path, string format, DaemonlessBackend.OciImage image, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names) =>
         WriteAtomically(path, output =>
         {
@@ -159,8 +192,4 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
     /// <summary>Writes beside the destination first, so a failed run never leaves half an archive under its name.</summary>
     private static void WriteAtomically(string path, Action<Stream> write) => FileSystem.AtomicFile.Write(path, write);
-
-    private ContainerizeResult Result(ImageJob job, BuildRecord record, bool upToDate) =>
-        new(record.ImageId, record.References, job.DockerfilePath, job.Spec.BaseImage.ToString(), record.BaseImageDigest,
-            record.Platform.Split(','), upToDate, record.Digest, "daemonless") { InEngine = engine is not null, ArchivePath = job.Request.ArchivePath };
 }

@@ -1,5 +1,6 @@
 using Containerize.Backends;
 using Containerize.Dockerfile;
+using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
 
@@ -14,12 +15,20 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
     /// </summary>
     public IReadOnlyList<(string RuntimeIdentifier, ContainerSpec Spec)> PlatformSpecs { get; init; } = [];
 
+    /// <summary>Each platform to make, with its spec: <see cref="PlatformSpecs"/>, else the one platform of the RID (the project's, else this machine's).</summary>
+    public IReadOnlyList<(Platform Platform, ContainerSpec Spec)> Targets => PlatformSpecs.Count > 0
+        ? PlatformSpecs.Select(entry => (Platform.ForRuntimeIdentifier(entry.RuntimeIdentifier), entry.Spec)).ToList()
+        : [(Platform.ForRuntimeIdentifier(Request.Project.RuntimeIdentifier), Spec)];
+
     public string DockerfilePath => Path.Combine(Request.ContextDirectory, ContextStager.DockerfileName);
 
     public string RecordPath => Path.Combine(Request.ContextDirectory, BuildRecord.FileName);
 
     /// <summary>The push registry's host, or null when nothing is pushed.</summary>
     public string? PushHost => Request.Push && Spec.Registry.Length > 0 ? RegistryNames.Host(Spec.Registry) : null;
+
+    /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
+    public string PushRepository => Spec.Registry.IndexOf('/') is var slash and >= 0 ? Spec.Registry[(slash + 1)..] + "/" + Spec.Repository : Spec.Repository;
 
     public string BaseHost => RegistryNames.HostOf(Spec.BaseImage);
 
@@ -35,4 +44,8 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
 
     /// <summary>The references the registry still lacks according to the record.</summary>
     public bool NeedsPush(BuildRecord record) => PushHost is not null && !record.References.All(reference => record.Pushed?.Contains(reference) == true);
+
+    /// <summary>Whether the push registry still has the recorded image under every tag the record shows pushed (one request: the first tag's digest).</summary>
+    public async Task<bool> RegistryHoldsAsync(Registries.RegistryClient target, BuildRecord record, CancellationToken cancellation) =>
+        !NeedsPush(record) && await target.GetManifestDigestAsync(PushRepository, Spec.Tags[0], cancellation) == record.Digest;
 }

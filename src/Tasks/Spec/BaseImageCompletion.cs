@@ -2,7 +2,10 @@ using Containerize.Diagnostics;
 
 namespace Containerize.Spec;
 
-/// <summary>Fills in what only the base image knows: the app user (APP_UID), ASP.NET Core's ports and the base digest label.</summary>
+/// <summary>
+/// Fills in what only the base image knows: the app user (APP_UID), ASP.NET Core's ports, the base digest label and
+/// the package manager ContainerPackage items need.
+/// </summary>
 public static class BaseImageCompletion
 {
     public const string DefaultAspNetPort = "8080";
@@ -27,7 +30,10 @@ public static class BaseImageCompletion
             ? spec.Labels.Append(new(baseDigestLabel, facts.Digest)).ToList()
             : spec.Labels;
 
-        return spec with { User = user, Ports = ports, PortsFromBaseImage = false, Labels = labels };
+        var packageManager = spec.Packages.Count == 0 || spec.PackageManager.Length > 0 ? spec.PackageManager
+            : facts.PackageManager is { Length: > 0 } found ? found
+            : throw new ContainerizeException(Errors.NoPackageManagerInBase(spec.BaseImage.ToString()));
+        return spec with { User = user, Ports = ports, PortsFromBaseImage = false, Labels = labels, PackageManager = packageManager };
     }
 
     /// <summary>A variable as the app will see it: the app's own ContainerEnvironmentVariable, else the base image's.</summary>

@@ -160,4 +160,33 @@ public sealed class BaseImageCompletionTests
 
         Assert.IsEmpty(BaseImageCompletion.Complete(resolved, BaseImages.DotNet(BaseImages.RuntimeDigest)).Labels);
     }
+
+    [TestMethod]
+    public void The_package_manager_found_in_the_base_installs_the_ContainerPackage_items()
+    {
+        var spec = Resolution.Succeeds(Projects.Console()) with { Packages = [new PackageSetting("curl", "")] };
+
+        Assert.AreEqual("apk", BaseImageCompletion.Complete(spec, BaseImages.DotNet() with { PackageManager = "apk" }).PackageManager);
+    }
+
+    [TestMethod]
+    public void ContainerPackageManager_is_kept_over_the_one_found() =>
+        Assert.AreEqual("tdnf", BaseImageCompletion.Complete(
+            Resolution.Succeeds(Projects.Console()) with { Packages = [new PackageSetting("curl", "")], PackageManager = "tdnf" },
+            BaseImages.DotNet() with { PackageManager = "apt" }).PackageManager);
+
+    [TestMethod]
+    public void ContainerPackage_items_on_a_base_without_a_package_manager_are_CTZ2011()
+    {
+        var spec = Resolution.Succeeds(Projects.Console()) with { Packages = [new PackageSetting("curl", "")] };
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => BaseImageCompletion.Complete(spec, BaseImages.DotNet() with { PackageManager = "" }));
+
+        Assert.AreEqual("CTZ2011", exception.Diagnostic.Code);
+        Assert.StartsWith($"The base image {spec.BaseImage} has no package manager", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void Without_ContainerPackage_items_no_package_manager_is_needed() =>
+        Assert.AreEqual("", BaseImageCompletion.Complete(Resolution.Succeeds(Projects.Console()), BaseImages.DotNet() with { PackageManager = "" }).PackageManager);
 }

@@ -1,0 +1,59 @@
+using Containerize.Backends;
+using Containerize.Diagnostics;
+using Containerize.Dockerfile;
+
+namespace Containerize.Pipeline;
+
+/// <summary>
+/// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
+/// archive, load) → record and report. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
+/// means for it; the pipeline decides which steps run.
+/// </summary>
+public sealed class ImagePipeline(IBuildLog log)
+{
+    public async Task<ContainerizeResult> RunAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, CancellationToken cancellation)
+    {
+        var record = BuildRecord.Load(job.RecordPath);
+        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)
+            && await backend.HoldsAsync(job, record, cancellation);
+        TImage? image = default;
+        if (upToDate)
+        {
+            log.Info($"{job.Spec.References.First()} is up to date ({record!.Digest ?? record.ImageId}).");
+        }
+        else
+        {
+            var plan = await PlanAsync(job, backend, cancellation);
+            ContextStager.Stage(plan.Spec, job.Request.ContextDirectory);
+            (record, image) = await backend.BuildAsync(plan, cancellation);
+            record.Save(job.RecordPath);
+        }
+
+        var published = await backend.PublishAsync(job, record!, image, cancellation);
+        if (published != record)
+        {
+            published.Save(job.RecordPath);
+        }
+
+        var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "",
+            published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
+        {
+            InEngine = backend.InEngine,
+            ArchivePath = job.Request.ArchivePath,
+        };
+        ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
+        return result;
+    }
+
+    /// <summary>Step "base": each platform's base image read once and merged into the plan.</summary>
+    public static async Task<ImagePlan<TBase>> PlanAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, CancellationToken cancellation)
+    {
+        var platforms = new List<(Oci.Platform, Spec.ContainerSpec, (TBase, Spec.BaseImageFacts)?)>();
+        foreach (var (platform, spec) in job.Targets)
+        {
+            platforms.Add((platform, spec, await backend.ReadBaseAsync(job, spec, platform, cancellation)));
+        }
+
+        return ImagePlan<TBase>.Create(job, platforms);
+    }
+}

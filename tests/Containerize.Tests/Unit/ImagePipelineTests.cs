@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Containerize.Backends;
+using Containerize.Diagnostics;
+using Containerize.Oci;
+using Containerize.Pipeline;
+using Containerize.Spec;
+using Containerize.Tests.Unit.Support;
+
+namespace Containerize.Tests.Unit;
+
+/// <summary>
+/// The steps of <see cref="ImagePipeline"/> with a backend that only records what it is asked: which steps run, in
+/// which order, with what plan, and what is recorded and reported.
+/// </summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class ImagePipelineTests : IDisposable
+{
+    private readonly TemporaryDirectory work = new();
+    private readonly RecordingBuildLog log = new();
+
+    public TestContext TestContext { get; set; } = null!;
+
+    public void Dispose() => work.Dispose();
+
+    private ImageJob Job(string fingerprint = "fingerprint-1", Func<ContainerSpec, ContainerSpec>? change = null)
+    {
+        var spec = Resolution.Succeeds(Projects.Console(), new ContainerSettings { Registry = "localhost:5000", ImageTags = "1.0.0;latest" });
+        spec = spec with { Layers = [new Layer("app", [])] };
+        var request = new ContainerizeRequest
+        {
+            Project = Projects.Console(),
+            Settings = new ContainerSettings(),
+            PublishDirectory = work.Combine("publish"),
+            ContextDirectory = work.Combine("obj/containerize"),
+            Push = true,
+        };
+        return new ImageJob(request, change?.Invoke(spec) ?? spec, fingerprint);
+    }
+
+    [TestMethod]
+    public async Task A_first_run_reads_the_base_stages_builds_publishes_then_records_and_reports()
+    {
+        var job = Job();
+        using var backend = new RecordingBackend();
+
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
+        Assert.AreEqual("1654", backend.Plan!.Spec.User, "the plan's spec is completed from the base image's APP_UID");
+        Assert.IsTrue(File.Exists(job.DockerfilePath), "the Dockerfile is staged before the build");
+        var record = BuildRecord.Load(job.RecordPath)!;
+        Assert.AreEqual("sha256:pushed", record.Digest, "the record holds what the publish step added");
+        Assert.AreEqual("fingerprint-1", record.Fingerprint);
+        Assert.IsFalse(result.WasUpToDate);
+        Assert.AreEqual("sha256:pushed", result.Digest);
+        Assert.AreEqual("recording", result.Backend);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
+        Assert.AreEqual("sha256:pushed", report.RootElement.GetProperty("digest").GetString());
+    }
+
+    [TestMethod]
+    public async Task An_unchanged_job_the_backend_still_holds_skips_base_and_build_and_still_publishes()
+    {
+        var job = Job();
+        using (var first = new RecordingBackend())
+        {
+            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+        }
+
+        using var backend = new RecordingBackend();
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "publish up to date" }, backend.Steps);
+        Assert.IsTrue(result.WasUpToDate);
+        Assert.Contains("localhost:5000/hello-docker:1.0.0 is up to date (sha256:pushed).", log.Lines);
+    }
+
+    [TestMethod]
+    public async Task A_changed_fingerprint_builds_again_without_asking_the_backend()
+    {
+        using (var first = new RecordingBackend())
+        {
+            await new ImagePipeline(log).RunAsync(Job(), first, TestContext.CancellationToken);
+        }
+
+        using var backend = new RecordingBackend();
+        await new ImagePipeline(log).RunAsync(Job("fingerprint-2"), backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
+    }
+
+    [TestMethod]
+    public async Task An_image_the_backend_no_longer_holds_is_built_again()
+    {
+        var job = Job();
+        using (var first = new RecordingBackend())
+        {
+            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+        }
+
+        using var backend = new RecordingBackend { Holds = false };
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "base linux/amd64", "build", "publish built" }, backend.Steps);
+        Assert.IsFalse(result.WasUpToDate);
+    }
+
+    [TestMethod]
+    public async Task Each_platform_gets_its_base_and_its_own_completed_spec()
+    {
+        var job = Job() with
+        {
+            PlatformSpecs = [("linux-x64", Job().Spec), ("linux-arm64", Job().Spec with { Layers = [new Layer("arm", [])] })],
+        };
+        using var backend = new RecordingBackend();
+
+        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "base linux/arm64/v8", "build", "publish built" }, backend.Steps);
+        CollectionAssert.AreEqual(new[] { "app", "arm" }, backend.Plan!.Platforms.Select(platform => platform.Spec.Layers[0].Name).ToArray());
+        Assert.IsTrue(backend.Plan.Platforms.All(platform => platform.Spec.User == "1654"));
+    }
+
+    [TestMethod]
+    public async Task A_users_Dockerfile_is_built_as_written_whatever_the_base_tells()
+    {
+        var job = Job(change: spec => spec with { Dockerfile = "FROM localhost:5000/dotnet/runtime:10.0\n" });
+        using var backend = new RecordingBackend();
+
+        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        Assert.IsNull(backend.Plan!.Spec.User, "no APP_UID merged into a Dockerfile the user wrote");
+        Assert.AreEqual("sha256:aaaa", backend.Plan.Facts!.Id);
+    }
+
+    [TestMethod]
+    public async Task A_failed_build_leaves_no_record_and_no_report()
+    {
+        var job = Job();
+        using var backend = new RecordingBackend { BuildFails = true };
+
+        await Assert.ThrowsExactlyAsync<ContainerizeException>(() => new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken));
+
+        Assert.IsFalse(File.Exists(job.RecordPath));
+        Assert.IsFalse(File.Exists(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
+    }
+
+    /// <summary>A backend that records each step it is asked for; its base is a .NET image, its push gives sha256:pushed.</summary>
+    private sealed class RecordingBackend : IImageBackend<string, string>
+    {
+        public List<string> Steps { get; } = [];
+
+        public ImagePlan<string>? Plan { get; private set; }
+
+        public bool Holds { get; init; } = true;
+
+        public bool BuildFails { get; init; }
+
+        public string Name => "recording";
+
+        public bool InEngine => false;
+
+        public Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation)
+        {
+            Steps.Add($"holds {record.Digest}");
+            return Task.FromResult(Holds);
+        }
+
+        public Task<(string Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
+        {
+            Steps.Add($"base {platform}");
+            return Task.FromResult<(string, BaseImageFacts)?>(("base-handle", BaseImages.DotNet()));
+        }
+
+        public Task<(BuildRecord Record, string Image)> BuildAsync(ImagePlan<string> plan, CancellationToken cancellation)
+        {
+            Steps.Add("build");
+            Plan = plan;
+            if (BuildFails)
+            {
+                throw new ContainerizeException(Errors.StepsNeedTheEngine());
+            }
+
+            var references = plan.Job.Spec.References.ToList();
+            return Task.FromResult((new BuildRecord(plan.Job.Fingerprint, "sha256:aaaa", null, "sha256:image", "linux/amd64", references), "image"));
+        }
+
+        public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)
+        {
+            Steps.Add(image is null ? "publish up to date" : "publish built");
+            return Task.FromResult(image is null ? record : record with { Digest = "sha256:pushed", Pushed = record.References });
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
