@@ -21,22 +21,23 @@ public static class SourceFiles
     /// <summary>What <paramref name="path"/> names once its links are followed: that path and its kind (a file, a folder, or missing when nothing is there).</summary>
     /// <param name="what">Who named it, for the error: "ContainerFile 'certs'", "The publish output".</param>
     /// <exception cref="ContainerizeException">CTZ1061 for a link that points nowhere or in a circle, CTZ1060 for a FIFO, socket or device.</exception>
-    public static (string Path, FileKind Kind) Follow(string path, string what)
+    public static (string Path, FileKind Kind) Follow(string path, string what) => Follow(path, what, FileKinds.Of, FinalTarget);
+
+    /// <summary>
+    /// The rule of <see cref="Follow(string, string)"/> over the answers it needs of a file system: what a path is, a
+    /// link not followed (<paramref name="kindOf"/>, as <see cref="FileKinds.Of"/>), and where a link leads in the end
+    /// (<paramref name="finalTarget"/>, as <see cref="FinalTarget"/>). Resolving the settings asks them through its own
+    /// boundary (<see cref="Spec.ISpecFiles"/>), so that the same rule holds there without a disk.
+    /// </summary>
+    /// <inheritdoc cref="Follow(string, string)"/>
+    public static (string Path, FileKind Kind) Follow(string path, string what, Func<string, FileKind> kindOf, Func<string, string?> finalTarget)
     {
-        var kind = FileKinds.Of(path);
+        var kind = kindOf(path);
         var target = path;
         if (kind == FileKind.Link)
         {
-            try
-            {
-                target = File.ResolveLinkTarget(path, returnFinalTarget: true)!.FullName;
-            }
-            catch (IOException)
-            {
-                throw new ContainerizeException(Errors.BrokenLink(what, path, "points in a circle (to itself, through other links)"));
-            }
-
-            kind = FileKinds.Of(target);
+            target = finalTarget(path) ?? throw new ContainerizeException(Errors.BrokenLink(what, path, "points in a circle (to itself, through other links)"));
+            kind = kindOf(target);
             if (kind == FileKind.Missing)
             {
                 throw new ContainerizeException(Errors.BrokenLink(what, path, $"points to {target}, which does not exist"));
@@ -46,6 +47,19 @@ public static class SourceFiles
         return kind is FileKind.Missing or FileKind.File or FileKind.Folder
             ? (target, kind)
             : throw new ContainerizeException(Errors.SpecialFile(what, path, FileKinds.Describe(kind)));
+    }
+
+    /// <summary>The full path the link at <paramref name="path"/> leads to once every link on the way is followed; null when the links go in a circle.</summary>
+    public static string? FinalTarget(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)!.FullName;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Opens a file the image is made of for reading; a failure is CTZ2023, which names the file.</summary>

@@ -2,6 +2,7 @@ using Containerize.Backends;
 using Containerize.Backends.BuildKit;
 using Containerize.Diagnostics;
 using Containerize.Dockerfile;
+using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Oci;
 using Containerize.Registries;
@@ -131,7 +132,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     private ImageJob? Prepare(ContainerizeRequest request)
     {
         var diagnostics = new List<Diagnostic>();
-        var spec = SpecResolver.Resolve(request.Project, request.Settings, diagnostics);
+        var spec = SpecResolver.Resolve(request.Project, request.Settings, DiskSpecFiles.Instance, diagnostics);
         var perRuntime = request.RuntimePublishes.Count > 0;
         if (spec is not null && !perRuntime && !Directory.Exists(request.PublishDirectory))
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Spec;
 
@@ -10,7 +11,8 @@ namespace Containerize.Spec;
 public static class BuildSecretValues
 {
     /// <summary>Why the secret's value cannot be read (its variable unset or empty, its file missing), or null when it can.</summary>
-    public static string? Problem(BuildSecret secret)
+    /// <param name="files">Where its file is looked for: what resolution asks through (<see cref="SpecResolver"/>), the disk when the value is read.</param>
+    public static string? Problem(BuildSecret secret, ISpecFiles files)
     {
         if (secret.Environment.Length > 0)
         {
@@ -19,7 +21,7 @@ public static class BuildSecretValues
                 : null;
         }
 
-        return File.Exists(secret.File) ? null : $"its file {secret.File} (File metadata) does not exist";
+        return files.FileExists(secret.File) ? null : $"its file {secret.File} (File metadata) does not exist";
     }
 
     /// <summary>Every secret's value by id (an environment variable as UTF-8).</summary>
@@ -28,7 +30,7 @@ public static class BuildSecretValues
         var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var secret in secrets)
         {
-            if (Problem(secret) is { } problem)
+            if (Problem(secret, DiskSpecFiles.Instance) is { } problem)
             {
                 throw new ContainerizeException(Errors.InvalidBuildSecret(secret.Id, problem));
             }
