@@ -16,6 +16,7 @@ namespace Containerize.Tests.Integration;
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory(TestPasses.Engine28Pass)]
 public sealed class BackendParityTests
 {
     /// <summary>

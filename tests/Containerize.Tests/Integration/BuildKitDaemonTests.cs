@@ -12,6 +12,7 @@ namespace Containerize.Tests.Integration;
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory(TestPasses.Engine28Pass)]
 public sealed class BuildKitDaemonTests
 {
     /// <summary>The engine's BuildKit as buildkitd on TLS, with the TLS engines' server certificate, taking clients the tests' CA signed.</summary>

@@ -11,6 +11,7 @@ namespace Containerize.Tests.Integration;
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
+[TestCategory(TestPasses.Engine28Pass)]
 public sealed class MSBuildWiringTests
 {
     private const string Program = "Console.WriteLine(\"wired\");\n";
