@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by eng/env/up.sh (section 7), not run by itself: it uses up.sh's helpers (step, say, die, is_proc,
-# stop_pid, put_file, debian_mirror, new_context, pull_tiny), its RESULT array and log folder.
+# shellcheck disable=SC2034,SC2154 # what up.sh and the scripts sourced before it set; later ones read what it sets
+# Sourced by eng/env/up.sh (section 7), not run by itself: it uses lib.sh's helpers (step, say, die, is_proc,
+# stop_pid, put_file, debian_mirror, new_context, pull_tiny), the RESULT array and log folder.
 #
 # Podman 5 (Debian trixie's) and its Docker-compatible API on $STATE/xdg/podman/podman.sock, that is
 # $XDG_RUNTIME_DIR/podman/podman.sock for XDG_RUNTIME_DIR=$STATE/xdg (where the code under test looks for it).
