@@ -4,7 +4,7 @@
 # apt-get when missing (no service may start from a package's postinst), then the commands they provide checked.
 [[ ${BASH_SOURCE[0]} != "$0" ]] || { echo "packages.sh: sourced by eng/env/up.sh, not run by itself" >&2; exit 2; }
 
-APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl busybox-static openssl)
+APT_PACKAGES=(docker.io docker-registry apache2-utils skopeo debootstrap curl busybox-static openssl jq file)
 
 pkg_installed() {
   local s
@@ -35,7 +35,7 @@ if ((${#missing[@]})); then
 else
   RESULT[packages]="all present"
 fi
-for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl unshare chroot dpkg-deb python3; do
+for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl unshare chroot dpkg-deb jq file python3; do
   command -v "$c" >/dev/null || die "command $c not found after installing packages"
 done
 say "packages: ${RESULT[packages]}"

@@ -9,8 +9,8 @@
 #       dotnet/runtime-deps:10.0, dotnet/runtime-deps:10.0-noappuid, dotnet/runtime:10.0, dotnet/aspnet:10.0
 #   - a tiny base image (static busybox, user app 1654), localhost:5000/ctz-test/tiny:1 (linux/amd64), the same
 #     for linux/arm64/v8 without emulation, localhost:5000/ctz-test/tiny:1-arm64 (Debian's busybox-static:arm64,
-#     downloaded, not installed; an OCI layout written by hand, copied by skopeo), and a two-platform index of
-#     the two, localhost:5000/ctz-test/tiny-multi:1 (adds arm64 to dpkg's foreign architectures)
+#     downloaded, not installed; imported by engine 28, which keeps the platform, and pushed), and a two-platform
+#     index of the two, localhost:5000/ctz-test/tiny-multi:1 (adds arm64 to dpkg's foreign architectures)
 #   - a second Docker engine on tcp://127.0.0.1:2376 that requires TLS client certificates (its own data root,
 #     exec root and containerd; certificates in $CONTAINERIZE_ENV_DIR/tls, the client's in tls/client)
 #   - Docker Engine 28 (Debian sid's dockerd and containerd, downloaded and unpacked, not installed) with the
@@ -27,9 +27,10 @@
 #   engine.sh       2. Docker Engine 20.10 on the default socket
 #   registries.sh   3. the registries on 5000 to 5003
 #   base-images.sh  4. the .NET base-image stand-ins
-#   tiny.sh         5. the tiny base image, its arm64 twin and the two-platform index
+#   tiny.sh         5. the tiny base image (linux/amd64)
 #   tls-engine.sh   6. the TLS certificates and the TLS engine on 2376
 #   docker28.sh     6b. Docker Engine 28 on its own socket and 2377
+#   tiny-arm64.sh   6c. the tiny image for linux/arm64/v8 (imported by engine 28) and the two-platform index
 #   podman5.sh      7. Podman 5
 # then this script writes env.sh (8.) and prints the summary.
 #
@@ -41,7 +42,7 @@
 #   CONTAINERIZE_ENV_DIR   state folder (default /var/lib/containerize-env): logs, pid files, registry
 #                          storage, the debootstrap root file system, certificates, the TLS engine's storage,
 #                          engine 28's binaries and storage (docker28/), Podman 5's root and storage (podman5/),
-#                          the arm64 busybox package and OCI layout (tiny-arm64/), env.sh
+#                          the arm64 busybox package (tiny-arm64/), env.sh
 set -Eeuo pipefail
 
 ENV_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,7 +102,7 @@ source "$ENV_SCRIPTS/registries.sh"
 # shellcheck source=eng/env/base-images.sh
 source "$ENV_SCRIPTS/base-images.sh"
 
-# ---------------------------------------------------------------------------------------------- 5. tiny base image, arm64, index
+# ---------------------------------------------------------------------------------------------- 5. tiny base image
 # shellcheck source=eng/env/tiny.sh
 source "$ENV_SCRIPTS/tiny.sh"
 
@@ -112,6 +113,10 @@ source "$ENV_SCRIPTS/tls-engine.sh"
 # ---------------------------------------------------------------------------------------------- 6b. engine 28
 # shellcheck source=eng/env/docker28.sh
 source "$ENV_SCRIPTS/docker28.sh"
+
+# ---------------------------------------------------------------------------------------------- 6c. arm64 tiny image, two-platform index
+# shellcheck source=eng/env/tiny-arm64.sh
+source "$ENV_SCRIPTS/tiny-arm64.sh"
 
 # ---------------------------------------------------------------------------------------------- 7. Podman 5
 # shellcheck source=eng/env/podman5.sh
