@@ -35,7 +35,7 @@ if ((${#missing[@]})); then
 else
   RESULT[packages]="all present"
 fi
-for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl unshare chroot dpkg-deb jq file python3; do
+for c in dockerd docker docker-registry htpasswd skopeo debootstrap curl busybox openssl unshare chroot dpkg-deb jq file; do
   command -v "$c" >/dev/null || die "command $c not found after installing packages"
 done
 say "packages: ${RESULT[packages]}"

@@ -216,7 +216,7 @@ fi
 PODMAN_PID=$(cat "$PODMAN_PIDFILE" 2>/dev/null || echo '?')
 if [[ ${RESULT[podman]} != already* ]]; then
   out=$(podman_api http://d/version) || die "GET /version on $PODMAN_SOCK failed"
-  PODMAN_VERSION=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["Version"])' <<<"$out" 2>/dev/null || true)
+  PODMAN_VERSION=$(jq -r .Version <<<"$out" 2>/dev/null || true)
   [[ $PODMAN_VERSION == 5.* ]] || die "the service on $PODMAN_SOCK is Podman '$PODMAN_VERSION', not 5.x"
   drv=$(pdocker info --format '{{.Driver}}' 2>&1) || die "'docker info' through $PODMAN_SOCK failed: $drv"
   [[ $drv == overlay ]] || die "Podman 5 uses the storage driver '$drv', not overlay"
@@ -240,7 +240,7 @@ RESULT[podman-tiny]=$TINY_PULL
 # p5_containers: every container in Podman's storage, its own and those of builds (libpod API, external=true)
 p5_containers() {
   podman_api "$P5_LIBPOD/containers/json?all=true&external=true" |
-    python3 -c 'import json,sys; print("\n".join(sorted(c["Id"] for c in json.load(sys.stdin))))'
+    jq -r '[.[].Id] | sort | .[]'
 }
 if [[ ${RESULT[podman]} != already* || ${RESULT[podman-tiny]} != present ]]; then
   # A container and a build through the Docker-compatible API, leaving nothing behind.
