@@ -79,7 +79,7 @@ import_rootfs() {
   changes+=(-c 'CMD ["bash"]')
   if ! id=$(tar --numeric-owner --sort=name --exclude=./.containerize-complete -C "$ROOTFS" -c . |
     docker import "${changes[@]}" - 2>>"$IMG_LOG"); then
-    [[ $id == sha256:* ]] && docker rmi "$id" >/dev/null 2>&1 || true
+    if [[ $id == sha256:* ]]; then docker rmi "$id" >/dev/null 2>&1 || true; fi
     die "docker import of $ROOTFS failed"
   fi
   [[ $id == sha256:* ]] || die "docker import printed no image id: $id"

@@ -21,9 +21,9 @@ else
   running=$(main_dockerd_pids)
   if [[ -n $running ]]; then
     # A dockerd exists but does not answer (yet): give it a bounded while before giving up.
-    say "a dockerd (pid $(echo $running)) runs but does not answer yet; waiting"
+    say "a dockerd (pid ${running//$'\n'/ }) runs but does not answer yet; waiting"
     for _ in $(seq 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-    docker info >/dev/null 2>&1 || die "dockerd (pid $(echo $running)) runs but 'docker info' fails after 60 s; stop it (eng/env/down.sh or kill that pid) and re-run"
+    docker info >/dev/null 2>&1 || die "dockerd (pid ${running//$'\n'/ }) runs but 'docker info' fails after 60 s; stop it (eng/env/down.sh or kill that pid) and re-run"
     RESULT[dockerd]="already running (was starting)"
   else
     # Leftovers of an engine that no longer runs (a machine restart) must not block the start.

@@ -33,7 +33,7 @@ show_log_tail() {
 die() {
   trap - ERR
   echo "up.sh: FAILED in step '$STEP': $*" >&2
-  show_log_tail
+  show_log_tail "$STEP_LOG"
   exit 1
 }
 
@@ -41,7 +41,7 @@ on_err() {
   local rc=$? line=$1
   trap - ERR
   echo "up.sh: FAILED in step '$STEP' ($line, exit code $rc)" >&2
-  show_log_tail
+  show_log_tail "$STEP_LOG"
   exit "$rc"
 }
 trap 'on_err "${BASH_SOURCE[0]##*/} line $LINENO"' ERR

@@ -84,6 +84,7 @@ p5_root() {
   chroot "$partial" apt-get clean >>"$P5_BOOTSTRAP_LOG" 2>&1 || true
   # crun would be chosen for "crun | runc" without runc; it refuses this machine's hybrid cgroups.
   [[ -x $partial/usr/bin/podman && -x $partial/usr/sbin/runc ]] || die "the $P5_SUITE root lacks podman or runc after apt-get install"
+  # shellcheck disable=SC2016 # dpkg-query's format, not the shell's
   chroot "$partial" dpkg-query -W -f='${Package} ${Version}\n' podman runc conmon netavark golang-github-containers-common \
     >"$partial/.versions" 2>>"$P5_BOOTSTRAP_LOG" || true
   touch "$partial/.containerize-complete"
@@ -224,10 +225,12 @@ if [[ ${RESULT[podman]} != already* ]]; then
   # The limits the containers get must be within the service's own, or runc fails to start every container.
   lim=$(awk '/^Max open files/ { f = $5 } /^Max processes/ { p = $4 } END { print f, p }' "/proc/$PODMAN_PID/limits")
   read -r hard_nofile hard_nproc <<<"$lim"
+  # shellcheck disable=SC2015 # both must hold, or die
   [[ $hard_nofile == unlimited || $hard_nofile -ge $nofile ]] && [[ $hard_nproc == unlimited || $hard_nproc -ge $nproc ]] ||
     die "Podman's service runs with hard limits nofile $hard_nofile, nproc $hard_nproc, below the default_ulimits in its containers.conf (nofile $nofile, nproc $nproc)"
   # A test hides the default engine by mounting a tmpfs over /var/run (a symlink to /run, so /run is what gets
   # covered) in a private mount namespace; the Podman socket under $STATE stays reachable there.
+  # shellcheck disable=SC2016 # $1 is the inner sh's
   out=$(unshare -m sh -c 'mount -t tmpfs none /var/run && test ! -e /var/run/docker.sock && test ! -e /run/docker.sock && curl --noproxy "*" -s -m 5 --unix-socket "$1" http://d/_ping' sh "$PODMAN_SOCK" 2>&1) ||
     die "in a mount namespace with a tmpfs over /var/run, the Podman socket does not answer: $out"
   [[ $out == OK ]] || die "in a mount namespace with a tmpfs over /var/run, the Podman socket answers '$out'"

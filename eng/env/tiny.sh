@@ -49,7 +49,7 @@ build_tiny() {
   echo "=== $(date -Is) docker import $ref" >>"$IMG_LOG"
   if ! id=$(tar --numeric-owner --sort=name --mtime='2024-01-01 00:00:00Z' -C "$root" -c . |
     docker import -c 'ENV APP_UID=1654' -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - 2>>"$IMG_LOG"); then
-    [[ $id == sha256:* ]] && docker rmi "$id" >/dev/null 2>&1 || true
+    if [[ $id == sha256:* ]]; then docker rmi "$id" >/dev/null 2>&1 || true; fi
     die "docker import of the tiny root file system failed"
   fi
   [[ $id == sha256:* ]] || die "docker import printed no image id: $id"

@@ -41,6 +41,7 @@ certs_valid() {
     "$TLS_SERVER_DIR/server-key.pem" "$TLS_CLIENT_DIR/ca.pem" "$TLS_CLIENT_DIR/cert.pem" "$TLS_CLIENT_DIR/key.pem"; do
     [[ -s $f ]] || return 1
   done
+  # shellcheck disable=SC2012 # exactly these three names, none of them unusual
   [[ $(cd "$TLS_CLIENT_DIR" && ls -A | sort | tr '\n' ' ') == "ca.pem cert.pem key.pem " ]] || return 1
   cmp -s "$TLS_CA_DIR/ca.pem" "$TLS_CLIENT_DIR/ca.pem" || return 1
   openssl verify -CAfile "$TLS_CA_DIR/ca.pem" -purpose sslserver "$TLS_SERVER_DIR/server-cert.pem" >/dev/null 2>&1 || return 1
@@ -139,6 +140,7 @@ start_tls_engine() {
 step "TLS engine" "$TLS_LOG"
 if [[ $(tls_ping) == OK ]]; then
   if [[ -n $CERTS_NEW ]]; then
+    # shellcheck disable=SC2015 # both must hold, or die
     [[ -f $TLS_PIDFILE ]] && is_proc "$(cat "$TLS_PIDFILE")" dockerd ||
       die "an engine answers on $TLS_HOST but was not started by up.sh ($TLS_PIDFILE); stop it so that it restarts with the new certificates"
     stop_pid "the TLS engine (new certificates)" "$(cat "$TLS_PIDFILE")" dockerd 30
