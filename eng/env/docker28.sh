@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by eng/env/up.sh (section 6b), not run by itself: it uses up.sh's helpers (step, say, die, is_proc,
-# stop_pid, put_file, http_code, debian_mirror, registry_digest, new_context), its RESULT array and log folder, the
-# TLS certificates of section 6 and the images of sections 4 and 5.
+# shellcheck disable=SC2034,SC2154 # what up.sh and the scripts sourced before it set; later ones read what it sets
+# Sourced by eng/env/up.sh (section 6b), not run by itself: it uses lib.sh's helpers (step, say, die, is_proc,
+# stop_pid, put_file, http_code, debian_mirror, registry_digest, new_context), the RESULT array and log folder, the
+# TLS certificates of section 6 (tls-engine.sh) and the images of sections 4 and 5 (base-images.sh, tiny.sh).
 #
 # Docker Engine 28 with the containerd image store, beside the main engine 20.10:
 #   - dockerd, containerd and tini-static from Debian sid, downloaded with an apt source list of their own (the

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by eng/test.sh and eng/run-sample.sh: brings the test environment up (idempotent) and exports what the
 # builds and tests read (CONTAINERIZE_TEST_*, and the dotnet CLI's quiet settings).
 bash "$(dirname "${BASH_SOURCE[0]}")/up.sh"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by eng/env/up.sh (section 7), not run by itself: it uses up.sh's helpers (step, say, die, is_proc,
-# stop_pid, put_file, debian_mirror, new_context, pull_tiny), its RESULT array and log folder.
+# shellcheck disable=SC2034,SC2154 # what up.sh and the scripts sourced before it set; later ones read what it sets
+# Sourced by eng/env/up.sh (section 7), not run by itself: it uses lib.sh's helpers (step, say, die, is_proc,
+# stop_pid, put_file, debian_mirror, new_context, pull_tiny), the RESULT array and log folder.
 #
 # Podman 5 (Debian trixie's) and its Docker-compatible API on $STATE/xdg/podman/podman.sock, that is
 # $XDG_RUNTIME_DIR/podman/podman.sock for XDG_RUNTIME_DIR=$STATE/xdg (where the code under test looks for it).
@@ -83,6 +84,7 @@ p5_root() {
   chroot "$partial" apt-get clean >>"$P5_BOOTSTRAP_LOG" 2>&1 || true
   # crun would be chosen for "crun | runc" without runc; it refuses this machine's hybrid cgroups.
   [[ -x $partial/usr/bin/podman && -x $partial/usr/sbin/runc ]] || die "the $P5_SUITE root lacks podman or runc after apt-get install"
+  # shellcheck disable=SC2016 # dpkg-query's format, not the shell's
   chroot "$partial" dpkg-query -W -f='${Package} ${Version}\n' podman runc conmon netavark golang-github-containers-common \
     >"$partial/.versions" 2>>"$P5_BOOTSTRAP_LOG" || true
   touch "$partial/.containerize-complete"
@@ -215,7 +217,7 @@ fi
 PODMAN_PID=$(cat "$PODMAN_PIDFILE" 2>/dev/null || echo '?')
 if [[ ${RESULT[podman]} != already* ]]; then
   out=$(podman_api http://d/version) || die "GET /version on $PODMAN_SOCK failed"
-  PODMAN_VERSION=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["Version"])' <<<"$out" 2>/dev/null || true)
+  PODMAN_VERSION=$(jq -r .Version <<<"$out" 2>/dev/null || true)
   [[ $PODMAN_VERSION == 5.* ]] || die "the service on $PODMAN_SOCK is Podman '$PODMAN_VERSION', not 5.x"
   drv=$(pdocker info --format '{{.Driver}}' 2>&1) || die "'docker info' through $PODMAN_SOCK failed: $drv"
   [[ $drv == overlay ]] || die "Podman 5 uses the storage driver '$drv', not overlay"
@@ -223,10 +225,12 @@ if [[ ${RESULT[podman]} != already* ]]; then
   # The limits the containers get must be within the service's own, or runc fails to start every container.
   lim=$(awk '/^Max open files/ { f = $5 } /^Max processes/ { p = $4 } END { print f, p }' "/proc/$PODMAN_PID/limits")
   read -r hard_nofile hard_nproc <<<"$lim"
+  # shellcheck disable=SC2015 # both must hold, or die
   [[ $hard_nofile == unlimited || $hard_nofile -ge $nofile ]] && [[ $hard_nproc == unlimited || $hard_nproc -ge $nproc ]] ||
     die "Podman's service runs with hard limits nofile $hard_nofile, nproc $hard_nproc, below the default_ulimits in its containers.conf (nofile $nofile, nproc $nproc)"
   # A test hides the default engine by mounting a tmpfs over /var/run (a symlink to /run, so /run is what gets
   # covered) in a private mount namespace; the Podman socket under $STATE stays reachable there.
+  # shellcheck disable=SC2016 # $1 is the inner sh's
   out=$(unshare -m sh -c 'mount -t tmpfs none /var/run && test ! -e /var/run/docker.sock && test ! -e /run/docker.sock && curl --noproxy "*" -s -m 5 --unix-socket "$1" http://d/_ping' sh "$PODMAN_SOCK" 2>&1) ||
     die "in a mount namespace with a tmpfs over /var/run, the Podman socket does not answer: $out"
   [[ $out == OK ]] || die "in a mount namespace with a tmpfs over /var/run, the Podman socket answers '$out'"
@@ -239,7 +243,7 @@ RESULT[podman-tiny]=$TINY_PULL
 # p5_containers: every container in Podman's storage, its own and those of builds (libpod API, external=true)
 p5_containers() {
   podman_api "$P5_LIBPOD/containers/json?all=true&external=true" |
-    python3 -c 'import json,sys; print("\n".join(sorted(c["Id"] for c in json.load(sys.stdin))))'
+    jq -r '[.[].Id] | sort | .[]'
 }
 if [[ ${RESULT[podman]} != already* || ${RESULT[podman-tiny]} != present ]]; then
   # A container and a build through the Docker-compatible API, leaving nothing behind.
