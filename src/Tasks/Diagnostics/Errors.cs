@@ -138,7 +138,7 @@ public static class Errors
     public const string EngineUnreachableCode = "CTZ2001";
 
     public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new(EngineUnreachableCode,
-        $"The Docker engine at {endpoint} (from {source}) did not answer: {reason}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
+        $"The Docker engine at {endpoint} (from {source}) did not answer: {Clause(reason)}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
 
     public static Diagnostic EngineTlsFilesMissing(string source, IEnumerable<string> missing) => new("CTZ2008",
         $"The engine needs TLS ({source}), but {string.Join(", ", missing)} is missing. Put the CA (ca.pem) and the client certificate and key (cert.pem, key.pem) there, or point DOCKER_CERT_PATH at the folder that holds them.");
