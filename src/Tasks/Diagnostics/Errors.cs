@@ -146,8 +146,9 @@ public static class Errors
     public static Diagnostic EngineRequiresTls(string endpoint, string source) => new("CTZ2009",
         $"The engine at {endpoint} (from {source}) accepts only TLS connections. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with ca.pem, cert.pem and key.pem (or use a docker context that holds them).");
 
-    public static Diagnostic DockerContextNotFound(string name, string metaPath) => new("CTZ2002",
-        $"The current docker context '{name}' has no endpoint ({metaPath} is missing or unreadable). Run 'docker context use default', or set ContainerDockerHost.");
+    /// <param name="problem">What is wrong with the file, after its path: "is missing", "is not valid JSON", ….</param>
+    public static Diagnostic DockerContextNotFound(string name, string metaPath, string problem) => new("CTZ2002",
+        $"The current docker context '{name}' has no endpoint: {metaPath} {problem}. Run 'docker context use default', fix the context, or set ContainerDockerHost.");
 
     public static Diagnostic BaseImageUnavailable(string reference, string reason) => new("CTZ2003",
         $"The base image {reference} is not in the engine and could not be pulled: {reason}. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the engine can reach that registry.");
@@ -202,7 +203,7 @@ public static class Errors
         $"Registry credentials go to the engine at {endpoint} over a connection without TLS, where anyone on the network path can read them. Use the engine's socket, or TLS (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH).", Severity.Warning);
 
     public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
-        $"The docker configuration {path} cannot be read: {reason}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");
+        $"The docker configuration {path} cannot be read: {Clause(reason)}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");
 
     public static Diagnostic EngineRetry(string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"The engine failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);
