@@ -125,6 +125,14 @@ public static class Errors
         + ". They are left over from an earlier publish (of a package or file removed since) or were put there by hand; delete them to silence this. "
         + "To ship such a file, publish it: a Content or None item with CopyToPublishDirectory, or a FileWrites item in the target that writes it.", Severity.Warning);
 
+    /// <param name="item">The ContainerFile item's file or folder.</param>
+    /// <param name="fileInFolder">For a folder item, the file of it (its path under the folder); null for a file item.</param>
+    /// <param name="published">The publish output's file(s) at that path: one per publish (per RID) that has one.</param>
+    public static Diagnostic ContainerFileHiddenByPublishOutput(string item, string? fileInFolder, string path, IReadOnlyList<string> published) => new("CTZ1071",
+        $"ContainerFile '{item}' puts {(fileInFolder is null ? "a file" : $"its file {fileInFolder}")} at {path}, where the publish output also puts one ({string.Join(", ", published)}): "
+        + "the image gets the publish output's file, because the app's layers are copied after the ContainerFile items. "
+        + "Remove that file from the publish output (for example CopyToPublishDirectory=\"Never\" on its Content or None item), or give the ContainerFile another Destination.", Severity.Warning);
+
     public static Diagnostic InvalidSourceDateEpoch(string value) => new("CTZ1023",
         $"SOURCE_DATE_EPOCH '{value}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one (for example: the commit time, git log -1 --format=%ct) or unset it.");
 
