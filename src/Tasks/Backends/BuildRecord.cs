@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Backends;
 
@@ -13,23 +15,24 @@ public sealed record BuildRecord(
 {
     public const string FileName = "containerize.record.json";
 
+    /// <returns>The record, or null when there is none, or none that can be read (then the image is made again).</returns>
     public static BuildRecord? Load(string path)
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(path)) : null;
+            // Only a regular file is opened: a FIFO in its place would wait for a writer.
+            return FileKinds.OfTarget(path) == FileKind.File ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(path)) : null;
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || FileFailures.IsFileSystem(exception))
         {
             return null;
         }
     }
 
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this));
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Written beside its place and moved there, so that a record is always whole.</summary>
+    /// <exception cref="ContainerizeException">CTZ2021 when it cannot be written.</exception>
+    public void Save(string path) => AtomicFile.Write(
+        path,
+        output => JsonSerializer.Serialize(output, this),
+        reason => Errors.IntermediateFolderFailed(Path.GetDirectoryName(Path.GetFullPath(path))!, $"write the build record ({FileName})", reason));
 }

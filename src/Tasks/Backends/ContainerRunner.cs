@@ -12,7 +12,7 @@ namespace Containerize.Backends;
 public static class ContainerRunner
 {
     public static async Task<long> RunOnceAsync(
-        DockerEngineBackend engine, string image, IReadOnlyList<string> arguments, IReadOnlyList<string> environment,
+        EngineRequests engine, string image, IReadOnlyList<string> arguments, IReadOnlyList<string> environment,
         Action<string> output, CancellationToken cancellation)
     {
         var client = engine.Client;

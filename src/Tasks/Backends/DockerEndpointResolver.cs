@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Backends;
 
@@ -107,7 +108,8 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
         var name = environment("DOCKER_CONTEXT");
         if (string.IsNullOrEmpty(name))
         {
-            name = ReadString(Path.Combine(configDirectory, "config.json"), "currentContext");
+            // A config.json that cannot be read names no context (the credential lookup reports it, CTZ3008, when it needs the file).
+            name = StringAt(ReadJson(Path.Combine(configDirectory, "config.json"), out _), "currentContext");
         }
 
         if (string.IsNullOrEmpty(name) || name == "default")
@@ -117,10 +119,11 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
 
         var id = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name))).ToLowerInvariant();
         var metaPath = Path.Combine(configDirectory, "contexts", "meta", id, "meta.json");
-        var host = ReadString(metaPath, "Endpoints", "docker", "Host");
+        var meta = ReadJson(metaPath, out var problem);
+        var host = StringAt(meta, "Endpoints", "docker", "Host");
         if (string.IsNullOrEmpty(host))
         {
-            throw new ContainerizeException(Errors.DockerContextNotFound(name, metaPath));
+            throw new ContainerizeException(Errors.DockerContextNotFound(name, metaPath, problem ?? "names no Endpoints.docker.Host"));
         }
 
         var source = $"docker context '{name}'";
@@ -131,40 +134,71 @@ public sealed class DockerEndpointResolver(Func<string, string?> environment, Fu
             return endpoint;
         }
 
-        var skipVerify = ReadString(metaPath, "Endpoints", "docker", "SkipTLSVerify") == "true";
+        var skipVerify = StringAt(meta, "Endpoints", "docker", "SkipTLSVerify") == "true";
         return endpoint with { Tls = RequireFiles(tls with { VerifyServer = !skipVerify }, source, requireCa: false) };
     }
 
-    private string? ReadString(string path, params string[] properties)
+    /// <summary>
+    /// A JSON file of the docker CLI (config.json, a context's meta.json). Only a regular file is opened (links followed):
+    /// a FIFO would wait for a writer for ever, a device could be read for ever.
+    /// </summary>
+    /// <param name="problem">Why it was not read, as the end of a sentence that starts with its path ("is missing", "is a FIFO (named pipe), …"); null when it was read.</param>
+    /// <returns>Its content, or null when it is not there or was not read.</returns>
+    private JsonElement? ReadJson(string path, out string? problem)
     {
-        if (!fileExists(path))
+        problem = null;
+        var kind = fileExists(path) ? FileKinds.OfTarget(path) : FileKind.Missing;
+        if (kind == FileKind.Missing)
         {
+            problem = "is missing";
+            return null;
+        }
+
+        if (kind != FileKind.File)
+        {
+            problem = $"is {FileKinds.Describe(kind)}, not a regular file, and is not read (reading it could wait for ever)";
             return null;
         }
 
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var element = document.RootElement;
-            foreach (var property in properties)
-            {
-                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out element))
-                {
-                    return null;
-                }
-            }
-
-            return element.ValueKind switch
-            {
-                JsonValueKind.String => element.GetString(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
+            return document.RootElement.Clone();
         }
         catch (JsonException)
         {
+            problem = "is not valid JSON";
+        }
+        catch (Exception exception) when (FileFailures.IsFileSystem(exception))
+        {
+            problem = $"could not be read ({exception.Message.Trim().TrimEnd('.')})";
+        }
+
+        return null;
+    }
+
+    /// <summary>The string (or true/false) at a path of properties; null when any of them is not there.</summary>
+    private static string? StringAt(JsonElement? root, params string[] properties)
+    {
+        if (root is not { } element)
+        {
             return null;
         }
+
+        foreach (var property in properties)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
     }
 }

@@ -125,6 +125,14 @@ public static class Errors
         + ". They are left over from an earlier publish (of a package or file removed since) or were put there by hand; delete them to silence this. "
         + "To ship such a file, publish it: a Content or None item with CopyToPublishDirectory, or a FileWrites item in the target that writes it.", Severity.Warning);
 
+    /// <param name="item">The ContainerFile item's file or folder.</param>
+    /// <param name="fileInFolder">For a folder item, the file of it (its path under the folder); null for a file item.</param>
+    /// <param name="published">The publish output's file(s) at that path: one per publish (per RID) that has one.</param>
+    public static Diagnostic ContainerFileHiddenByPublishOutput(string item, string? fileInFolder, string path, IReadOnlyList<string> published) => new("CTZ1071",
+        $"ContainerFile '{item}' puts {(fileInFolder is null ? "a file" : $"its file {fileInFolder}")} at {path}, where the publish output also puts one ({string.Join(", ", published)}): "
+        + "the image gets the publish output's file, because the app's layers are copied after the ContainerFile items. "
+        + "Remove that file from the publish output (for example CopyToPublishDirectory=\"Never\" on its Content or None item), or give the ContainerFile another Destination.", Severity.Warning);
+
     public static Diagnostic InvalidSourceDateEpoch(string value) => new("CTZ1023",
         $"SOURCE_DATE_EPOCH '{value}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one (for example: the commit time, git log -1 --format=%ct) or unset it.");
 
@@ -138,7 +146,7 @@ public static class Errors
     public const string EngineUnreachableCode = "CTZ2001";
 
     public static Diagnostic EngineUnreachable(string endpoint, string source, string reason) => new(EngineUnreachableCode,
-        $"The Docker engine at {endpoint} (from {source}) did not answer: {reason}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
+        $"The Docker engine at {endpoint} (from {source}) did not answer: {Clause(reason)}. Start the engine, or point Containerize at a running one with ContainerDockerHost or DOCKER_HOST (for example: unix:///var/run/docker.sock or tcp://127.0.0.1:2376).");
 
     public static Diagnostic EngineTlsFilesMissing(string source, IEnumerable<string> missing) => new("CTZ2008",
         $"The engine needs TLS ({source}), but {string.Join(", ", missing)} is missing. Put the CA (ca.pem) and the client certificate and key (cert.pem, key.pem) there, or point DOCKER_CERT_PATH at the folder that holds them.");
@@ -146,8 +154,9 @@ public static class Errors
     public static Diagnostic EngineRequiresTls(string endpoint, string source) => new("CTZ2009",
         $"The engine at {endpoint} (from {source}) accepts only TLS connections. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with ca.pem, cert.pem and key.pem (or use a docker context that holds them).");
 
-    public static Diagnostic DockerContextNotFound(string name, string metaPath) => new("CTZ2002",
-        $"The current docker context '{name}' has no endpoint ({metaPath} is missing or unreadable). Run 'docker context use default', or set ContainerDockerHost.");
+    /// <param name="problem">What is wrong with the file, after its path: "is missing", "is not valid JSON", ….</param>
+    public static Diagnostic DockerContextNotFound(string name, string metaPath, string problem) => new("CTZ2002",
+        $"The current docker context '{name}' has no endpoint: {metaPath} {problem}. Run 'docker context use default', fix the context, or set ContainerDockerHost.");
 
     public static Diagnostic BaseImageUnavailable(string reference, string reason) => new("CTZ2003",
         $"The base image {reference} is not in the engine and could not be pulled: {reason}. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the engine can reach that registry.");
@@ -202,7 +211,7 @@ public static class Errors
         $"Registry credentials go to the engine at {endpoint} over a connection without TLS, where anyone on the network path can read them. Use the engine's socket, or TLS (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH).", Severity.Warning);
 
     public static Diagnostic DockerConfigUnreadable(string path, string reason) => new("CTZ3008",
-        $"The docker configuration {path} cannot be read: {reason}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");
+        $"The docker configuration {path} cannot be read: {Clause(reason)}. Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.");
 
     public static Diagnostic EngineRetry(string operation, string reason, int attempt, int attempts, TimeSpan delay) => new("",
         $"The engine failed to {operation} ({reason}); trying again in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).", Severity.Message);

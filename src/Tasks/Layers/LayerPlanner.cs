@@ -4,6 +4,14 @@ using Containerize.Spec;
 
 namespace Containerize.Layers;
 
+/// <summary>A ContainerFile item as the image gets it: the folder its files go to ('/'-less, "" for the root) and those files.</summary>
+/// <param name="IsFolder">True when the item names a folder (whose files keep their paths under <paramref name="Folder"/>).</param>
+public sealed record PlacedItem(FileCopy Item, string Folder, bool IsFolder, IReadOnlyList<LayerFile> Files)
+{
+    /// <summary>A file's absolute path in the image.</summary>
+    public string ImagePath(LayerFile file) => $"{Folder}/{file.RelativePath}";
+}
+
 /// <summary>
 /// Splits the publish output into layers ordered from least to most often changed, so that a code change
 /// touches only the last one: runtime, packages, volatile dependencies, app host, app. Empty layers are left out.
@@ -50,19 +58,35 @@ public static class LayerPlanner
     /// The layers of the ContainerFile items: one per destination folder and owner, in the order the items first name
     /// them; a file goes into its Destination folder (or is renamed to it), a folder's files keep their paths under it.
     /// </summary>
-    public static IReadOnlyList<Layer> PlanFiles(IReadOnlyList<FileCopy> copies)
+    public static IReadOnlyList<Layer> PlanFiles(IReadOnlyList<FileCopy> copies) => GroupFiles(PlaceFiles(copies));
+
+    /// <summary>What each ContainerFile item puts where, in the order of the items (a folder's files in ordinal order): what <see cref="GroupFiles"/> makes layers of.</summary>
+    /// <exception cref="ContainerizeException">CTZ1060 and CTZ1061 as <see cref="SourceFiles"/> raises them.</exception>
+    public static IReadOnlyList<PlacedItem> PlaceFiles(IReadOnlyList<FileCopy> copies)
     {
-        var groups = new List<(string Folder, string Owner, Dictionary<string, LayerFile> Files)>();
+        var placed = new List<PlacedItem>();
         foreach (var copy in copies)
         {
             var what = $"ContainerFile '{copy.Source}'";
             var (source, kind) = SourceFiles.Follow(copy.Source, what);
             var isFolder = kind == FileKind.Folder;
             var folder = isFolder || copy.Destination.EndsWith('/') ? copy.Destination.TrimEnd('/') : copy.Destination[..copy.Destination.LastIndexOf('/')];
-            var files = isFolder
-                ? SourceFiles.Under(source, what).Select(file => new LayerFile(file.Path, file.RelativePath) { Mode = copy.Mode })
+            IReadOnlyList<LayerFile> files = isFolder
+                ? SourceFiles.Under(source, what).Select(file => new LayerFile(file.Path, file.RelativePath) { Mode = copy.Mode }).ToList()
                 : [new LayerFile(source, copy.Destination.EndsWith('/') ? Path.GetFileName(copy.Source) : copy.Destination[(copy.Destination.LastIndexOf('/') + 1)..]) { Mode = copy.Mode }];
+            placed.Add(new PlacedItem(copy, folder, isFolder, files));
+        }
 
+        return placed;
+    }
+
+    /// <summary>The layers of <see cref="PlanFiles"/>, from the placed items (an empty folder's item too: its layer makes the folder).</summary>
+    /// <exception cref="ContainerizeException">CTZ1039 when two different files go to one path.</exception>
+    public static IReadOnlyList<Layer> GroupFiles(IReadOnlyList<PlacedItem> placed)
+    {
+        var groups = new List<(string Folder, string Owner, Dictionary<string, LayerFile> Files)>();
+        foreach (var (copy, folder, _, files) in placed)
+        {
             var group = groups.FirstOrDefault(existing => existing.Folder == folder && existing.Owner == copy.Owner);
             if (group.Files is null)
             {

@@ -126,7 +126,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     }
 
     /// <summary>
-    /// Resolves and validates the spec (no engine or registry yet) and plans the layers.
+    /// Resolves and validates the spec (no engine or registry yet) and plans the layers; warns of ContainerFile items
+    /// the publish output hides (CTZ1071).
     /// </summary>
     /// <returns>The job, or null when configuration errors were reported.</returns>
     private ImageJob? Prepare(ContainerizeRequest request)
@@ -170,10 +171,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return null;
         }
 
+        var files = LayerPlanner.PlaceFiles(spec.Files);
         spec = spec with
         {
             Layers = perRuntime ? [] : LayerPlanner.Plan(request.PublishDirectory, request.Project.AssemblyName, request.Origins, request.Published),
-            FileLayers = LayerPlanner.PlanFiles(spec.Files),
+            FileLayers = LayerPlanner.GroupFiles(files),
         };
         if (!perRuntime && spec.Layers.Count == 0)
         {
@@ -186,6 +188,15 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
                     Layers = LayerPlanner.Plan(publish.PublishDirectory, request.Project.AssemblyName, publish.Origins, publish.Published),
                 })).ToList()
             : spec.RuntimeIdentifiers.Select(identifier => (identifier, spec)).ToList();
+        if (spec.Dockerfile is null)
+        {
+            // A user's own Dockerfile copies the layers in its own order.
+            var publishes = perRuntime ? platformSpecs.Select(entry => entry.Item2.Layers) : [spec.Layers];
+            foreach (var hidden in ShadowedFiles.Find(files, publishes, spec.WorkingDirectory))
+            {
+                log.Report(hidden);
+            }
+        }
 
         // Per RID, the files are in each platform's spec: their fingerprints stand for them. The builder (and the BuildKit daemon) shapes the image too.
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}"

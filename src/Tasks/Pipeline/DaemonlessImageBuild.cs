@@ -60,7 +60,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation) =>
         (job.Request.ArchivePath.Length == 0 || File.Exists(job.Request.ArchivePath))
         && (pushClient.Value is not { } target || await job.RegistryHoldsAsync(target, record, cancellation))
-        && (engine is null || await engine.HoldsAsync(record.References, record.ImageId, cancellation));
+        && (engine is null || await engine.Images.HoldsAsync(record.References, record.ImageId, cancellation));
 
     public async Task<(DaemonlessBackend.BaseImage Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
     {
@@ -135,7 +135,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             var (baseImage, image) = images[0];
             var loadable = Path.Combine(job.Request.ContextDirectory, "oci", "image.tar");
             WriteArchive(loadable, "docker", image, await backend.LayerFilesAsync(baseImage, image, cancellation), record.References);
-            record = record with { ImageId = await engine.LoadAsync(loadable, record.References[0], cancellation) };
+            record = record with { ImageId = await engine.Images.LoadAsync(loadable, record.References[0], cancellation) };
             File.Delete(loadable);
             log.Info($"Loaded {string.Join(", ", record.References)} into the engine");
         }

@@ -20,8 +20,8 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
     public bool InEngine => true;
 
     public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation) => job.FinalBase is { } finalBase
-        ? await engine.IsUpToDateAsync(record, finalBase, cancellation)
-        : await engine.HoldsAsync(record.References, record.ImageId, cancellation);
+        ? await engine.Images.IsUpToDateAsync(record, finalBase, cancellation)
+        : await engine.Images.HoldsAsync(record.References, record.ImageId, cancellation);
 
     /// <summary>Every base the build starts from (a user's Dockerfile's FROM lines, in order) is made sure of in the engine; the facts are the last one's.</summary>
     public async Task<(BaseImageFacts Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
@@ -30,12 +30,12 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         foreach (var reference in job.Bases)
         {
             var host = RegistryNames.HostOf(reference);
-            facts = await engine.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, job.PushHost), cancellation);
+            facts = await engine.Images.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, job.PushHost), cancellation);
         }
 
         if (facts is not null && spec.Dockerfile is null && spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
         {
-            facts = facts with { PackageManager = await engine.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation) ?? "" };
+            facts = facts with { PackageManager = await engine.Images.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation) ?? "" };
         }
 
         return facts is null ? null : (facts, facts);
@@ -48,7 +48,7 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         var references = spec.References.ToList();
         var options = new BuildOptions(spec.BuildNetwork, spec.BuildArgs, job.Request.Settings.Builder, spec.BuildSecrets,
             host => credentials.Find(host, RegistryAccess.Pull, job.PushHost), PullsDuringBuild: spec.Dockerfile is not null);
-        var (imageId, platform) = await engine.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, options, cancellation);
+        var (imageId, platform) = await engine.Builds.BuildAsync(job.Request.ContextDirectory, references, job.FileTime, options, cancellation);
         return (new BuildRecord(job.Fingerprint, plan.Facts?.Id ?? "", plan.Facts?.Digest, imageId, platform, references), imageId);
     }
 
@@ -58,7 +58,7 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         var archive = job.Request.ArchivePath;
         if (archive.Length > 0 && (image is not null || !File.Exists(archive)))
         {
-            await engine.SaveAsync(record.References, archive, cancellation);
+            await engine.Images.SaveAsync(record.References, archive, cancellation);
             log.Info($"Wrote {archive}");
         }
 
@@ -80,10 +80,10 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
             try
             {
                 digest = await retries.RunAsync(
-                    () => engine.PushAsync(reference, pushCredentials, cancellation),
+                    () => engine.Images.PushAsync(reference, pushCredentials, cancellation),
                     exception => exception is RegistryPushException push
                         ? !push.EngineRetried && PushFailure.IsTransient(push.Message)
-                        : DockerEngineBackend.IsTransient(exception, reachesRegistry: true),
+                        : EngineRequests.IsTransient(exception, reachesRegistry: true),
                     (exception, attempt, delay) => log.Report(Errors.PushRetry(reference, exception.Message, attempt, retries.Attempts, delay)),
                     cancellation);
             }

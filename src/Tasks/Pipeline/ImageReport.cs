@@ -1,5 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Pipeline;
 
@@ -15,6 +18,8 @@ public static class ImageReport
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>Written beside its place and moved there, so that CI never reads half a report.</summary>
+    /// <exception cref="ContainerizeException">CTZ2021 when it cannot be written.</exception>
     public static void Write(string path, ContainerizeResult result)
     {
         var report = new
@@ -26,6 +31,8 @@ public static class ImageReport
             Backend = result.Backend,
             Platforms = result.Platforms,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(report, Options) + "\n");
+        var text = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Options) + "\n");
+        AtomicFile.Write(path, output => output.Write(text),
+            reason => Errors.IntermediateFolderFailed(Path.GetDirectoryName(Path.GetFullPath(path))!, $"write {FileName}", reason));
     }
 }

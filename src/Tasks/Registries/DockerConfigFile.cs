@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Containerize.Diagnostics;
+using Containerize.FileSystem;
 
 namespace Containerize.Registries;
 
@@ -28,6 +29,7 @@ public sealed class DockerConfigFile
     public string? CredentialsStore { get; }
 
     /// <returns>The file named by DOCKER_CONFIG or HOME, or null when there is none.</returns>
+    /// <exception cref="ContainerizeException">CTZ3008 when it is there and cannot be read: not a regular file (a FIFO is never opened), a read error, not JSON.</exception>
     public static DockerConfigFile? Load(Func<string, string?> environment)
     {
         var folder = environment("DOCKER_CONFIG");
@@ -43,14 +45,22 @@ public sealed class DockerConfigFile
         }
 
         var path = System.IO.Path.Combine(folder, "config.json");
-        if (!File.Exists(path))
+        var kind = FileKinds.OfTarget(path);
+        if (kind is FileKind.Missing or FileKind.Folder)
         {
             return null;
         }
 
+        if (kind != FileKind.File)
+        {
+            // Never opened: a FIFO would wait for a writer for ever, a device could be read for ever.
+            throw new ContainerizeException(Errors.DockerConfigUnreadable(path, $"it is {FileKinds.Describe(kind)}, not a regular file, and is not read (reading it could wait for ever)"));
+        }
+
+        var text = FileFailures.Guard(() => File.ReadAllText(path), reason => Errors.DockerConfigUnreadable(path, reason));
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
             var auths = ByHost(Section(root, "auths"), value => value.Clone());
             var helpers = ByHost(Section(root, "credHelpers").Where(p => p.Value.ValueKind == JsonValueKind.String), value => value.GetString()!);

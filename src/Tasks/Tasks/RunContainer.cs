@@ -32,7 +32,7 @@ public sealed class RunContainer : EngineTask
         Log.LogMessage(MessageImportance.High, $"Running {image} ({imageId})");
         var environment = Pairs(EnvironmentVariables).Select(pair => $"{pair.Key}={pair.Value}").ToList();
         var exitCode = await ContainerRunner.RunOnceAsync(
-            engine, imageId, CommandLine.Split(Arguments), environment, line => Log.LogMessage(MessageImportance.High, line), cancellation);
+            engine.Requests, imageId, CommandLine.Split(Arguments), environment, line => Log.LogMessage(MessageImportance.High, line), cancellation);
         ExitCode = (int)exitCode;
         if (exitCode != 0)
         {

@@ -83,6 +83,27 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public async Task A_ContainerFile_the_publish_output_hides_is_warned_CTZ1071_with_the_configuration_unless_the_Dockerfile_is_the_users()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker").Add("appsettings.json");
+        var item = work.WriteFile("deploy/appsettings.json", "{}");
+        var files = new[] { new FileSetting(item, "deploy/appsettings.json", "/app/appsettings.json", "", "") };
+
+        await Assert.ThrowsExactlyAsync<ContainerizeException>(
+            () => NoEngineAnywhere().RunAsync(Request(publish.Path, new ContainerSettings { Files = files }), TestContext.CancellationToken));
+        var generated = log.Diagnostics.ToList();
+        log.Diagnostics.Clear();
+        await Assert.ThrowsExactlyAsync<ContainerizeException>(() => NoEngineAnywhere().RunAsync(
+            Request(publish.Path, new ContainerSettings { Files = files, Dockerfile = work.WriteFile("Dockerfile", "FROM scratch\n") }), TestContext.CancellationToken));
+
+        var warning = Assert.ContainsSingle(generated);
+        Assert.AreEqual("CTZ1071", warning.Code);
+        Assert.StartsWith($"ContainerFile '{item}' puts a file at /app/appsettings.json, where the publish output also puts one ({publish.FullPath("appsettings.json")}): ", warning.Message);
+        Assert.DoesNotContain("CTZ1071", log.Diagnostics.Select(diagnostic => diagnostic.Code).ToList());
+    }
+
+    [TestMethod]
     public async Task Secrets_when_auto_finds_no_engine_are_CTZ1049_before_any_registry_is_asked()
     {
         using var publish = PublishFolder.FrameworkDependent("HelloDocker");

@@ -30,7 +30,7 @@ public sealed class CredentialsOverPlainEngineConnectionTests
         using var engine = new FakeEngine();
         using var backend = DockerEngineBackend.Connect(new DockerEndpoint(engine.Uri, "DOCKER_HOST", IsConfigured: true), log, RetryPolicy.Default);
 
-        var digest = await backend.PushAsync("registry.example/acme/app:1.0", Credentials, CancellationToken.None);
+        var digest = await backend.Images.PushAsync("registry.example/acme/app:1.0", Credentials, CancellationToken.None);
 
         Assert.AreEqual(PushedDigest, digest);
         var warning = log.Diagnostics.Single();
@@ -51,7 +51,7 @@ public sealed class CredentialsOverPlainEngineConnectionTests
         using var engine = new FakeEngine();
         using var backend = DockerEngineBackend.Connect(new DockerEndpoint(engine.Uri, "DOCKER_HOST", IsConfigured: true), log, RetryPolicy.Default);
 
-        await backend.PushAsync("registry.example/acme/app:1.0", null, CancellationToken.None);
+        await backend.Images.PushAsync("registry.example/acme/app:1.0", null, CancellationToken.None);
 
         Assert.IsEmpty(log.Diagnostics);
     }

@@ -151,6 +151,46 @@ public sealed class DockerConfigFileTests : IDisposable
     }
 
     [TestMethod]
+    [Timeout(20_000)]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_config_json_that_is_a_FIFO_is_CTZ3008_and_is_not_opened()
+    {
+        Fifo.Make(ConfigPath);
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => Load());
+
+        Assert.AreEqual("CTZ3008", exception.Diagnostic.Code);
+        Assert.AreEqual($"The docker configuration {ConfigPath} cannot be read: it is a FIFO (named pipe), not a regular file, and is not read (reading it could wait for ever). Fix or remove it (docker login writes it anew), or point DOCKER_CONFIG at another folder.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_config_json_that_links_to_a_FIFO_is_CTZ3008_and_one_that_links_to_a_file_is_read()
+    {
+        var fifo = Fifo.Make(dockerConfig.Combine("pipe"));
+        var stored = dockerConfig.WriteFile("dotfiles/config.json", Auths("ghcr.io", $"{{\"auth\":\"{Auth("me:secret")}\"}}"));
+        File.CreateSymbolicLink(ConfigPath, fifo);
+
+        var toFifo = Assert.ThrowsExactly<ContainerizeException>(() => Load());
+        File.Delete(ConfigPath);
+        File.CreateSymbolicLink(ConfigPath, stored);
+        var toFile = Load();
+
+        Assert.StartsWith($"The docker configuration {ConfigPath} cannot be read: it is a FIFO (named pipe), not a regular file", toFifo.Diagnostic.Message);
+        Assert.AreEqual("me", toFile?.StoredCredentials("ghcr.io")?.Username);
+    }
+
+    [TestMethod]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_config_json_that_links_nowhere_is_no_file()
+    {
+        File.CreateSymbolicLink(ConfigPath, dockerConfig.Combine("gone.json"));
+
+        Assert.IsNull(Load());
+    }
+
+    [TestMethod]
     public void The_file_is_config_json_in_DOCKER_CONFIG() =>
         Assert.AreEqual(ConfigPath, LoadWritten("{}").Path);
 

@@ -151,17 +151,19 @@ public sealed class DockerEndpointResolverTests : IDisposable
         var exception = Assert.ThrowsExactly<ContainerizeException>(() => Resolve());
 
         Assert.AreEqual("CTZ2002", exception.Diagnostic.Code);
-        Assert.Contains("The current docker context 'gone' has no endpoint", exception.Diagnostic.Message);
-        Assert.Contains(Path.Combine(dockerConfig.Path, "contexts", "meta", ContextId("gone"), "meta.json"), exception.Diagnostic.Message);
+        Assert.AreEqual($"The current docker context 'gone' has no endpoint: {Path.Combine(dockerConfig.Path, "contexts", "meta", ContextId("gone"), "meta.json")} is missing. Run 'docker context use default', fix the context, or set ContainerDockerHost.", exception.Diagnostic.Message);
     }
 
     [TestMethod]
     public void A_context_whose_meta_json_has_no_docker_host_is_CTZ2002()
     {
         environment["DOCKER_CONTEXT"] = "broken";
-        dockerConfig.WriteFile(Path.Combine("contexts", "meta", ContextId("broken"), "meta.json"), """{"Name":"broken","Endpoints":{}}""");
+        var meta = dockerConfig.WriteFile(Path.Combine("contexts", "meta", ContextId("broken"), "meta.json"), """{"Name":"broken","Endpoints":{}}""");
 
-        Assert.AreEqual("CTZ2002", Assert.ThrowsExactly<ContainerizeException>(() => Resolve()).Diagnostic.Code);
+        var error = Assert.ThrowsExactly<ContainerizeException>(() => Resolve()).Diagnostic;
+
+        Assert.AreEqual("CTZ2002", error.Code);
+        Assert.StartsWith($"The current docker context 'broken' has no endpoint: {meta} names no Endpoints.docker.Host. ", error.Message);
     }
 
     [TestMethod]
@@ -177,9 +179,37 @@ public sealed class DockerEndpointResolverTests : IDisposable
     public void A_context_whose_meta_json_is_not_JSON_is_CTZ2002()
     {
         environment["DOCKER_CONTEXT"] = "garbled";
-        dockerConfig.WriteFile(Path.Combine("contexts", "meta", ContextId("garbled"), "meta.json"), "{ not json");
+        var meta = dockerConfig.WriteFile(Path.Combine("contexts", "meta", ContextId("garbled"), "meta.json"), "{ not json");
 
-        Assert.AreEqual("CTZ2002", Assert.ThrowsExactly<ContainerizeException>(() => Resolve()).Diagnostic.Code);
+        var error = Assert.ThrowsExactly<ContainerizeException>(() => Resolve()).Diagnostic;
+
+        Assert.AreEqual("CTZ2002", error.Code);
+        Assert.StartsWith($"The current docker context 'garbled' has no endpoint: {meta} is not valid JSON. ", error.Message);
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_context_whose_meta_json_is_a_FIFO_is_CTZ2002_and_is_not_opened()
+    {
+        environment["DOCKER_CONTEXT"] = "piped";
+        var meta = Fifo.Make(dockerConfig.Combine(Path.Combine("contexts", "meta", ContextId("piped"), "meta.json")));
+
+        var exception = Assert.ThrowsExactly<ContainerizeException>(() => Resolve());
+
+        Assert.AreEqual("CTZ2002", exception.Diagnostic.Code);
+        Assert.AreEqual($"The current docker context 'piped' has no endpoint: {meta} is a FIFO (named pipe), not a regular file, and is not read (reading it could wait for ever). Run 'docker context use default', fix the context, or set ContainerDockerHost.", exception.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    [OSCondition(ConditionMode.Exclude, OperatingSystems.Windows)]
+    public void A_config_json_that_is_a_FIFO_is_not_opened_and_names_no_context()
+    {
+        Fifo.Make(dockerConfig.Combine("config.json"));
+        sockets.Add(DockerEndpointResolver.DefaultSocket);
+
+        AssertEndpoint("unix:///var/run/docker.sock", "the default socket", false, Resolve());
     }
 
     [TestMethod]

@@ -1,8 +1,10 @@
+using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Dockerfile;
 using Containerize.FileSystem;
 using Containerize.Layers;
 using Containerize.Oci;
+using Containerize.Pipeline;
 using Containerize.Spec;
 using Containerize.Tests.Unit.Support;
 
@@ -71,6 +73,48 @@ public sealed class FileFailureTests : IDisposable
         Assert.AreEqual("CTZ2023", gone.Diagnostic.Code);
         Assert.AreEqual("CTZ2021", unwritable.Diagnostic.Code);
         Assert.StartsWith($"Containerize could not stage the build context in {blocked} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): ", unwritable.Diagnostic.Message);
+    }
+
+    [TestMethod]
+    public void A_build_record_that_cannot_be_written_is_CTZ2021_naming_it()
+    {
+        var record = new BuildRecord("fingerprint", "sha256:base", null, "sha256:image", "linux/amd64", ["acme/app:1.0"]);
+        var blocked = work.WriteFile("blocked", "a file where the containerize folder must be");
+
+        var error = Assert.ThrowsExactly<ContainerizeException>(() => record.Save(Path.Combine(blocked, BuildRecord.FileName)));
+        record.Save(work.Combine("containerize/" + BuildRecord.FileName));
+
+        Assert.AreEqual($"Containerize could not write the build record (containerize.record.json) in {blocked} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): The file '{blocked}' already exists. Check that the disk has room and that the folder may be written; deleting it (dotnet clean) makes the next run start afresh.", error.Diagnostic.Message);
+        Assert.AreEqual("CTZ2021", error.Diagnostic.Code);
+        Assert.AreEqual("sha256:image", BuildRecord.Load(work.Combine("containerize/" + BuildRecord.FileName))?.ImageId);
+        Assert.AreSequenceEqual(new[] { BuildRecord.FileName }, Directory.EnumerateFiles(work.Combine("containerize")).Select(Path.GetFileName).ToArray(), "no partial file");
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    public void A_FIFO_where_the_build_record_is_is_no_record_and_is_replaced_not_opened()
+    {
+        var path = Fifo.Make(work.Combine(BuildRecord.FileName));
+
+        var loaded = BuildRecord.Load(path);
+        new BuildRecord("fingerprint", "sha256:base", null, "sha256:image", "linux/amd64", ["acme/app:1.0"]).Save(path);
+
+        Assert.IsNull(loaded);
+        Assert.AreEqual("sha256:image", BuildRecord.Load(path)?.ImageId);
+    }
+
+    [TestMethod]
+    public void A_container_image_json_that_cannot_be_written_is_CTZ2021_naming_it()
+    {
+        var blocked = work.WriteFile("blocked", "a file where the containerize folder must be");
+        var result = new ContainerizeResult("sha256:image", ["acme/app:1.0"], "Dockerfile", "mcr.microsoft.com/dotnet/runtime:10.0", null, ["linux/amd64"], false, null, "docker");
+
+        var error = Assert.ThrowsExactly<ContainerizeException>(() => ImageReport.Write(Path.Combine(blocked, ImageReport.FileName), result));
+        ImageReport.Write(work.Combine(ImageReport.FileName), result);
+
+        Assert.AreEqual($"Containerize could not write container-image.json in {blocked} (its folder under the project's obj folder, ContainerizeIntermediateDirectory): The file '{blocked}' already exists. Check that the disk has room and that the folder may be written; deleting it (dotnet clean) makes the next run start afresh.", error.Diagnostic.Message);
+        StringAssert.StartsWith(File.ReadAllText(work.Combine(ImageReport.FileName)), "{\n  \"references\": [");
+        Assert.AreSequenceEqual(new[] { "blocked", ImageReport.FileName }, Directory.EnumerateFiles(work.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
     }
 
     [TestMethod]
