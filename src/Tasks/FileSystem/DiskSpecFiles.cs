@@ -15,7 +15,5 @@ public sealed class DiskSpecFiles : ISpecFiles
 
     public string? LinkTarget(string path) => SourceFiles.FinalTarget(path);
 
-    public bool FileExists(string path) => File.Exists(path);
-
     public string ReadText(string path) => File.ReadAllText(path);
 }

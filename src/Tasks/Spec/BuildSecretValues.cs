@@ -10,7 +10,7 @@ namespace Containerize.Spec;
 /// </summary>
 public static class BuildSecretValues
 {
-    /// <summary>Why the secret's value cannot be read (its variable unset or empty, its file missing), or null when it can.</summary>
+    /// <summary>Why the secret's value cannot be read (its variable unset or empty, its file missing or not a regular file), or null when it can.</summary>
     /// <param name="files">Where its file is looked for: what resolution asks through (<see cref="SpecResolver"/>), the disk when the value is read.</param>
     public static string? Problem(BuildSecret secret, ISpecFiles files)
     {
@@ -21,7 +21,13 @@ public static class BuildSecretValues
                 : null;
         }
 
-        return files.FileExists(secret.File) ? null : $"its file {secret.File} (File metadata) does not exist";
+        var kind = files.KindOf(secret.File) is FileKind.Link ? files.KindOf(files.LinkTarget(secret.File) ?? secret.File) : files.KindOf(secret.File);
+        return kind switch
+        {
+            FileKind.File => null,
+            FileKind.Missing or FileKind.Link => $"its file {secret.File} (File metadata) does not exist",
+            _ => $"its file {secret.File} (File metadata) is {FileKinds.Describe(kind)}, not a regular file (reading it could wait for ever, or give a device's endless output)",
+        };
     }
 
     /// <summary>Every secret's value by id (an environment variable as UTF-8).</summary>

@@ -16,9 +16,6 @@ public interface ISpecFiles
     /// <summary>The full path the link at <paramref name="path"/> leads to once every link on the way is followed; null when the links go in a circle.</summary>
     string? LinkTarget(string path);
 
-    /// <summary>True when <paramref name="path"/> is a file (or a link to one).</summary>
-    bool FileExists(string path);
-
     /// <summary>The text of the file at <paramref name="path"/>.</summary>
     /// <exception cref="IOException">Or an <see cref="UnauthorizedAccessException"/>: the file cannot be read, why in its message.</exception>
     string ReadText(string path);

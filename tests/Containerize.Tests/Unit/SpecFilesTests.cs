@@ -99,6 +99,24 @@ public sealed class SpecFilesTests
 
         Assert.IsNotNull(spec);
         Assert.IsEmpty(diagnostics);
-        Assert.AreSequenceEqual(new[] { "/nowhere/secrets/token" }, files.Asked.ToArray());
+        Assert.AreSequenceEqual(new[] { "/nowhere/secrets/token" }, files.Asked.Distinct().ToArray());
+    }
+
+    [TestMethod]
+    public void A_build_secrets_file_that_is_a_FIFO_is_CTZ1047_before_anything_reads_it()
+    {
+        var files = new FakeSpecFiles().With("/nowhere/secrets/token", FileKind.Fifo);
+        var settings = new ContainerSettings
+        {
+            BuildSecrets = [new BuildSecret("token", "", "/nowhere/secrets/token")],
+            RunCommands = [new RunCommandSetting("true", false) { Secrets = ["token"] }],
+        };
+
+        var spec = Resolve(settings, files, out var diagnostics);
+
+        Assert.IsNull(spec);
+        var error = Assert.ContainsSingle(diagnostics);
+        Assert.AreEqual("CTZ1047", error.Code);
+        StringAssert.Contains(error.Message, "its file /nowhere/secrets/token (File metadata) is a FIFO (named pipe), not a regular file (reading it could wait for ever, or give a device's endless output)");
     }
 }

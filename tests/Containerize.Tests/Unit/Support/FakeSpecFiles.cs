@@ -48,7 +48,6 @@ internal sealed class FakeSpecFiles : ISpecFiles
 
     public string? LinkTarget(string path) => links.TryGetValue(Ask(path), out var target) ? target : throw new InvalidOperationException($"{path} is no link.");
 
-    public bool FileExists(string path) => kinds.GetValueOrDefault(Ask(path)) == FileKind.File;
 
     public string ReadText(string path) => texts.TryGetValue(Ask(path), out var text) ? text() : throw new FileNotFoundException($"Could not find file '{path}'.", path);
 
