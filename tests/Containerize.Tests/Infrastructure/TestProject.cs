@@ -13,7 +13,7 @@ public sealed class TestProject : IDisposable
     {
         Name = name;
         Directory = Path.Combine(Path.GetTempPath(), "containerize-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        System.IO.Directory.CreateDirectory(Directory);
+        System.IO.Directory.CreateDirectory(TemporaryDirectory);
         File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -27,6 +27,13 @@ public sealed class TestProject : IDisposable
     public string Name { get; }
 
     public string Directory { get; }
+
+    /// <summary>
+    /// TMPDIR of the dotnet commands run on the project: what Containerize makes in the temporary folder (the BuildKit
+    /// session host's folder) is this project's own to look for, whatever else runs on the machine (eng/test.sh runs
+    /// two test passes side by side).
+    /// </summary>
+    public string TemporaryDirectory => Path.Combine(Directory, "tmp");
 
     public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
 
@@ -121,6 +128,7 @@ public sealed class TestProject : IDisposable
         }
 
         info.Environment["NUGET_PACKAGES"] = PackedPackages.NuGetFolder;
+        info.Environment["TMPDIR"] = TemporaryDirectory;
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
@@ -141,6 +149,7 @@ public sealed class TestProject : IDisposable
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
             ["MSBUILDNOINPROCNODE"] = null,
+            ["TMPDIR"] = TemporaryDirectory,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {

@@ -149,22 +149,23 @@ public sealed class BuildKitDaemonTests
         var engine28 = TestEnvironment.RequireEngine28Socket();
         using var folder = new TemporaryFolder();
         await using var relay = BuildKitRelay.StartUnix(engine28, Path.Combine(folder.Path, "buildkitd.sock"));
-        var marker = $"sleep 302 ; echo {Guid.NewGuid():N}";
+        var id = Guid.NewGuid().ToString("N");
+        var marker = $"sleep 302 ; echo {id}";
         using var project = TestProject.Create("DaemonCtrlC", "Console.WriteLine();\n",
             properties: $"<ContainerRepository>ctz-buildkitd-ctrlc</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
             items: $"""<ContainerRunCommand Include="wait" Command="{marker.Replace(";", "%3B", StringComparison.Ordinal)}" />""");
         project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
         using var process = project.StartPublish(_ => { }, "-p:Containerize=true", $"-p:ContainerBuildKitHost={relay.Address}",
             $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}", "-p:ContainerBuildNetwork=none", "-v:n");
-        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("sleep 302") > 0, TimeSpan.FromMinutes(2)), "the step runs");
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(id) > 0, TimeSpan.FromMinutes(2)), "the step runs");
 
         ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
 
         Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
-        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("sleep 302") == 0, TimeSpan.FromSeconds(30)), "the daemon ended the step");
-        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes("Containerize.SessionHost.dll") == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
-        Assert.AreEqual(0, Directory.GetDirectories(Path.GetTempPath(), "containerize-session-*").Length, "the session host's folder is left behind");
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(id) == 0, TimeSpan.FromSeconds(30)), "the daemon ended the step");
+        Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(project.TemporaryDirectory) == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
+        Assert.AreEqual(0, Directory.GetDirectories(project.TemporaryDirectory, "containerize-session-*").Length, "the session host's folder is left behind");
     }
 
     [TestMethod]

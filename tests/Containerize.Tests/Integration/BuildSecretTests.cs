@@ -68,7 +68,7 @@ public sealed class BuildSecretTests
         DockerCli.Run("save", "-o", archive, reference).ShouldSucceed();
         var holding = EntriesHolding(archive, [token, key]);
         Assert.AreEqual(0, holding.Count, "the image's layers hold a secret: " + string.Join(", ", holding));
-        Assert.AreEqual(0, Directory.GetDirectories(Path.GetTempPath(), "containerize-session-*").Length, "the session host's folder is left behind");
+        Assert.AreEqual(0, Directory.GetDirectories(project.TemporaryDirectory, "containerize-session-*").Length, "the session host's folder is left behind");
     }
 
     [TestMethod]
@@ -97,11 +97,12 @@ public sealed class BuildSecretTests
     public void CtrlCDuringAStepThatMountsASecretEndsTheBuildAndTheSessionHost()
     {
         TestEnvironment.RequireEngine();
+        var id = Guid.NewGuid().ToString("N");
         using var project = TestProject.Create("SecretCtrlC", "Console.WriteLine();\n",
             properties: $"<ContainerRepository>ctz-secret-ctrlc</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
             items: $"""
                 <ContainerBuildSecret Include="feed_token" Environment="CTZ_TEST_FEED_TOKEN" />
-                <ContainerRunCommand Include="wait" Command="sleep 301 %3B echo {Guid.NewGuid():N}" Secrets="feed_token" />
+                <ContainerRunCommand Include="wait" Command="sleep 301 %3B echo {id}" Secrets="feed_token" />
                 """);
         project.Track("ctz-secret-ctrlc:1.0.0");
         project.Track("ctz-secret-ctrlc:latest");
@@ -110,15 +111,15 @@ public sealed class BuildSecretTests
         using var process = project.StartPublish(line => { if (line.Contains("BuildKit session: the build read secret 'feed_token'")) { reading.Set(); } },
             new Dictionary<string, string?> { ["CTZ_TEST_FEED_TOKEN"] = "token" }, "-p:Containerize=true", "-p:ContainerBuildNetwork=none", "-v:n");
         Assert.IsTrue(reading.Wait(TimeSpan.FromMinutes(2)), "the step started with its secret");
-        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("sleep 301") > 0, TimeSpan.FromSeconds(30)), "the step runs");
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes(id) > 0, TimeSpan.FromSeconds(30)), "the step runs");
 
         ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
 
         Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
-        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("Containerize.SessionHost.dll") == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
-        Assert.AreEqual(0, Directory.GetDirectories(Path.GetTempPath(), "containerize-session-*").Length, "the session host's folder is left behind");
-        Assert.IsTrue(SpinWait.SpinUntil(() => Processes("sleep 301") == 0, TimeSpan.FromSeconds(30)), "the engine stopped the step");
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes(project.TemporaryDirectory) == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
+        Assert.AreEqual(0, Directory.GetDirectories(project.TemporaryDirectory, "containerize-session-*").Length, "the session host's folder is left behind");
+        Assert.IsTrue(SpinWait.SpinUntil(() => Processes(id) == 0, TimeSpan.FromSeconds(30)), "the engine stopped the step");
         Assert.IsFalse(DockerCli.ImageExists("ctz-secret-ctrlc:1.0.0"));
     }
 
