@@ -19,6 +19,8 @@
 #     (eng/env/docker28.sh)
 #   - Podman 5 (Debian trixie's, in a debootstrap root of its own, overlay storage) and its Docker-compatible API
 #     on $CONTAINERIZE_ENV_DIR/xdg/podman/podman.sock (eng/env/podman5.sh)
+#   - the supply-chain tests' tools, started by nothing: cosign 3.1 and oras 1.3 (Debian sid's, downloaded and
+#     unpacked, not installed) and the CycloneDX .NET tool 6.3.1 (eng/env/supply-chain-tools.sh)
 #   - $CONTAINERIZE_ENV_DIR/env.sh with the CONTAINERIZE_TEST_* variables the tests read
 #
 # The component scripts, in the order they run:
@@ -32,6 +34,7 @@
 #   docker28.sh     6b. Docker Engine 28 on its own socket and 2377
 #   tiny-arm64.sh   6c. the tiny image for linux/arm64/v8 (imported by engine 28) and the two-platform index
 #   podman5.sh      7. Podman 5
+#   supply-chain-tools.sh  7b. cosign, oras and the CycloneDX tool
 # then this script writes env.sh (8.) and prints the summary.
 #
 # Idempotent: every step whose result already exists is skipped, so a second run takes seconds.
@@ -42,7 +45,8 @@
 #   CONTAINERIZE_ENV_DIR   state folder (default /var/lib/containerize-env): logs, pid files, registry
 #                          storage, the debootstrap root file system, certificates, the TLS engine's storage,
 #                          engine 28's binaries and storage (docker28/), Podman 5's root and storage (podman5/),
-#                          the arm64 busybox package (tiny-arm64/), env.sh
+#                          the arm64 busybox package (tiny-arm64/), cosign, oras and the CycloneDX tool (tools/),
+#                          env.sh
 set -Eeuo pipefail
 
 ENV_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -122,6 +126,10 @@ source "$ENV_SCRIPTS/tiny-arm64.sh"
 # shellcheck source=eng/env/podman5.sh
 source "$ENV_SCRIPTS/podman5.sh"
 
+# ---------------------------------------------------------------------------------------------- 7b. supply-chain tools
+# shellcheck source=eng/env/supply-chain-tools.sh
+source "$ENV_SCRIPTS/supply-chain-tools.sh"
+
 # ---------------------------------------------------------------------------------------------- 8. env.sh
 step "env.sh"
 cat >"$STATE/env.sh.tmp" <<EOF
@@ -140,6 +148,9 @@ export CONTAINERIZE_TEST_ENGINE28_TLS_HOST=$D28_TLS_HOST
 export CONTAINERIZE_TEST_ENGINE28_REGISTRY=localhost:$REG2_OPEN_PORT
 export CONTAINERIZE_TEST_ENGINE28_AUTH_REGISTRY=127.0.0.1:$REG2_AUTH_PORT
 export CONTAINERIZE_TEST_PODMAN_RUNTIME_DIR=$PODMAN_XDG
+export CONTAINERIZE_TEST_COSIGN=$COSIGN
+export CONTAINERIZE_TEST_ORAS=$ORAS
+export CONTAINERIZE_TEST_CYCLONEDX=$CYCLONEDX
 EOF
 mv "$STATE/env.sh.tmp" "$STATE/env.sh"
 
@@ -158,5 +169,7 @@ done
 echo "TLS engine              running (pid $TLS_PID, $TLS_HOST, client certificates $TLS_CLIENT_DIR): ${RESULT[dockerd-tls]}"
 echo "engine 28               running (pid $D28_PID, containerd pid $D28_CTD_PID, $D28_HOST, $D28_TLS_HOST with the same client certificates): ${RESULT[d28]}; ${RESULT[d28-packages]}; ${RESULT[d28-images]}"
 echo "Podman 5                running (pid $PODMAN_PID, unix://$PODMAN_SOCK): ${RESULT[podman]}; ${RESULT[podman-root]}"
+echo "cosign, oras            $COSIGN, $ORAS: ${RESULT[sct-packages]}"
+echo "CycloneDX tool          $CYCLONEDX: ${RESULT[sct-cyclonedx]}"
 echo "env file                $STATE/env.sh"
 say "done"
