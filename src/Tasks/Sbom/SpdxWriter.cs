@@ -151,7 +151,7 @@ public static class SpdxWriter
                 ComponentKind.File => "file",
                 _ => component.Purl is { } purl && purl.StartsWith("pkg:", StringComparison.Ordinal) ? purl[4..purl.IndexOf('/')] : "os",
             };
-            var baseId = "SPDXRef-" + IdPart(string.Join('-', new[] { kind, component.Name, component.Version }.OfType<string>()));
+            var baseId = "SPDXRef-" + IdPart(string.Join('-', new[] { kind, component.Name.TrimStart('/'), component.Version }.OfType<string>()));
             var id = baseId;
             for (var suffix = 2; !taken.Add(id); suffix++)
             {
@@ -167,7 +167,7 @@ public static class SpdxWriter
     private static string IdPart(string text)
     {
         var id = new StringBuilder(text.Length);
-        foreach (var c in text.TrimStart('/'))
+        foreach (var c in text)
         {
             id.Append(c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '-' ? c : '-');
         }
