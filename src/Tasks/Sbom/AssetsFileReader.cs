@@ -43,6 +43,11 @@ public static class AssetsFileReader
     /// <param name="readFile">Reads a file by its absolute path (a nuspec), null when it is not there; no nuspec is read when null.</param>
     public static NuGetGraph Read(ReadOnlyMemory<byte> json, string targetFramework, string? runtimeIdentifier, string source, Func<string, byte[]?>? readFile = null)
     {
+        if (json.Span.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
         JsonDocument document;
         try
         {

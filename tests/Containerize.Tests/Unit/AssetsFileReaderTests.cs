@@ -154,6 +154,14 @@ public sealed class AssetsFileReaderTests
     }
 
     [TestMethod]
+    public void A_byte_order_mark_before_the_json_is_skipped()
+    {
+        var graph = AssetsFileReader.Read(new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Fixture).ToArray(), "net10.0", "linux-x64", "project.assets.json");
+
+        Assert.HasCount(11, graph.Components);
+    }
+
+    [TestMethod]
     public void Json_without_targets_is_CTZ2030()
     {
         var error = Assert.ThrowsExactly<ContainerizeException>(() => AssetsFileReader.Read("[1, 2]"u8.ToArray(), "net10.0", null, "a.json"));
