@@ -361,6 +361,21 @@ public static class Errors
     public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",
         $"An unexpected error stopped Containerize: {type}: {Clause(message)}. This is a bug in Containerize: please report it to the Containerize maintainers with the build log (dotnet publish … -bl gives msbuild.binlog; -v:diag shows where the error came from).");
 
+    /// <param name="reason">What is wrong: the system's reason, or where the JSON is not what NuGet writes.</param>
+    public static Diagnostic AssetsFileUnreadable(string path, string reason) => new("CTZ2030",
+        $"The SBOM lists the app's packages from the restore's assets file, and {path} cannot be read: {Clause(reason)}. Restore the project again (dotnet restore), or set ContainerSbom=false.");
+
+    public static Diagnostic AssetsTargetMissing(string path, string target, IEnumerable<string> targets) => new("CTZ2031",
+        $"The SBOM lists the app's packages for '{target}', and the assets file {path} has no such target (it has: {string.Join(", ", targets.DefaultIfEmpty("none"))}). The restore was made for another framework or runtime identifier: restore again with the same TargetFramework and RuntimeIdentifier as the publish.");
+
+    /// <param name="path">The database's path in the image (var/lib/rpm/rpmdb.sqlite, …).</param>
+    public static Diagnostic RpmDatabaseNotRead(string path) => new("CTZ2032",
+        $"The image keeps its OS packages in an rpm database (/{path}: Azure Linux, Fedora, Red Hat), which Containerize does not read; the SBOM lists no OS packages of it. Use a Debian, Ubuntu or Alpine base image for a complete SBOM, or list them with another tool (syft, trivy).", Severity.Warning);
+
+    /// <param name="layer">The layer's digest, or its position when there is none.</param>
+    public static Diagnostic LayerNotReadForSbom(string layer, string reason) => new("CTZ2033",
+        $"The SBOM's OS packages may be incomplete: layer {layer} could not be read for them: {Clause(reason)}.", Severity.Warning);
+
     /// <summary>A message of .NET (an exception's) as a clause of ours: without its closing period.</summary>
     private static string Clause(string message) => message.Trim().TrimEnd('.');
 }
