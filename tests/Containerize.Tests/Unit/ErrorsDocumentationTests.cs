@@ -8,7 +8,9 @@ namespace Containerize.Tests.Unit;
 [TestCategory("Unit")]
 public sealed partial class ErrorsDocumentationTests
 {
-    private static string ErrorsSource => Path.Combine(Repository.Root, "src", "Tasks", "Diagnostics", "Errors.cs");
+    /// <summary>The text of Errors.cs and its partial files (Errors.*.cs), one code range each.</summary>
+    private static string ErrorsSource => string.Join("\n", Directory.GetFiles(Path.Combine(Repository.Root, "src", "Tasks", "Diagnostics"), "Errors*.cs")
+        .Order(StringComparer.Ordinal).Select(File.ReadAllText));
 
     private static string ErrorsDocument => Path.Combine(Repository.Root, "docs", "errors.md");
 
@@ -27,8 +29,9 @@ public sealed partial class ErrorsDocumentationTests
             .Where(path => path.EndsWith(".targets", StringComparison.Ordinal) || path.EndsWith(".props", StringComparison.Ordinal))
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
             .Append(ErrorsSource);
-        return new SortedSet<string>(files.SelectMany(path => CodesIn(File.ReadAllText(path))), StringComparer.Ordinal);
+        return new SortedSet<string>(files.SelectMany(CodesIn), StringComparer.Ordinal);
     }
 
     /// <summary>The codes errors.md lists: in a heading, or in the first cell of a table row.</summary>
@@ -88,7 +91,7 @@ public sealed partial class ErrorsDocumentationTests
     [TestMethod]
     public void Each_code_in_Errors_cs_belongs_to_one_message()
     {
-        var codes = FactoryCode().Matches(File.ReadAllText(ErrorsSource)).Select(match => match.Groups[1].Value).ToList();
+        var codes = FactoryCode().Matches(ErrorsSource).Select(match => match.Groups[1].Value).ToList();
 
         Assert.IsNotEmpty(codes, "No new(\"CTZ…\", …) diagnostics found in Errors.cs.");
         var repeated = codes.GroupBy(code => code).Where(group => group.Count() > 1).Select(group => group.Key).ToList();
