@@ -188,6 +188,22 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         return files;
     }
 
+    /// <summary>
+    /// The OS package files of a base image (dpkg, apk, os-release): its layers from the blob cache (downloaded once),
+    /// read in order, whiteouts applied (<see cref="Sbom.ImageOsFilesReader"/>).
+    /// </summary>
+    public async Task<Sbom.ImageOsScan> ScanBaseAsync(BaseImage baseImage, CancellationToken cancellation)
+    {
+        var layers = new List<Sbom.LayerSource>();
+        foreach (var layer in baseImage.Layers)
+        {
+            var path = await BlobAsync(baseImage.Client, baseImage.Repository, layer.Digest, cancellation);
+            layers.Add(new Sbom.LayerSource(layer.Digest, () => File.OpenRead(path)));
+        }
+
+        return await Sbom.ImageOsFilesReader.ReadAsync(layers, layers.Count, cancellation);
+    }
+
     private Task<string> BlobAsync(RegistryClient client, string repository, string digest, CancellationToken cancellation) => FileSystem.FileFailures.GuardAsync(
         () => cache.GetAsync(digest, client.Registry, stream => client.DownloadBlobAsync(repository, digest, stream, cancellation), cancellation), reason => Errors.BlobCacheUnusable(cache.Folder, reason));
 

@@ -108,6 +108,12 @@ public static partial class Errors
     public static Diagnostic LayerNotReadForSbom(string layer, string reason) => new("CTZ2033",
         $"The SBOM's OS packages may be incomplete: layer {layer} could not be read for them: {Clause(reason)}.", Severity.Warning);
 
+    public static Diagnostic SbomForIndexNotYet(int platforms) => new("CTZ2037",
+        $"No SBOM is written for this image index of {platforms} platforms: Containerize writes an SBOM for single-platform images only so far. Build one RID per publish to get one, or set ContainerSbom=false to silence this.", Severity.Warning);
+
+    public static Diagnostic SbomOsPackagesOfBaseOnly(string reason) => new("CTZ2038",
+        $"The SBOM lists the base image's OS packages only: {reason}, and the BuildKit daemon backend does not read back what the build installed. Use ContainerizeBackend=docker for an SBOM of every OS package, or set ContainerSbom=false.", Severity.Warning);
+
     /// <summary>The last resort: whatever else was thrown, a bug (EngineTask reports it instead of MSB4018).</summary>
     /// <param name="type">The exception's type name, as .NET gives it.</param>
     public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",

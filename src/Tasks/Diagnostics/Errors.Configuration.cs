@@ -202,4 +202,7 @@ public static partial class Errors
         $"ContainerFile '{item}' puts {(fileInFolder is null ? "a file" : $"its file {fileInFolder}")} at {path}, where the publish output also puts one ({string.Join(", ", published)}): "
         + "the image gets the publish output's file, because the app's layers are copied after the ContainerFile items. "
         + "Remove that file from the publish output (for example CopyToPublishDirectory=\"Never\" on its Content or None item), or give the ContainerFile another Destination.", Severity.Warning);
+
+    public static Diagnostic UnknownSbomFormat(string value) => new("CTZ1085",
+        $"ContainerSbomFormat '{value}' is not known. Use 'cyclonedx' (a CycloneDX 1.6 JSON document, the default) or 'spdx' (an SPDX 2.3 JSON document as well).");
 }

@@ -3,6 +3,7 @@ using Containerize.Backends.BuildKit;
 using Containerize.Diagnostics;
 using Containerize.Oci;
 using Containerize.Registries;
+using Containerize.Sbom;
 using Containerize.Spec;
 
 namespace Containerize.Pipeline;
@@ -88,6 +89,22 @@ public sealed class BuildKitImageBuild(
 
         var record = new BuildRecord(job.Fingerprint, "", plan.Facts?.Digest, configDigest.Length > 0 ? configDigest : digest, platform.ToString(), references, digest, references);
         return (record, digest);
+    }
+
+    /// <summary>
+    /// The base image's OS package files (from its registry, as the daemonless backend reads them): what RUN steps or
+    /// a user's Dockerfile installed is not read back from the daemon, and a CTZ2038 warning says so.
+    /// </summary>
+    public async Task<BuiltImageContents> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record, string image, CancellationToken cancellation)
+    {
+        var (spec, platform) = (plan.Spec, plan.Platforms[0]);
+        var os = platform.Base is { } baseImage ? await baseImages.ScanBaseAsync(baseImage, cancellation) : new ImageOsScan(ImageOsFiles.None, ImageOsFiles.None, []);
+        if (spec.Dockerfile is not null || spec.HasBuildSteps)
+        {
+            log.Report(Errors.SbomOsPackagesOfBaseOnly(spec.Dockerfile is not null ? "the image is built from your own Dockerfile (ContainerDockerfile)" : "the image has RUN steps or ContainerPackage items"));
+        }
+
+        return new BuiltImageContents(record.ImageId, image, platform.Platform.Architecture, os);
     }
 
     /// <summary>Nothing: the daemon pushed while building (<see cref="Refuse"/> allows no archive and no engine).</summary>

@@ -23,6 +23,10 @@ public sealed record ContainerizeRequest
     public string ArchiveFormat { get; init; } = "docker";
     /// <summary>ContainerInsecureRegistries: hosts the in-process registry client reaches over plain HTTP, besides loopback.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    /// <summary>ContainerSbom: write an SBOM of the image beside container-image.json (true by default).</summary>
+    public bool Sbom { get; init; }
+    /// <summary>ContainerSbomFormat: cyclonedx (a CycloneDX 1.6 document) or spdx (an SPDX 2.3 document as well).</summary>
+    public string SbomFormat { get; init; } = "cyclonedx";
     /// <summary>One publish per RID, when the app is published per RID for several ContainerRuntimeIdentifiers; else empty.</summary>
     public IReadOnlyList<RuntimePublish> RuntimePublishes { get; init; } = [];
 }
@@ -48,6 +52,9 @@ public sealed record ContainerizeResult(
 
     /// <summary>The archive the image was written to (ContainerArchiveOutputPath); empty for none.</summary>
     public string ArchivePath { get; init; } = "";
+
+    /// <summary>The SBOM documents of the image (the CycloneDX one first); empty for none.</summary>
+    public IReadOnlyList<string> Sboms { get; init; } = [];
 
     /// <summary>Where the image went, for the run's closing line: "in the engine as a, b (sha256:…)", "pushed as …", "written to …".</summary>
     public string Destinations()

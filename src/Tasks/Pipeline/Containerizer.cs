@@ -147,6 +147,12 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
+        if (request.SbomFormat is not ("cyclonedx" or "spdx"))
+        {
+            diagnostics.Add(Errors.UnknownSbomFormat(request.SbomFormat));
+            spec = null;
+        }
+
         if (request.ArchivePath.Length > 0 && Directory.Exists(request.ArchivePath))
         {
             diagnostics.Add(Errors.ArchivePathIsAFolder(request.ArchivePath));
@@ -199,7 +205,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         }
 
         // Per RID, the files are in each platform's spec: their fingerprints stand for them. The builder (and the BuildKit daemon) shapes the image too.
-        var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}"
+        var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}|sbom={(request.Sbom ? request.SbomFormat : "none")}"
             + (request.Settings.UsesBuildKitDaemon ? $"|buildkit={request.Settings.BuildKitHost.Trim()}" : "")
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
         return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };

@@ -89,6 +89,18 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     }
 
     /// <summary>
+    /// The OS package files of the base image's layers (downloaded once into the blob cache; a push only mounts them):
+    /// the daemonless image adds files to the app's folders only, so its OS packages are the base image's.
+    /// </summary>
+    public async Task<BuiltImageContents> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record,
+        IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, CancellationToken cancellation)
+    {
+        var (baseImage, image) = images[0];
+        var os = await backend.ScanBaseAsync(baseImage, cancellation);
+        return new BuiltImageContents(image.ConfigDescriptor.Digest, image.ManifestDigest, image.Platform.Architecture, os);
+    }
+
+    /// <summary>
     /// Nothing when the image was up to date (every destination held it); else the push (an index for several
     /// platforms), the archive, and the load into the engine, whose image id the record then keeps so that the next
     /// up-to-date check finds it there.

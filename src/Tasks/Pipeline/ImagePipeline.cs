@@ -6,7 +6,7 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
-/// archive, load) → record and report. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
+/// archive, load) → SBOM → record and report. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
 /// means for it; the pipeline decides which steps run.
 /// </summary>
 public sealed class ImagePipeline(IBuildLog log)
@@ -14,16 +14,17 @@ public sealed class ImagePipeline(IBuildLog log)
     public async Task<ContainerizeResult> RunAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, CancellationToken cancellation)
     {
         var record = BuildRecord.Load(job.RecordPath);
-        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath)
+        var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath) && SbomStep.Paths(job).All(File.Exists)
             && await backend.HoldsAsync(job, record, cancellation);
         TImage? image = default;
+        ImagePlan<TBase>? plan = null;
         if (upToDate)
         {
             log.Info($"{job.Spec.References.First()} is up to date ({record!.Digest ?? record.ImageId}).");
         }
         else
         {
-            var plan = await PlanAsync(job, backend, cancellation);
+            plan = await PlanAsync(job, backend, cancellation);
             ContextStager.Stage(plan.Spec, job.Request.ContextDirectory);
             (record, image) = await backend.BuildAsync(plan, cancellation);
             record.Save(job.RecordPath);
@@ -35,14 +36,36 @@ public sealed class ImagePipeline(IBuildLog log)
             published.Save(job.RecordPath);
         }
 
+        var sboms = upToDate ? SbomStep.Paths(job) : await WriteSbomAsync(job, backend, plan!, published, image!, cancellation);
+
         var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "",
             published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
         {
             InEngine = backend.InEngine,
             ArchivePath = job.Request.ArchivePath,
+            Sboms = sboms,
         };
         ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
         return result;
+    }
+
+    /// <summary>Step "SBOM": the documents of a single-platform image this run built (an index gets none yet: CTZ2037).</summary>
+    private async Task<IReadOnlyList<string>> WriteSbomAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, ImagePlan<TBase> plan, BuildRecord record,
+        TImage image, CancellationToken cancellation)
+    {
+        SbomStep.RemoveOthers(job);
+        if (job.Request.Sbom && plan.Platforms.Count > 1)
+        {
+            log.Report(Diagnostics.Errors.SbomForIndexNotYet(plan.Platforms.Count));
+        }
+
+        if (SbomStep.Paths(job).Count == 0)
+        {
+            return [];
+        }
+
+        var contents = await backend.ReadContentsAsync(plan, record, image, cancellation);
+        return SbomStep.Write(job, plan.Platforms[0], contents, log, cancellation);
     }
 
     /// <summary>Step "base": each platform's base image read once and merged into the plan.</summary>

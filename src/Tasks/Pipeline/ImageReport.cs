@@ -30,6 +30,8 @@ public static class ImageReport
             Base = new { Name = result.BaseName, Digest = result.BaseDigest },
             Backend = result.Backend,
             Platforms = result.Platforms,
+            Sbom = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.CycloneDxFileName, StringComparison.Ordinal)),
+            Spdx = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal)),
         };
         var text = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Options) + "\n");
         AtomicFile.Write(path, output => output.Write(text),

@@ -25,6 +25,8 @@ public sealed record ProjectFacts
     public string LicenseExpression { get; init; } = "";
     public string RepositoryUrl { get; init; } = "";
     public string SourceRevisionId { get; init; } = "";
+    /// <summary>obj/project.assets.json (ProjectAssetsFile): the NuGet graph the SBOM lists; empty when there is none.</summary>
+    public string AssetsFile { get; init; } = "";
 }
 
 /// <summary>A ContainerRunCommand item: the command (Command metadata, else Include) and whether it is exec form.</summary>

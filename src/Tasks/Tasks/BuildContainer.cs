@@ -40,6 +40,9 @@ public sealed class BuildContainer : EngineTask
     public string LicenseExpression { get; set; } = "";
     public string RepositoryUrl { get; set; } = "";
     public string SourceRevisionId { get; set; } = "";
+    public string ProjectAssetsFile { get; set; } = "";
+    public bool Sbom { get; set; } = true;
+    public string SbomFormat { get; set; } = "";
 
     public string Backend { get; set; } = "";
 
@@ -113,6 +116,7 @@ public sealed class BuildContainer : EngineTask
                 UsesAspNetCore = FrameworkReferences.Any(reference => reference.ItemSpec == "Microsoft.AspNetCore.App"),
                 Version = Version, Title = Title, Description = Description, Authors = Authors, Company = Company, ProjectUrl = ProjectUrl,
                 LicenseExpression = LicenseExpression, RepositoryUrl = RepositoryUrl, SourceRevisionId = SourceRevisionId,
+                AssetsFile = ProjectAssetsFile,
             },
             Settings = new ContainerSettings
             {
@@ -148,6 +152,8 @@ public sealed class BuildContainer : EngineTask
             ContextDirectory = ContextDirectory,
             DockerHost = DockerHost,
             Push = Push,
+            Sbom = Sbom,
+            SbomFormat = SbomFormat.Length == 0 ? "cyclonedx" : SbomFormat.Trim().ToLowerInvariant(),
             ArchivePath = ArchiveOutputPath.Length == 0 ? "" : OutputPaths.WrittenPath(ArchiveOutputPath),
             ArchiveFormat = ArchiveFormat.Length == 0 ? "docker" : ArchiveFormat.ToLowerInvariant(),
             InsecureRegistries = Values(InsecureRegistries)

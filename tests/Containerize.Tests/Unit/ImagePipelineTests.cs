@@ -3,6 +3,7 @@ using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Oci;
 using Containerize.Pipeline;
+using Containerize.Sbom;
 using Containerize.Spec;
 using Containerize.Tests.Unit.Support;
 
@@ -23,7 +24,7 @@ public sealed class ImagePipelineTests : IDisposable
 
     public void Dispose() => work.Dispose();
 
-    private ImageJob Job(string fingerprint = "fingerprint-1", Func<ContainerSpec, ContainerSpec>? change = null)
+    private ImageJob Job(string fingerprint = "fingerprint-1", Func<ContainerSpec, ContainerSpec>? change = null, bool sbom = false, string sbomFormat = "cyclonedx")
     {
         var spec = Resolution.Succeeds(Projects.Console(), new ContainerSettings { Registry = "localhost:5000", ImageTags = "1.0.0;latest" });
         spec = spec with { Layers = [new Layer("app", [])] };
@@ -34,6 +35,8 @@ public sealed class ImagePipelineTests : IDisposable
             PublishDirectory = work.Combine("publish"),
             ContextDirectory = work.Combine("obj/containerize"),
             Push = true,
+            Sbom = sbom,
+            SbomFormat = sbomFormat,
         };
         return new ImageJob(request, change?.Invoke(spec) ?? spec, fingerprint);
     }
@@ -146,6 +149,84 @@ public sealed class ImagePipelineTests : IDisposable
         Assert.IsFalse(File.Exists(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
     }
 
+    [TestMethod]
+    public async Task The_SBOM_is_written_after_the_publish_from_what_the_backend_reads_of_the_image()
+    {
+        var job = Job(sbom: true, sbomFormat: "spdx");
+        using var backend = new RecordingBackend();
+
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built", "contents" }, backend.Steps);
+        var cyclonedx = Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json");
+        var spdx = Path.Combine(job.Request.ContextDirectory, "container-image.spdx.json");
+        CollectionAssert.AreEqual(new[] { cyclonedx, spdx }, result.Sboms.ToArray());
+        using var document = JsonDocument.Parse(File.ReadAllBytes(cyclonedx));
+        Assert.AreEqual("CycloneDX", document.RootElement.GetProperty("bomFormat").GetString());
+        Assert.AreEqual("1.6", document.RootElement.GetProperty("specVersion").GetString());
+        Assert.AreEqual("HelloDocker", document.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("name").GetString());
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
+        Assert.AreEqual(cyclonedx, report.RootElement.GetProperty("sbom").GetString());
+        Assert.AreEqual(spdx, report.RootElement.GetProperty("spdx").GetString());
+        Assert.IsTrue(File.Exists(spdx));
+    }
+
+    [TestMethod]
+    public async Task An_unchanged_image_keeps_its_SBOM_and_a_missing_one_builds_again()
+    {
+        var job = Job(sbom: true);
+        using (var first = new RecordingBackend())
+        {
+            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+        }
+
+        var cyclonedx = Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json");
+        var written = File.ReadAllBytes(cyclonedx);
+        using (var second = new RecordingBackend())
+        {
+            var result = await new ImagePipeline(log).RunAsync(job, second, TestContext.CancellationToken);
+            CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "publish up to date" }, second.Steps);
+            CollectionAssert.AreEqual(new[] { cyclonedx }, result.Sboms.ToArray());
+        }
+
+        File.Delete(cyclonedx);
+        using var third = new RecordingBackend();
+        await new ImagePipeline(log).RunAsync(job, third, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built", "contents" }, third.Steps);
+        CollectionAssert.AreEqual(written, File.ReadAllBytes(cyclonedx), "the same image gives the same SBOM, byte for byte");
+    }
+
+    [TestMethod]
+    public async Task With_ContainerSbom_false_no_SBOM_is_read_or_written_and_an_earlier_one_is_removed()
+    {
+        using (var first = new RecordingBackend())
+        {
+            await new ImagePipeline(log).RunAsync(Job(sbom: true), first, TestContext.CancellationToken);
+        }
+
+        using var backend = new RecordingBackend();
+        var result = await new ImagePipeline(log).RunAsync(Job("fingerprint-2", sbom: false), backend, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
+        Assert.IsEmpty(result.Sboms);
+        Assert.IsFalse(File.Exists(Path.Combine(work.Combine("obj/containerize"), "container-image.cdx.json")));
+    }
+
+    [TestMethod]
+    public async Task An_image_index_gets_no_SBOM_yet_and_says_so_with_CTZ2037()
+    {
+        var job = Job(sbom: true) with { PlatformSpecs = [("linux-x64", Job().Spec), ("linux-arm64", Job().Spec)] };
+        using var backend = new RecordingBackend();
+
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        Assert.IsEmpty(result.Sboms);
+        var warning = Assert.ContainsSingle(log.Diagnostics);
+        Assert.AreEqual("CTZ2037", warning.Code);
+        Assert.StartsWith("No SBOM is written for this image index of 2 platforms", warning.Message);
+    }
+
     /// <summary>A backend that records each step it is asked for; its base is a .NET image, its push gives sha256:pushed.</summary>
     private sealed class RecordingBackend : IImageBackend<string, string>
     {
@@ -184,6 +265,12 @@ public sealed class ImagePipelineTests : IDisposable
 
             var references = plan.Job.Spec.References.ToList();
             return Task.FromResult((new BuildRecord(plan.Job.Fingerprint, "sha256:aaaa", null, "sha256:image", "linux/amd64", references), "image"));
+        }
+
+        public Task<BuiltImageContents> ReadContentsAsync(ImagePlan<string> plan, BuildRecord record, string image, CancellationToken cancellation)
+        {
+            Steps.Add("contents");
+            return Task.FromResult(new BuiltImageContents(record.ImageId, "sha256:manifest", "amd64", new ImageOsScan(ImageOsFiles.None, ImageOsFiles.None, [])));
         }
 
         public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)
