@@ -35,7 +35,7 @@ public sealed class ImagePipeline(IBuildLog log)
             published.Save(job.RecordPath);
         }
 
-        var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "",
+        var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.BaseName,
             published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
         {
             InEngine = backend.InEngine,
