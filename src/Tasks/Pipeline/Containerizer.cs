@@ -243,7 +243,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         foreach (var (reference, entry) in baseLock.Bases.OrderBy(entry => entry.Key, StringComparer.Ordinal))
         {
             var old = before?.Bases.GetValueOrDefault(reference)?.Digest;
-            log.Info(old is null ? $"Locked {reference} to {entry.Digest}."
+            log.Important(old is null ? $"Locked {reference} to {entry.Digest}."
                 : old == entry.Digest ? $"{reference} stays locked to {entry.Digest}."
                 : $"Locked {reference} to {entry.Digest} (was {old}).");
         }
