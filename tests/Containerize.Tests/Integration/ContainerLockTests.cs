@@ -68,6 +68,8 @@ public sealed class ContainerLockTests
         var registry = TestEnvironment.OpenRegistry + "/ctz-lock-test";
         using var project = TestProject.Create("LockDaemonless", "Console.WriteLine(\"locked\");\n",
             properties: $"<ContainerRepository>app-{scratch[^8..]}</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{baseReference}</ContainerBaseImage>");
+        var image = $"{registry}/app-{scratch[^8..]}:1.0.0";
+        var pushed = new List<string>();
         string? moved = null;
         try
         {
@@ -85,8 +87,8 @@ public sealed class ContainerLockTests
             moved = Skopeo.Digest(baseReference);
             Assert.AreNotEqual(locked, moved, "the tag moved");
 
-            var image = $"{registry}/app-{scratch[^8..]}:1.0.0";
             project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + registry).ShouldSucceed();
+            pushed.Add(Skopeo.Digest(image));
 
             var platformDigest = platforms["linux/amd64"];
             Assert.Contains($"FROM {baseReference}@{locked}\n", File.ReadAllText(project.DockerfilePath));
@@ -102,6 +104,7 @@ public sealed class ContainerLockTests
             // Without the lock the moved tag is used: the lock was what kept the old base.
             File.Delete(LockPath(project));
             project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + registry).ShouldSucceed();
+            pushed.Add(Skopeo.Digest(image));
             Assert.AreNotEqual(platformDigest, Report(project).GetProperty("base").GetProperty("digest").GetString());
             Assert.Contains($"FROM {baseReference}\n", File.ReadAllText(project.DockerfilePath));
 
@@ -114,6 +117,7 @@ public sealed class ContainerLockTests
         finally
         {
             DeleteScratch(scratch, [locked, .. moved is null ? Array.Empty<string>() : [moved]]);
+            DeleteScratch(image[..image.LastIndexOf(':')], [.. pushed.Distinct()]);
         }
     }
 
