@@ -21,9 +21,9 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
     /// </summary>
     public async Task<bool> IsUpToDateAsync(BuildRecord record, ImageReference baseImage, CancellationToken cancellation)
     {
-        var ids = await ImageIdsAsync(record.References.Append(baseImage.ToString()).ToList(), cancellation);
+        var ids = await ImageIdsAsync(record.References.Append(EngineName(baseImage)).ToList(), cancellation);
         return record.References.All(reference => ids.GetValueOrDefault(reference) == record.ImageId)
-            && ids.GetValueOrDefault(baseImage.ToString()) == record.BaseImageId;
+            && ids.GetValueOrDefault(EngineName(baseImage)) == record.BaseImageId;
     }
 
     /// <summary>One engine request: true when every reference names the image with this id.</summary>
@@ -91,10 +91,18 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
         return loaded.ID;
     }
 
+    /// <summary>
+    /// The name the engine knows a base image by: repository@digest when a reference names both a tag and a digest (a
+    /// locked base, repository:tag@sha256:…), as the engine records it among the image's RepoDigests and lists it by;
+    /// the digest decides which image it is either way.
+    /// </summary>
+    public static string EngineName(ImageReference reference) =>
+        (reference.Digest is not null && reference.Tag is not null ? reference with { Tag = null } : reference).ToString();
+
     /// <summary>The base image as the engine has it, pulled first (with the registry's credentials, if any) when the engine does not.</summary>
     public async Task<BaseImageFacts> GetBaseImageAsync(ImageReference reference, Func<RegistryCredentials?> credentials, CancellationToken cancellation)
     {
-        var name = reference.ToString();
+        var name = EngineName(reference);
         var image = await requests.TryInspectAsync(name, cancellation);
         if (image is null)
         {
@@ -124,7 +132,7 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
             .GroupBy(parts => parts[0])
             .ToDictionary(group => group.Key, group => group.Last().ElementAtOrDefault(1) ?? "");
         var repository = (reference with { Tag = null, Digest = null }).ToString();
-        var digest = image.RepoDigests?.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal))?.Split('@')[1];
+        var digest = reference.Digest ?? image.RepoDigests?.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal))?.Split('@')[1];
         return new BaseImageFacts(image.ID, digest, environment);
     }
 

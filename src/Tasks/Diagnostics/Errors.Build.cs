@@ -13,7 +13,10 @@ public static partial class Errors
     public static Diagnostic DockerContextNotFound(string name, string metaPath, string problem) => new("CTZ2002",
         $"The current docker context '{name}' has no endpoint: {metaPath} {problem}. Run 'docker context use default', fix the context, or set ContainerDockerHost.");
 
-    public static Diagnostic BaseImageUnavailable(string reference, string reason) => new("CTZ2003",
+    /// <summary>The code of <see cref="BaseImageUnavailable"/>, which the base-image lock acts on.</summary>
+    public const string BaseImageUnavailableCode = "CTZ2003";
+
+    public static Diagnostic BaseImageUnavailable(string reference, string reason) => new(BaseImageUnavailableCode,
         $"The base image {reference} is not in the engine and could not be pulled: {reason}. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the engine can reach that registry.");
 
     public static Diagnostic BaseImageHasNoAppUid(string reference) => new("CTZ2004",
@@ -107,6 +110,16 @@ public static partial class Errors
     /// <param name="layer">The layer's digest, or its position when there is none.</param>
     public static Diagnostic LayerNotReadForSbom(string layer, string reason) => new("CTZ2033",
         $"The SBOM's OS packages may be incomplete: layer {layer} could not be read for them: {Clause(reason)}.", Severity.Warning);
+
+    public static Diagnostic LockFileUnwritable(string path, string reason) => new("CTZ2034",
+        $"The base-image lock {path} (ContainerLockFile) could not be written: {Clause(reason)}. Check that the folder exists and may be written to, or set ContainerLockFile to a path that can be.");
+
+    public static Diagnostic BaseCannotBeLocked(string reference, string registry) => new("CTZ2035",
+        $"The base image {reference} cannot be locked: the registry {registry} has no such image, and a lock records what a registry serves, so that every machine gets the same base. An image that exists only in a local engine (built or loaded there) cannot be locked: push it to a registry and name it there in ContainerBaseImage (or in ContainerDockerfile's FROM), or build this project without a lock.");
+
+    /// <param name="problem">"the registry answered: …", "the index names sha256:… for linux/amd64, and the lock records sha256:…".</param>
+    public static Diagnostic LockedBaseUnavailable(string reference, string digest, string problem, string path) => new("CTZ2036",
+        $"The base image {reference} is locked to {digest} in {path}, and that image cannot be used: {Clause(problem)}. If the registry no longer holds that digest (deleted, or removed by its garbage collection), or the lock was edited by hand, run 'dotnet build -t:UpdateContainerLock' to lock what the tag names now, and commit the lock.");
 
     public static Diagnostic SbomForIndexNotYet(int platforms) => new("CTZ2037",
         $"No SBOM is written for this image index of {platforms} platforms: Containerize writes an SBOM for single-platform images only so far. Build one RID per publish to get one, or set ContainerSbom=false to silence this.", Severity.Warning);

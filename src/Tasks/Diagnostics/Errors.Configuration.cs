@@ -203,6 +203,26 @@ public static partial class Errors
         + "the image gets the publish output's file, because the app's layers are copied after the ContainerFile items. "
         + "Remove that file from the publish output (for example CopyToPublishDirectory=\"Never\" on its Content or None item), or give the ContainerFile another Destination.", Severity.Warning);
 
+    public static Diagnostic BaseNotInLockedMode(string path, IReadOnlyList<string> missing, IReadOnlyList<string> locked) => new("CTZ1080",
+        $"ContainerLockedMode is true, and the base-image lock {path} has no entry for {Names(missing)}, which the project builds from{(locked.Count == 0 ? " (the lock has no entries)" : $"; it locks {Names(locked)}")}. The project's base changed and the lock did not: run 'dotnet build -t:UpdateContainerLock' (without ContainerLockedMode) and commit {Path.GetFileName(path)}.");
+
+    public static Diagnostic BaseNotInLock(string path, IReadOnlyList<string> missing, IReadOnlyList<string> locked) => new("CTZ1081",
+        $"The base-image lock {path} has no entry for {Names(missing)}{(locked.Count == 0 ? "" : $" (it locks {Names(locked)})")}, so {(missing.Count == 1 ? "that base is" : "those bases are")} used by tag, unlocked. Run 'dotnet build -t:UpdateContainerLock' to lock {(missing.Count == 1 ? "it" : "them")}.", Severity.Warning);
+
+    /// <param name="problem">What is wrong: "it is not valid JSON (…)", "its version 2 is not the version 1 this Containerize reads".</param>
+    public static Diagnostic LockFileUnreadable(string path, string problem) => new("CTZ1082",
+        $"The base-image lock {path} (ContainerLockFile) cannot be used: {problem}. Delete it and run 'dotnet build -t:UpdateContainerLock' to write it again (or restore it from source control).");
+
+    public static Diagnostic LockFileMissing(string path, IReadOnlyList<string> bases) => new("CTZ1083",
+        $"ContainerLockedMode is true, and there is no base-image lock at {path} (ContainerLockFile) for {Names(bases)}. Run 'dotnet build -t:UpdateContainerLock' and commit {Path.GetFileName(path)}, or set ContainerLockFile to where the lock is.");
+
+    public static Diagnostic LockedBaseLacksPlatform(string reference, IReadOnlyList<string> platforms, IReadOnlyList<string> locked, string path) => new("CTZ1084",
+        $"The base image {reference} as locked in {path} has no image for {string.Join(", ", platforms)} (ContainerRuntimeIdentifiers); the lock records {(locked.Count == 0 ? "no platform" : string.Join(", ", locked))}. Choose RIDs the base offers, or a base that has {(platforms.Count == 1 ? "that platform" : "those platforms")}; if the tag has gained {(platforms.Count == 1 ? "it" : "them")} since, run 'dotnet build -t:UpdateContainerLock'.");
+
+    /// <summary>References as a message names them: a, b and c.</summary>
+    private static string Names(IReadOnlyList<string> references) =>
+        references.Count <= 1 ? string.Join("", references) : string.Join(", ", references.Take(references.Count - 1)) + " and " + references[^1];
+
     public static Diagnostic UnknownSbomFormat(string value) => new("CTZ1085",
         $"ContainerSbomFormat '{value}' is not known. Use 'cyclonedx' (a CycloneDX 1.6 JSON document, the default) or 'spdx' (an SPDX 2.3 JSON document as well).");
 }

@@ -38,7 +38,10 @@ public static partial class Errors
     public static Diagnostic RegistryAnswersPlainHttp(string registry) => new("CTZ3011",
         $"The registry {registry} answers over plain HTTP, and Containerize reached for it over HTTPS. If it is meant to serve plain HTTP, add it to ContainerInsecureRegistries (for example: -p:ContainerInsecureRegistries={registry}); otherwise serve it over HTTPS.");
 
-    public static Diagnostic BaseImageNotInRegistry(string registry, string image, string missing) => new("CTZ3012",
+    /// <summary>The code of <see cref="BaseImageNotInRegistry"/>, which the base-image lock acts on.</summary>
+    public const string BaseImageNotInRegistryCode = "CTZ3012";
+
+    public static Diagnostic BaseImageNotInRegistry(string registry, string image, string missing) => new(BaseImageNotInRegistryCode,
         $"The registry {registry} has no {missing} of {image}: that base image is not in this registry. Check ContainerBaseImage (or ContainerBaseRegistry and ContainerFamily, from which it was inferred), and that the image was pushed there completely.");
 
     public static Diagnostic ContentDigestMismatch(string registry, string digest, string actual) => new("CTZ3013",

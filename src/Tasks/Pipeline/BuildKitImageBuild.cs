@@ -70,7 +70,7 @@ public sealed class BuildKitImageBuild(
         }
 
         using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
-        var baseImage = await baseImages.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation);
+        var baseImage = await LockedBaseReader.ReadAsync(job, spec.BaseImage, platform, () => baseImages.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation));
         return (baseImage, baseImage.Facts);
     }
 

@@ -29,6 +29,10 @@ public sealed record ContainerizeRequest
     public string SbomFormat { get; init; } = "cyclonedx";
     /// <summary>One publish per RID, when the app is published per RID for several ContainerRuntimeIdentifiers; else empty.</summary>
     public IReadOnlyList<RuntimePublish> RuntimePublishes { get; init; } = [];
+    /// <summary>ContainerLockFile: the base-image lock (containerize.lock.json beside the project), used while it exists; empty for none.</summary>
+    public string LockFile { get; init; } = "";
+    /// <summary>ContainerLockedMode: every base must be in the lock, and the lock must exist.</summary>
+    public bool LockedMode { get; init; }
 }
 
 /// <summary>The publish output for one RID: its folder, the origins of its files and the files it produced (null: every file of the folder).</summary>

@@ -4,6 +4,7 @@ using Containerize.Diagnostics;
 using Containerize.Dockerfile;
 using Containerize.FileSystem;
 using Containerize.Layers;
+using Containerize.Lock;
 using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
@@ -134,6 +135,13 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     {
         var diagnostics = new List<Diagnostic>();
         var spec = SpecResolver.Resolve(request.Project, request.Settings, DiskSpecFiles.Instance, diagnostics);
+        IReadOnlyList<PinnedBase> pinned = [];
+        if (spec is not null)
+        {
+            var locked = ApplyLock(request, spec, diagnostics);
+            (spec, pinned) = locked is { } applied ? (applied.Spec, applied.Pinned) : (null, []);
+        }
+
         var perRuntime = request.RuntimePublishes.Count > 0;
         if (spec is not null && !perRuntime && !Directory.Exists(request.PublishDirectory))
         {
@@ -208,7 +216,74 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}|sbom={(request.Sbom ? request.SbomFormat : "none")}"
             + (request.Settings.UsesBuildKitDaemon ? $"|buildkit={request.Settings.BuildKitHost.Trim()}" : "")
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
-        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs };
+        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs, Pinned = pinned };
+    }
+
+    /// <summary>
+    /// -t:UpdateContainerLock: resolves the project's base references as a build would (every configuration check),
+    /// asks their registries what each tag names now — no engine, nothing published or built — and writes the lock
+    /// (ContainerLockFile) when that changed it.
+    /// </summary>
+    /// <returns>False when configuration errors were reported.</returns>
+    public async Task<bool> UpdateLockAsync(ContainerizeRequest request, CancellationToken cancellation)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var spec = SpecResolver.Resolve(request.Project, request.Settings, DiskSpecFiles.Instance, diagnostics);
+        foreach (var host in request.InsecureRegistries.Where(host => !ReferenceRules.IsRegistry(host)))
+        {
+            diagnostics.Add(Errors.InvalidInsecureRegistry(host));
+            spec = null;
+        }
+
+        diagnostics.ForEach(log.Report);
+        if (spec is null)
+        {
+            return false;
+        }
+
+        var job = new ImageJob(request, spec, "");
+        var references = LockedBases.Lockable(spec);
+        var before = TryLoad(request.LockFile);
+        var locker = new BaseImageLocker(host => ClientFor(job, host, RegistryAccess.Pull), log);
+        var baseLock = await locker.LockAsync(references, cancellation);
+        foreach (var (reference, entry) in baseLock.Bases.OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        {
+            var old = before?.Bases.GetValueOrDefault(reference)?.Digest;
+            log.Important(old is null ? $"Locked {reference} to {entry.Digest}."
+                : old == entry.Digest ? $"{reference} stays locked to {entry.Digest}."
+                : $"Locked {reference} to {entry.Digest} (was {old}).");
+        }
+
+        var written = BaseImageLockFile.Write(request.LockFile, baseLock);
+        log.Important(written ? $"Wrote {request.LockFile} ({baseLock.Bases.Count} base image(s))." : $"{request.LockFile} is up to date.");
+        return true;
+    }
+
+    /// <summary>The lock, read and applied to the resolved spec (CTZ1080–CTZ1084 into <paramref name="diagnostics"/>); null when one of them is an error.</summary>
+    private static (ContainerSpec Spec, IReadOnlyList<PinnedBase> Pinned)? ApplyLock(ContainerizeRequest request, ContainerSpec spec, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            return LockedBases.Apply(spec, BaseImageLockFile.Load(request.LockFile), request.LockFile, request.LockedMode, diagnostics);
+        }
+        catch (ContainerizeException exception)
+        {
+            diagnostics.Add(exception.Diagnostic);
+            return null;
+        }
+    }
+
+    /// <summary>The lock as it is before an update, or null when there is none or it cannot be read (the update replaces it).</summary>
+    private static BaseImageLock? TryLoad(string path)
+    {
+        try
+        {
+            return BaseImageLockFile.Load(path);
+        }
+        catch (ContainerizeException)
+        {
+            return null;
+        }
     }
 
     /// <param name="loadInto">The engine to load the image into (it goes to no registry and no archive), or null.</param>

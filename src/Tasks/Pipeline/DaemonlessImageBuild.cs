@@ -64,7 +64,7 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
     public async Task<(DaemonlessBackend.BaseImage Base, BaseImageFacts Facts)?> ReadBaseAsync(ImageJob job, ContainerSpec spec, Platform platform, CancellationToken cancellation)
     {
-        var baseImage = await backend.GetBaseImageAsync(baseClient.Value, spec.BaseImage, platform, cancellation);
+        var baseImage = await LockedBaseReader.ReadAsync(job, spec.BaseImage, platform, () => backend.GetBaseImageAsync(baseClient.Value, spec.BaseImage, platform, cancellation));
         return (baseImage, baseImage.Facts);
     }
 

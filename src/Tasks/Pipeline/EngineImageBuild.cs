@@ -30,12 +30,19 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         foreach (var reference in job.Bases)
         {
             var host = RegistryNames.HostOf(reference);
-            facts = await engine.Images.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, job.PushHost), cancellation);
+            try
+            {
+                facts = await engine.Images.GetBaseImageAsync(reference, () => credentials.Find(host, RegistryAccess.Pull, job.PushHost), cancellation);
+            }
+            catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.BaseImageUnavailableCode && job.PinOf(reference) is { } pin)
+            {
+                throw pin.Unavailable($"the engine could not pull it ({exception.Diagnostic.Message})", job.Request.LockFile, exception);
+            }
         }
 
         if (facts is not null && spec.Dockerfile is null && spec.Packages.Count > 0 && spec.PackageManager.Length == 0)
         {
-            facts = facts with { PackageManager = await engine.Images.FindPackageManagerAsync(spec.BaseImage.ToString(), cancellation) ?? "" };
+            facts = facts with { PackageManager = await engine.Images.FindPackageManagerAsync(EngineImages.EngineName(spec.BaseImage), cancellation) ?? "" };
         }
 
         return facts is null ? null : (facts, facts);

@@ -1,5 +1,6 @@
 using Containerize.Backends;
 using Containerize.Dockerfile;
+using Containerize.Lock;
 using Containerize.Oci;
 using Containerize.Registries;
 using Containerize.Spec;
@@ -14,6 +15,12 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
     /// RID's own layers for a publish per RID.
     /// </summary>
     public IReadOnlyList<(string RuntimeIdentifier, ContainerSpec Spec)> PlatformSpecs { get; init; } = [];
+
+    /// <summary>The bases the lock (containerize.lock.json) pinned: the spec already names them by digest.</summary>
+    public IReadOnlyList<PinnedBase> Pinned { get; init; } = [];
+
+    /// <summary>The lock's entry for a base the build uses, or null when that base is not pinned by the lock.</summary>
+    public PinnedBase? PinOf(ImageReference reference) => Pinned.FirstOrDefault(pin => pin.Pinned == reference);
 
     /// <summary>Each platform to make, with its spec: <see cref="PlatformSpecs"/>, else the one platform of the RID (the project's, else this machine's).</summary>
     public IReadOnlyList<(Platform Platform, ContainerSpec Spec)> Targets => PlatformSpecs.Count > 0
@@ -37,6 +44,9 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
 
     /// <summary>The image the final stage starts from; null for a Dockerfile whose FROM names none (scratch, a build argument).</summary>
     public ImageReference? FinalBase => Bases is { Count: > 0 } bases ? bases[^1] : null;
+
+    /// <summary>The final base as the project names it, for container-image.json: by tag when the lock pinned it (the digest is reported beside it).</summary>
+    public string BaseName => FinalBase is { } final ? (PinOf(final)?.Project ?? final).ToString() : "";
 
     /// <summary>File times in layers and contexts: SOURCE_DATE_EPOCH when set (validated by the resolver), else the Unix epoch.</summary>
     public DateTimeOffset FileTime =>

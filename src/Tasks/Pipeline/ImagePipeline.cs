@@ -38,7 +38,7 @@ public sealed class ImagePipeline(IBuildLog log)
 
         var sboms = upToDate ? SbomStep.Paths(job) : await WriteSbomAsync(job, backend, plan!, published, image!, cancellation);
 
-        var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.FinalBase?.ToString() ?? "",
+        var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.BaseName,
             published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
         {
             InEngine = backend.InEngine,

@@ -94,6 +94,12 @@ public sealed class BuildContainer : EngineTask
     public string ArchiveOutputPath { get; set; } = "";
     public string ArchiveFormat { get; set; } = "";
     public ITaskItem[] InsecureRegistries { get; set; } = [];
+    /// <summary>ContainerLockFile: the base-image lock, used while the file exists.</summary>
+    public string LockFile { get; set; } = "";
+    /// <summary>ContainerLockedMode: fail when a base is not in the lock (or there is no lock).</summary>
+    public bool LockedMode { get; set; }
+    /// <summary>Set by -t:UpdateContainerLock: write the lock from the registries and build nothing.</summary>
+    public bool UpdateLock { get; set; }
 
     [Output] public string ImageId { get; set; } = "";
     [Output] public string ImageDigest { get; set; } = "";
@@ -160,6 +166,8 @@ public sealed class BuildContainer : EngineTask
                 .SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Select(host => host.ToLowerInvariant())
                 .ToList(),
+            LockFile = LockFile.Length == 0 ? "" : Path.GetFullPath(LockFile, ProjectDirectory.Length > 0 ? ProjectDirectory : Directory.GetCurrentDirectory()),
+            LockedMode = LockedMode,
         };
 
         var publishes = request.RuntimePublishes.Count > 0
@@ -174,6 +182,11 @@ public sealed class BuildContainer : EngineTask
         }
 
         var containerizer = new Containerizer(this, DockerEndpointResolver.ForThisMachine(), CredentialResolver.ForThisProcess(), RetryPolicy.Default, BlobCache.ForThisUser(this));
+        if (UpdateLock)
+        {
+            return await containerizer.UpdateLockAsync(request, cancellation);
+        }
+
         if (DockerfileOutputPath.Length > 0)
         {
             if (OutputPaths.CheckFile("ContainerDockerfileOutputPath", DockerfileOutputPath) is { } problem)

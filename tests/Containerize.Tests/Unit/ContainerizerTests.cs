@@ -68,6 +68,35 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    public async Task In_locked_mode_a_base_the_lock_lacks_is_CTZ1080_before_the_publish_folder_or_an_engine_is_looked_at()
+    {
+        var lockFile = work.WriteFile("containerize.lock.json", """
+            {"version":1,"bases":{"localhost:5000/ctz-lock-test/base:1":{"digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","platforms":{}}}}
+            """);
+        var request = Request(work.Combine("bin/publish"), new ContainerSettings { BaseImage = "localhost:5000/ctz-lock-test/base:2" }, dockerHost: "tcp://127.0.0.1:1")
+            with { LockFile = lockFile, LockedMode = true };
+
+        var result = await NoEngineAnywhere().RunAsync(request, TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        Assert.AreSequenceEqual(new[] { "CTZ1080" }, log.Diagnostics.Select(d => d.Code).ToArray());
+        Assert.Contains("has no entry for localhost:5000/ctz-lock-test/base:2, which the project builds from; it locks localhost:5000/ctz-lock-test/base:1.", log.Diagnostics[0].Message);
+        Assert.IsFalse(Directory.Exists(work.Combine("obj")));
+    }
+
+    [TestMethod]
+    public async Task An_unreadable_lock_is_CTZ1082_with_the_configuration_checks()
+    {
+        var lockFile = work.WriteFile("containerize.lock.json", "not json");
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+
+        var result = await NoEngineAnywhere().RunAsync(Request(publish.Path, dockerHost: "tcp://127.0.0.1:1") with { LockFile = lockFile }, TestContext.CancellationToken);
+
+        Assert.IsNull(result);
+        Assert.AreEqual("CTZ1082", Assert.ContainsSingle(log.Diagnostics).Code);
+    }
+
+    [TestMethod]
     [DataRow("")]
     [DataRow("auto")]
     [DataRow("daemonless")]

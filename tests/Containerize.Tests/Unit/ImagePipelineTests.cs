@@ -63,6 +63,24 @@ public sealed class ImagePipelineTests : IDisposable
     }
 
     [TestMethod]
+    public async Task A_base_the_lock_pinned_is_reported_by_the_name_the_project_gives_it_and_built_from_its_digest()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        var job = Job();
+        var project = job.Spec.BaseImage;
+        var pin = new Containerize.Lock.PinnedBase(project, project with { Digest = digest }, new Containerize.Lock.LockedBase(digest, new Dictionary<string, string>()));
+        job = job with { Spec = job.Spec with { BaseImage = pin.Pinned }, Pinned = [pin] };
+        using var backend = new RecordingBackend();
+
+        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        Assert.AreEqual(project.ToString(), result.BaseName);
+        Assert.Contains($"FROM {project}@{digest}\n", File.ReadAllText(job.DockerfilePath));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
+        Assert.AreEqual(project.ToString(), report.RootElement.GetProperty("base").GetProperty("name").GetString());
+    }
+
+    [TestMethod]
     public async Task An_unchanged_job_the_backend_still_holds_skips_base_and_build_and_still_publishes()
     {
         var job = Job();
