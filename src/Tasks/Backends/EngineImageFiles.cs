@@ -14,7 +14,7 @@ namespace Containerize.Backends;
 /// are put together as one layer with full paths, for <see cref="ImageOsFilesReader"/> to apply its own rules
 /// (links followed, dpkg's status.d, an rpm database noticed).
 /// </summary>
-public sealed class EngineImageFiles(EngineRequests requests, IBuildLog log)
+public sealed class EngineImageFiles(EngineRequests requests)
 {
     private static readonly string[] Paths =
     [
@@ -39,38 +39,27 @@ public sealed class EngineImageFiles(EngineRequests requests, IBuildLog log)
     }
 
     /// <summary>One tar of the OS files the image has, with their full paths (an rpm database as an empty file: only its presence counts).</summary>
-    private async Task<byte[]> LayerOfAsync(string image, CancellationToken cancellation)
+    private Task<byte[]> LayerOfAsync(string image, CancellationToken cancellation) => requests.InContainerAsync(image, async container =>
     {
-        var created = await requests.Call("create a container", () => requests.Client.Containers.CreateContainerAsync(
-            new CreateContainerParameters { Image = image, Entrypoint = ["/nonexistent"], HostConfig = new HostConfig { NetworkMode = "none" } }, cancellation));
         var layer = new MemoryStream();
-        try
+        using (var writer = new TarWriter(layer, TarEntryFormat.Pax, leaveOpen: true))
         {
-            using (var writer = new TarWriter(layer, TarEntryFormat.Pax, leaveOpen: true))
+            foreach (var path in Paths)
             {
-                foreach (var path in Paths)
-                {
-                    await CopyAsync(created.ID, path, writer, cancellation);
-                }
+                await CopyAsync(container, path, writer, cancellation);
+            }
 
-                foreach (var path in RpmDatabases)
+            foreach (var path in RpmDatabases)
+            {
+                if (await ExistsAsync(container, path, cancellation))
                 {
-                    if (await ExistsAsync(created.ID, path, cancellation))
-                    {
-                        writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path.TrimStart('/')));
-                    }
+                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path.TrimStart('/')));
                 }
             }
         }
-        catch
-        {
-            await RemoveQuietlyAsync(created.ID);
-            throw;
-        }
 
-        await requests.Call("remove the container", () => requests.Client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None));
         return layer.ToArray();
-    }
+    }, cancellation);
 
     /// <summary>The engine's tar of one path (its entries named from the path's last part), written again under the path's folder.</summary>
     private async Task CopyAsync(string container, string path, TarWriter writer, CancellationToken cancellation)
@@ -132,19 +121,6 @@ public sealed class EngineImageFiles(EngineRequests requests, IBuildLog log)
         catch (ContainerizeException exception) when (exception.InnerException is DockerApiException { StatusCode: HttpStatusCode.NotFound })
         {
             return false;
-        }
-    }
-
-    /// <summary>Removes the container after a failure, without hiding that failure: a removal that fails too is only logged.</summary>
-    private async Task RemoveQuietlyAsync(string container)
-    {
-        try
-        {
-            await requests.Client.Containers.RemoveContainerAsync(container, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is DockerApiException or HttpRequestException or IOException or TimeoutException)
-        {
-            log.Detail($"The container {container} made to read the image's files could not be removed: {exception.Message}");
         }
     }
 }

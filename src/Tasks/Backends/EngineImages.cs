@@ -140,31 +140,22 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
     /// The package manager of an image, found by looking for its program in a container made from the image (never
     /// started): apt-get, apk, tdnf, dnf. Null when there is none (a chiseled or distroless image).
     /// </summary>
-    public async Task<string?> FindPackageManagerAsync(string image, CancellationToken cancellation)
+    public Task<string?> FindPackageManagerAsync(string image, CancellationToken cancellation) => requests.InContainerAsync(image, async container =>
     {
-        var created = await requests.Call("create a container", () => Client.Containers.CreateContainerAsync(
-            new CreateContainerParameters { Image = image, Entrypoint = ["/nonexistent"], HostConfig = new HostConfig { NetworkMode = "none" } }, cancellation));
-        try
+        foreach (var (manager, program) in new[] { ("apt", "/usr/bin/apt-get"), ("apk", "/sbin/apk"), ("tdnf", "/usr/bin/tdnf"), ("dnf", "/usr/bin/dnf") })
         {
-            foreach (var (manager, program) in new[] { ("apt", "/usr/bin/apt-get"), ("apk", "/sbin/apk"), ("tdnf", "/usr/bin/tdnf"), ("dnf", "/usr/bin/dnf") })
+            try
             {
-                try
-                {
-                    await Client.Containers.GetArchiveFromContainerAsync(created.ID, new ContainerPathStatParameters { Path = program }, statOnly: true, cancellation);
-                    return manager;
-                }
-                catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-                {
-                }
+                await Client.Containers.GetArchiveFromContainerAsync(container, new ContainerPathStatParameters { Path = program }, statOnly: true, cancellation);
+                return manager;
             }
+            catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+        }
 
-            return null;
-        }
-        finally
-        {
-            await requests.Call("remove the container", () => Client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None));
-        }
-    }
+        return (string?)null;
+    }, cancellation);
 
     /// <summary>Pushes one reference; the engine sends the layers the registry lacks, then the manifest.</summary>
     /// <returns>The registry's manifest digest.</returns>

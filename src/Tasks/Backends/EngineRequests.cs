@@ -19,6 +19,37 @@ public sealed class EngineRequests(DockerClient client, DockerEndpoint endpoint,
 
     public DockerEndpoint Endpoint => endpoint;
 
+    /// <summary>
+    /// Runs <paramref name="look"/> on a container made from the image (never started, no network), then removes the
+    /// container. When <paramref name="look"/> fails, a removal that fails too is only logged: it never hides the failure.
+    /// </summary>
+    public async Task<T> InContainerAsync<T>(string image, Func<string, Task<T>> look, CancellationToken cancellation)
+    {
+        var created = await Call("create a container", () => client.Containers.CreateContainerAsync(
+            new CreateContainerParameters { Image = image, Entrypoint = ["/nonexistent"], HostConfig = new HostConfig { NetworkMode = "none" } }, cancellation));
+        T result;
+        try
+        {
+            result = await look(created.ID);
+        }
+        catch
+        {
+            try
+            {
+                await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is DockerApiException or HttpRequestException or IOException or TimeoutException)
+            {
+                log.Detail($"The container {created.ID} made from {image} could not be removed: {exception.Message}");
+            }
+
+            throw;
+        }
+
+        await Call("remove the container", () => client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None));
+        return result;
+    }
+
     /// <summary>Runs one engine request; a connection failure becomes the engine-unreachable error, a refusal CTZ2007.</summary>
     /// <remarks>"Image not found" is let through as it is, for <see cref="TryInspectAsync"/>.</remarks>
     public async Task<T> Call<T>(string operation, Func<Task<T>> request)
