@@ -49,7 +49,20 @@ public static class CredentialHelper
                 // The helper exited without reading its input (a broken pipe): its exit code tells why.
             }
 
-            if (!process.WaitForExit(Timeout))
+            // Ctrl+C (the run's cancellation) ends the wait at once, and the helper with it.
+            var exited = process.WaitForExitAsync(RunCancellation.Token);
+            bool answered;
+            try
+            {
+                answered = exited.Wait(Timeout);
+            }
+            catch (AggregateException exception) when (exception.InnerException is OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new OperationCanceledException(RunCancellation.Token);
+            }
+
+            if (!answered)
             {
                 process.Kill(entireProcessTree: true);
                 throw new ContainerizeException(Errors.CredentialHelperFailed(program, source, $"it did not answer within {Timeout.TotalSeconds:0} s"));

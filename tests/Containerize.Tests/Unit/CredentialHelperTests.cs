@@ -20,6 +20,19 @@ public sealed class CredentialHelperTests : IDisposable
         Assert.ThrowsExactly<ContainerizeException>(() => CredentialHelper.Get(helper, serverUrl, Source));
 
     [TestMethod]
+    public void Ctrl_C_ends_the_wait_for_a_helper_that_does_not_answer_within_a_second_and_the_helper_with_it()
+    {
+        helpers.AddUnreading("slow", "exec sleep 30\n");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var run = RunCancellation.Enter(cancellation.Token);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Throws<OperationCanceledException>(() => CredentialHelper.Get("slow", "ghcr.io", Source));
+
+        Assert.IsLessThan(TimeSpan.FromSeconds(2), watch.Elapsed, "the run stops within about a second of Ctrl+C");
+    }
+
+    [TestMethod]
     public void The_helper_is_run_with_the_single_argument_get()
     {
         helpers.Add("test", FakeCredentialHelpers.Answering("""{"ServerURL":"ghcr.io","Username":"me","Secret":"s3cret"}"""));
