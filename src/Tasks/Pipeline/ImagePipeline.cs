@@ -6,7 +6,7 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
-/// archive, load) → SBOM → record and report. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
+/// archive, load) → record and report, with the SBOM written right after the build. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
 /// means for it; the pipeline decides which steps run.
 /// </summary>
 public sealed class ImagePipeline(IBuildLog log)
@@ -17,17 +17,18 @@ public sealed class ImagePipeline(IBuildLog log)
         var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath) && SbomStep.Paths(job).All(File.Exists)
             && await backend.HoldsAsync(job, record, cancellation);
         TImage? image = default;
-        ImagePlan<TBase>? plan = null;
+        Sbom.SbomInput? sbom = null;
         if (upToDate)
         {
             log.Info($"{job.Spec.References.First()} is up to date ({record!.Digest ?? record.ImageId}).");
         }
         else
         {
-            plan = await PlanAsync(job, backend, cancellation);
+            var plan = await PlanAsync(job, backend, cancellation);
             ContextStager.Stage(plan.Spec, job.Request.ContextDirectory);
             (record, image) = await backend.BuildAsync(plan, cancellation);
             record.Save(job.RecordPath);
+            sbom = await WriteSbomAsync(job, backend, plan, record, image, cancellation);
         }
 
         var published = await backend.PublishAsync(job, record!, image, cancellation);
@@ -36,21 +37,29 @@ public sealed class ImagePipeline(IBuildLog log)
             published.Save(job.RecordPath);
         }
 
-        var sboms = upToDate ? SbomStep.Paths(job) : await WriteSbomAsync(job, backend, plan!, published, image!, cancellation);
+        if (sbom is { Digest: null } && published.Digest is not null)
+        {
+            // The engine's push gave the manifest digest the image's purl names.
+            SbomStep.Write(job, sbom with { Digest = published.Digest }, log);
+        }
 
         var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.BaseName,
             published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
         {
             InEngine = backend.InEngine,
             ArchivePath = job.Request.ArchivePath,
-            Sboms = sboms,
+            Sboms = SbomStep.Paths(job),
         };
         ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
         return result;
     }
 
-    /// <summary>Step "SBOM": the documents of a single-platform image this run built (an index gets none yet: CTZ2037).</summary>
-    private async Task<IReadOnlyList<string>> WriteSbomAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, ImagePlan<TBase> plan, BuildRecord record,
+    /// <summary>
+    /// Step "SBOM", right after the build (so that a push that fails leaves the image and its SBOM for the next run to
+    /// push): the documents of a single-platform image (an index gets none yet: CTZ2037).
+    /// </summary>
+    /// <returns>What the documents say, or null when none was written.</returns>
+    private async Task<Sbom.SbomInput?> WriteSbomAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, ImagePlan<TBase> plan, BuildRecord record,
         TImage image, CancellationToken cancellation)
     {
         SbomStep.RemoveOthers(job);
@@ -61,11 +70,13 @@ public sealed class ImagePipeline(IBuildLog log)
 
         if (SbomStep.Paths(job).Count == 0)
         {
-            return [];
+            return null;
         }
 
         var contents = await backend.ReadContentsAsync(plan, record, image, cancellation);
-        return SbomStep.Write(job, plan.Platforms[0], contents, log, cancellation);
+        var input = SbomStep.Input(job, plan.Platforms[0], contents, log, cancellation);
+        SbomStep.Write(job, input, log);
+        return input;
     }
 
     /// <summary>Step "base": each platform's base image read once and merged into the plan.</summary>

@@ -43,11 +43,9 @@ public static class SbomStep
         }
     }
 
-    /// <summary>Writes the documents of the image one platform plan describes.</summary>
-    /// <returns>Their paths.</returns>
-    public static IReadOnlyList<string> Write<TBase>(ImageJob job, PlatformPlan<TBase> platform, BuiltImageContents contents, IBuildLog log, CancellationToken cancellation)
+    /// <summary>Writes the documents the job asks for, from what they say.</summary>
+    public static void Write(ImageJob job, SbomInput input, IBuildLog log)
     {
-        var input = Input(job, platform, contents, log, cancellation);
         var paths = Paths(job);
         foreach (var path in paths)
         {
@@ -57,7 +55,6 @@ public static class SbomStep
         }
 
         log.Info($"Wrote the SBOM {string.Join(", ", paths)}: {input.NuGet.Components.Count} NuGet packages and projects, {input.OsPackages.Count} OS packages, {input.Runtimes.Count} .NET runtimes, {input.Files.Count} ContainerFile files");
-        return paths;
     }
 
     /// <summary>Everything the documents say, gathered from the job, the plan and the backend's answer.</summary>

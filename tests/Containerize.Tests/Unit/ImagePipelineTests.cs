@@ -175,7 +175,7 @@ public sealed class ImagePipelineTests : IDisposable
 
         var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
 
-        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built", "contents" }, backend.Steps);
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "contents", "publish built" }, backend.Steps);
         var cyclonedx = Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json");
         var spdx = Path.Combine(job.Request.ContextDirectory, "container-image.spdx.json");
         CollectionAssert.AreEqual(new[] { cyclonedx, spdx }, result.Sboms.ToArray());
@@ -187,6 +187,18 @@ public sealed class ImagePipelineTests : IDisposable
         Assert.AreEqual(cyclonedx, report.RootElement.GetProperty("sbom").GetString());
         Assert.AreEqual(spdx, report.RootElement.GetProperty("spdx").GetString());
         Assert.IsTrue(File.Exists(spdx));
+    }
+
+    [TestMethod]
+    public async Task An_SBOM_written_before_the_push_names_the_digest_the_push_gave()
+    {
+        var job = Job(sbom: true);
+        using var backend = new RecordingBackend { KnowsManifestDigest = false };
+
+        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json")));
+        StringAssert.StartsWith(document.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString(), "pkg:oci/hello-docker@sha256%3Apushed?");
     }
 
     [TestMethod]
@@ -211,7 +223,7 @@ public sealed class ImagePipelineTests : IDisposable
         using var third = new RecordingBackend();
         await new ImagePipeline(log).RunAsync(job, third, TestContext.CancellationToken);
 
-        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built", "contents" }, third.Steps);
+        CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "contents", "publish built" }, third.Steps);
         CollectionAssert.AreEqual(written, File.ReadAllBytes(cyclonedx), "the same image gives the same SBOM, byte for byte");
     }
 
@@ -257,6 +269,9 @@ public sealed class ImagePipelineTests : IDisposable
 
         public bool BuildFails { get; init; }
 
+        /// <summary>False: like the engine, the manifest digest is known only once the image is pushed.</summary>
+        public bool KnowsManifestDigest { get; init; } = true;
+
         public string Name => "recording";
 
         public bool InEngine => false;
@@ -289,7 +304,7 @@ public sealed class ImagePipelineTests : IDisposable
         public Task<BuiltImageContents> ReadContentsAsync(ImagePlan<string> plan, BuildRecord record, string image, CancellationToken cancellation)
         {
             Steps.Add("contents");
-            return Task.FromResult(new BuiltImageContents(record.ImageId, "sha256:manifest", "amd64", new ImageOsScan(ImageOsFiles.None, ImageOsFiles.None, [])));
+            return Task.FromResult(new BuiltImageContents(record.ImageId, KnowsManifestDigest ? "sha256:manifest" : null, "amd64", new ImageOsScan(ImageOsFiles.None, ImageOsFiles.None, [])));
         }
 
         public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)
