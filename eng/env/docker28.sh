@@ -49,30 +49,9 @@ d28_ours() { [[ -f $1 ]] && is_proc "$(cat "$1" 2>/dev/null)" "$2"; }
 
 # d28_fetch: sid's packages downloaded and unpacked into $D28_ROOT (once)
 d28_fetch() {
-  local apt=$D28_DIR/apt dl=$D28_DIR/deb.partial partial=$D28_DIR/root.partial mirror f v
-  local -a opts
+  local dl=$D28_DIR/deb.partial partial=$D28_DIR/root.partial f v
   step "engine 28: sid packages" "$D28_APT_LOG"
-  mirror=$(debian_mirror)
-  rm -rf "$apt" "$dl" "$partial"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dl" "$partial"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" >"$apt/sources.list"
-  opts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$apt/lists"
-    -o "Dir::Cache=$apt/cache")
-  say "apt-get update for sid's package lists, own lists in $apt (log: $D28_APT_LOG)"
-  echo "=== $(date -Is) apt-get update (sid, $mirror)" >>"$D28_APT_LOG"
-  timeout 300 apt-get "${opts[@]}" update >>"$D28_APT_LOG" 2>&1 || die "apt-get update for sid failed or took more than 300 s"
-  say "apt-get download ${D28_PACKAGES[*]} (sid)"
-  echo "=== $(date -Is) apt-get download ${D28_PACKAGES[*]}" >>"$D28_APT_LOG"
-  # apt's download sandbox user writes into the folder.
-  chown _apt "$dl" 2>/dev/null || true
-  (cd "$dl" && timeout 300 apt-get "${opts[@]}" download "${D28_PACKAGES[@]}") >>"$D28_APT_LOG" 2>&1 ||
-    die "apt-get download ${D28_PACKAGES[*]} (sid) failed or took more than 300 s"
-  chown -R root:root "$dl"
-  for f in "$dl"/*.deb; do
-    [[ -f $f ]] || die "apt-get download left no .deb in $dl"
-    dpkg-deb -x "$f" "$partial" || die "dpkg-deb -x $f failed"
-    printf '%s %s\n' "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" >>"$partial/.versions"
-  done
+  sid_unpack "$D28_DIR" "$D28_APT_LOG" "${D28_PACKAGES[@]}"
   for f in usr/sbin/dockerd usr/bin/containerd usr/bin/containerd-shim-runc-v2 usr/bin/ctr usr/bin/docker-init; do
     [[ -x $partial/$f ]] || die "the sid packages have no $f"
   done
@@ -85,7 +64,7 @@ d28_fetch() {
   rm -rf "$D28_ROOT" "$D28_DIR/deb"
   mv "$dl" "$D28_DIR/deb"
   mv "$partial" "$D28_ROOT"
-  rm -rf "$apt"
+  rm -rf "$D28_DIR/apt"
   RESULT[d28-packages]="downloaded ($(tr '\n' ' ' <"$D28_ROOT/.versions" | sed 's/ $//'))"
   say "engine 28: ${RESULT[d28-packages]}"
 }

@@ -221,3 +221,33 @@ pull_tiny() {
   [[ -z $old_id ]] || "$client" rmi "$old_id" >>"$log" 2>&1 || true
   TINY_PULL="pulled"
 }
+
+# sid_unpack DIR LOG PACKAGE...: Debian sid's packages downloaded with an apt source list and lists of their own (in
+# DIR/apt; nothing is installed over the system) and unpacked with dpkg-deb -x into DIR/root.partial, with
+# "package version" lines in its .versions. The caller checks what it needs there and moves it into place.
+sid_unpack() {
+  local dir=$1 log=$2 apt=$1/apt dl=$1/deb.partial partial=$1/root.partial mirror f
+  shift 2
+  local -a opts
+  mirror=$(debian_mirror)
+  rm -rf "$apt" "$dl" "$partial"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dl" "$partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" >"$apt/sources.list"
+  opts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$apt/lists"
+    -o "Dir::Cache=$apt/cache")
+  say "apt-get update for sid's package lists, own lists in $apt (log: $log)"
+  echo "=== $(date -Is) apt-get update (sid, $mirror)" >>"$log"
+  timeout 300 apt-get "${opts[@]}" update >>"$log" 2>&1 || die "apt-get update for sid failed or took more than 300 s"
+  say "apt-get download $* (sid)"
+  echo "=== $(date -Is) apt-get download $*" >>"$log"
+  # apt's download sandbox user writes into the folder.
+  chown _apt "$dl" 2>/dev/null || true
+  (cd "$dl" && timeout 300 apt-get "${opts[@]}" download "$@") >>"$log" 2>&1 ||
+    die "apt-get download $* (sid) failed or took more than 300 s"
+  chown -R root:root "$dl"
+  for f in "$dl"/*.deb; do
+    [[ -f $f ]] || die "apt-get download left no .deb in $dl"
+    dpkg-deb -x "$f" "$partial" || die "dpkg-deb -x $f failed"
+    printf '%s %s\n' "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" >>"$partial/.versions"
+  done
+}

@@ -50,30 +50,9 @@ sct_pkg_version() { awk -v p="$1" '$1 == p { print $2 }' "$SCT_ROOT/.versions" 2
 
 # sct_fetch: sid's cosign and oras downloaded and unpacked into $SCT_ROOT (once)
 sct_fetch() {
-  local apt=$SCT_DIR/apt dl=$SCT_DIR/deb.partial partial=$SCT_DIR/root.partial mirror f b v cv ov
-  local -a opts
+  local dl=$SCT_DIR/deb.partial partial=$SCT_DIR/root.partial f b v cv ov
   step "supply-chain tools: sid packages" "$SCT_LOG"
-  mirror=$(debian_mirror)
-  rm -rf "$apt" "$dl" "$partial"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dl" "$partial"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" >"$apt/sources.list"
-  opts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$apt/lists"
-    -o "Dir::Cache=$apt/cache")
-  say "apt-get update for sid's package lists, own lists in $apt (log: $SCT_LOG)"
-  echo "=== $(date -Is) apt-get update (sid, $mirror)" >>"$SCT_LOG"
-  timeout 300 apt-get "${opts[@]}" update >>"$SCT_LOG" 2>&1 || die "apt-get update for sid failed or took more than 300 s"
-  say "apt-get download ${SCT_PACKAGES[*]} (sid)"
-  echo "=== $(date -Is) apt-get download ${SCT_PACKAGES[*]}" >>"$SCT_LOG"
-  # apt's download sandbox user writes into the folder.
-  chown _apt "$dl" 2>/dev/null || true
-  (cd "$dl" && timeout 300 apt-get "${opts[@]}" download "${SCT_PACKAGES[@]}") >>"$SCT_LOG" 2>&1 ||
-    die "apt-get download ${SCT_PACKAGES[*]} (sid) failed or took more than 300 s"
-  chown -R root:root "$dl"
-  for f in "$dl"/*.deb; do
-    [[ -f $f ]] || die "apt-get download left no .deb in $dl"
-    dpkg-deb -x "$f" "$partial" || die "dpkg-deb -x $f failed"
-    printf '%s %s\n' "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" >>"$partial/.versions"
-  done
+  sid_unpack "$SCT_DIR" "$SCT_LOG" "${SCT_PACKAGES[@]}"
   for b in cosign oras; do
     f=$partial/usr/bin/$b
     [[ -x $f ]] || die "the sid packages have no usr/bin/$b"
@@ -99,7 +78,7 @@ sct_fetch() {
   rm -rf "$SCT_ROOT" "$SCT_DIR/deb"
   mv "$dl" "$SCT_DIR/deb"
   mv "$partial" "$SCT_ROOT"
-  rm -rf "$apt"
+  rm -rf "$SCT_DIR/apt"
   RESULT[sct-packages]="downloaded (cosign $cv, oras $ov)"
 }
 
