@@ -19,6 +19,8 @@ public abstract partial class LoopbackServer : IDisposable
 
     public string Endpoint => $"tcp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
 
+    public Uri Uri => new(Endpoint);
+
     public int Connections => Volatile.Read(ref connections);
 
     protected CancellationTokenSource Stop { get; } = new();
@@ -39,6 +41,19 @@ public abstract partial class LoopbackServer : IDisposable
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
             $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
         await stream.WriteAsync(body);
+    }
+
+    /// <summary>An HTTP request's line and headers, read up to the blank line that ends them (the body is left unread).</summary>
+    protected static async Task<string> ReadRequestHeadAsync(Stream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1)
+        {
+            head.Append((char)buffer[0]);
+        }
+
+        return head.ToString();
     }
 
     /// <summary>The HTTP request lines ("GET /v2/ HTTP/1.1") in a chunk of a client's stream.</summary>

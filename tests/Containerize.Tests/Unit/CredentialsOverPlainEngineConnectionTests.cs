@@ -5,6 +5,7 @@ using System.Text.Json;
 using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Registries;
+using Containerize.Tests.Infrastructure;
 using Containerize.Tests.Unit.Support;
 
 namespace Containerize.Tests.Unit;
@@ -60,67 +61,15 @@ public sealed class CredentialsOverPlainEngineConnectionTests
     /// An engine API on 127.0.0.1 over plain HTTP, one request per connection: a push is answered with the engine's
     /// progress stream ending in the digest; any other request (a version check) with an empty JSON object.
     /// </summary>
-    private sealed class FakeEngine : IDisposable
+    private sealed class FakeEngine : LoopbackServer
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly Task serving;
-
-        public FakeEngine()
-        {
-            listener.Start();
-            Uri = new Uri($"tcp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-            serving = Task.Run(ServeAsync);
-        }
-
-        public Uri Uri { get; }
-
         public string? PushAuthorization { get; private set; }
 
-        public void Dispose()
-        {
-            listener.Stop();
-            try
-            {
-                serving.Wait(TimeSpan.FromSeconds(5));
-            }
-            catch (AggregateException)
-            {
-                // The listener was stopped under a pending accept.
-            }
-        }
-
-        private async Task ServeAsync()
-        {
-            while (true)
-            {
-                TcpClient connection;
-                try
-                {
-                    connection = await listener.AcceptTcpClientAsync();
-                }
-                catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (connection)
-                {
-                    await AnswerAsync(connection.GetStream());
-                }
-            }
-        }
-
-        private async Task AnswerAsync(NetworkStream stream)
+        protected override async Task ServeAsync(TcpClient client)
         {
             // The request line and headers; the requests of these tests have no body.
-            var head = new StringBuilder();
-            var buffer = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1)
-            {
-                head.Append((char)buffer[0]);
-            }
-
-            var lines = head.ToString().Split("\r\n");
+            var stream = client.GetStream();
+            var lines = (await ReadRequestHeadAsync(stream)).Split("\r\n");
             var push = lines[0].StartsWith("POST ", StringComparison.Ordinal) && lines[0].Split(' ')[1].Split('?')[0].EndsWith("/push", StringComparison.Ordinal);
             if (push)
             {
@@ -129,16 +78,15 @@ public sealed class CredentialsOverPlainEngineConnectionTests
                     .Select(parts => parts[1].Trim()).FirstOrDefault();
             }
 
-            var body = Encoding.UTF8.GetBytes(push
+            var body = push
                 ? $$$"""
                     {"status":"The push refers to repository [registry.example/acme/app]"}
                     {"status":"1.0: digest: {{{PushedDigest}}} size: 527"}
                     {"progressDetail":{},"aux":{"Tag":"1.0","Digest":"{{{PushedDigest}}}","Size":527}}
 
                     """
-                : "{}");
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-            await stream.WriteAsync(body);
+                : "{}";
+            await AnswerAsync(stream, "200 OK", body);
         }
     }
 }

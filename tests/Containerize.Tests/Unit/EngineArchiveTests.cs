@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Containerize.Backends;
 using Containerize.Diagnostics;
+using Containerize.Tests.Infrastructure;
 using Containerize.Tests.Unit.Support;
 
 namespace Containerize.Tests.Unit;
@@ -80,73 +81,24 @@ public sealed class EngineArchiveTests : IDisposable
     /// with the first <c>sent</c> bytes of <see cref="Archive"/>, chunked (and the last chunk when that is all of it), then the connection is closed; any other
     /// request with an empty JSON object.
     /// </summary>
-    private sealed class FakeEngine : IDisposable
+    private sealed class FakeEngine(int sent) : LoopbackServer
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly int sent;
-        private readonly Task serving;
-
-        public FakeEngine(int sent)
+        protected override async Task ServeAsync(TcpClient client)
         {
-            this.sent = sent;
-            listener.Start();
-            Uri = new Uri($"tcp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-            serving = Task.Run(ServeAsync);
-        }
-
-        public Uri Uri { get; }
-
-        public void Dispose()
-        {
-            listener.Stop();
             try
             {
-                serving.Wait(TimeSpan.FromSeconds(5));
+                await AnswerRequestAsync(client.GetStream());
             }
-            catch (AggregateException)
+            catch (IOException)
             {
-                // The listener was stopped under a pending accept.
+                // The client went away.
             }
         }
 
-        private async Task ServeAsync()
+        private async Task AnswerRequestAsync(NetworkStream stream)
         {
-            while (true)
-            {
-                TcpClient connection;
-                try
-                {
-                    connection = await listener.AcceptTcpClientAsync();
-                }
-                catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (connection)
-                {
-                    try
-                    {
-                        await AnswerAsync(connection.GetStream());
-                    }
-                    catch (IOException)
-                    {
-                        // The client went away.
-                    }
-                }
-            }
-        }
-
-        private async Task AnswerAsync(NetworkStream stream)
-        {
-            var head = new StringBuilder();
-            var buffer = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1)
-            {
-                head.Append((char)buffer[0]);
-            }
-
-            if (head.ToString().Split(' ')[1].Split('?')[0].EndsWith("/images/get", StringComparison.Ordinal))
+            var head = await ReadRequestHeadAsync(stream);
+            if (head.Split(' ')[1].Split('?')[0].EndsWith("/images/get", StringComparison.Ordinal))
             {
                 // As the engine streams it: chunked, the last chunk (size 0) only once the whole archive was sent.
                 await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"));
@@ -166,7 +118,7 @@ public sealed class EngineArchiveTests : IDisposable
                 return;
             }
 
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"));
+            await AnswerAsync(stream, "200 OK", "{}");
         }
     }
 }
