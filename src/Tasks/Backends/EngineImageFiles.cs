@@ -16,16 +16,8 @@ namespace Containerize.Backends;
 /// </summary>
 public sealed class EngineImageFiles(EngineRequests requests)
 {
-    private static readonly string[] Paths =
-    [
-        "/etc/os-release", "/usr/lib/os-release", "/var/lib/dpkg/status", "/var/lib/dpkg/status.d", "/lib/apk/db/installed", "/usr/lib/apk/db/installed",
-    ];
-
-    private static readonly string[] RpmDatabases =
-    [
-        "/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
-        "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages", "/usr/lib/sysimage/rpm/Packages.db",
-    ];
+    /// <summary>What is asked of the engine: the reader's files and dpkg's status.d folder, as absolute paths.</summary>
+    private static readonly string[] Paths = [.. ImageOsFilesReader.ContentFiles.Append(ImageOsFilesReader.StatusD).Select(path => "/" + path)];
 
     /// <summary>The OS files of the image and of its base (null: no base, FROM scratch).</summary>
     public async Task<ImageOsScan> ScanAsync(string image, string? baseImage, CancellationToken cancellation)
@@ -49,11 +41,11 @@ public sealed class EngineImageFiles(EngineRequests requests)
                 await CopyAsync(container, path, writer, cancellation);
             }
 
-            foreach (var path in RpmDatabases)
+            foreach (var path in ImageOsFilesReader.RpmDatabases)
             {
-                if (await ExistsAsync(container, path, cancellation))
+                if (await ExistsAsync(container, "/" + path, cancellation))
                 {
-                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path.TrimStart('/')));
+                    writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path));
                 }
             }
         }

@@ -17,11 +17,14 @@ public static class ImageOsFilesReader
     /// <summary>A database larger than this is not read (CTZ2033): no real one comes near it.</summary>
     internal const long MaxFileSize = 64L << 20;
 
-    private const string StatusD = "var/lib/dpkg/status.d";
+    /// <summary>The folder of dpkg's per-package status files (distroless, chiseled images): every file in it is read.</summary>
+    internal const string StatusD = "var/lib/dpkg/status.d";
 
-    private static readonly string[] ContentFiles = ["etc/os-release", "usr/lib/os-release", "var/lib/dpkg/status", "lib/apk/db/installed", "usr/lib/apk/db/installed"];
+    /// <summary>The files whose content says what the OS and its packages are (paths in the image, without the leading '/').</summary>
+    internal static readonly string[] ContentFiles = ["etc/os-release", "usr/lib/os-release", "var/lib/dpkg/status", "lib/apk/db/installed", "usr/lib/apk/db/installed"];
 
-    private static readonly string[] RpmDatabases =
+    /// <summary>Where an rpm database may be: only its presence counts (CTZ2032).</summary>
+    internal static readonly string[] RpmDatabases =
     [
         "var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db",
         "usr/lib/sysimage/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db",
