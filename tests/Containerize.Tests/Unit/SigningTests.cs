@@ -11,8 +11,9 @@ namespace Containerize.Tests.Unit;
 
 /// <summary>
 /// The signing primitives (src/Tasks/Signing): signing keys read from every PEM format Containerize takes, compared with
-/// the public keys openssl and cosign derived (Golden/Signing, its README says how each was made), and the CTZ1086–CTZ1089
-/// errors.
+/// the public keys openssl and cosign derived (Golden/Signing, its README says how each was made); the CTZ1086–CTZ1089
+/// errors; DSSE's pre-authentication encoding; and Sigstore bundles, checked against the one cosign wrote
+/// (docs/supply-chain-samples) and against their own signatures.
 /// </summary>
 [TestClass]
 [TestCategory("Unit")]
@@ -400,5 +401,74 @@ public sealed class SigningTests : IDisposable
         using var key = SigningKey.Load(path, null);
 
         Assert.AreEqual(File.ReadAllText(Fixture("pkcs8.pub")), key.PublicKeyPem);
+    }
+
+    [TestMethod]
+    public void The_pre_authentication_encoding_is_the_DSSE_spec_s()
+    {
+        // The test vector of DSSE's protocol.md.
+        var encoding = Dsse.Pae("http://example.com/HelloWorld", "hello world"u8);
+
+        Assert.AreEqual("DSSEv1 29 http://example.com/HelloWorld 11 hello world", Encoding.ASCII.GetString(encoding));
+        CollectionAssert.AreEqual("DSSEv1 29 http://example.com/HelloWorld 11 hello world"u8.ToArray(), encoding);
+    }
+
+    [TestMethod]
+    public void The_pre_authentication_encoding_counts_bytes_not_characters()
+    {
+        CollectionAssert.AreEqual("DSSEv1 0  0 "u8.ToArray(), Dsse.Pae("", []));
+        CollectionAssert.AreEqual("DSSEv1 8 typ\u00e9/\u00e9 2 \u00e9"u8.ToArray(), Dsse.Pae("typ\u00e9/\u00e9", "\u00e9"u8));
+    }
+
+    [TestMethod]
+    public void The_signature_of_cosign_s_sample_bundle_verifies_over_this_PAE()
+    {
+        using var bundle = JsonDocument.Parse(File.ReadAllBytes(Sample("cosign-sign-bundle.json")));
+        var envelope = bundle.RootElement.GetProperty("dsseEnvelope");
+        var payload = envelope.GetProperty("payload").GetBytesFromBase64();
+        var payloadType = envelope.GetProperty("payloadType").GetString()!;
+        var signature = envelope.GetProperty("signatures")[0].GetProperty("sig").GetBytesFromBase64();
+        using var publicKey = ECDsa.Create();
+        publicKey.ImportFromPem(File.ReadAllText(Sample("cosign-sample.pub")));
+
+        Assert.AreEqual("application/vnd.in-toto+json", payloadType);
+        CollectionAssert.AreEqual(File.ReadAllBytes(Sample("cosign-sign-statement.json")), payload);
+        Assert.IsTrue(publicKey.VerifyData(Dsse.Pae(payloadType, payload), signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        Assert.IsFalse(publicKey.VerifyData(payload, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+    }
+
+    [TestMethod]
+    public void A_bundle_has_cosign_s_shape_and_its_signature_verifies_with_the_public_key()
+    {
+        using var key = SigningKey.Load(Fixture("cosign.key"), Password);
+        var statement = File.ReadAllBytes(Sample("cosign-sign-statement.json"));
+
+        var bundle = SigstoreBundle.Sign(key, statement);
+
+        using var document = JsonDocument.Parse(bundle);
+        var envelope = document.RootElement.GetProperty("dsseEnvelope");
+        var sig = envelope.GetProperty("signatures")[0].GetProperty("sig").GetString()!;
+        Assert.AreEqual(
+            "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{\"publicKey\":{\"hint\":\"" + key.PublicKeyHint + "\"}},"
+            + "\"dsseEnvelope\":{\"payload\":\"" + Convert.ToBase64String(statement) + "\",\"payloadType\":\"application/vnd.in-toto+json\",\"signatures\":[{\"sig\":\"" + sig + "\"}]}}",
+            Encoding.UTF8.GetString(bundle));
+        Assert.AreEqual(SigstoreBundle.MediaType, document.RootElement.GetProperty("mediaType").GetString());
+
+        using var publicKey = ECDsa.Create();
+        publicKey.ImportFromPem(File.ReadAllText(Fixture("cosign.pub")));
+        Assert.IsTrue(publicKey.VerifyData(Dsse.Pae("application/vnd.in-toto+json", statement), Convert.FromBase64String(sig), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+    }
+
+    [TestMethod]
+    public void A_bundle_keeps_the_statement_s_bytes_and_base64_as_cosign_writes_it()
+    {
+        using var key = SigningKey.Load(Fixture("pkcs8.pem"), null);
+        // Bytes whose base64 has '+' and '/', which a JSON writer must not escape, and a statement that is not compact.
+        var statement = new byte[] { 0xfb, 0xff, 0xbf, (byte)'{', (byte)' ', (byte)'}', (byte)'\n' };
+
+        var text = Encoding.UTF8.GetString(SigstoreBundle.Sign(key, statement));
+
+        StringAssert.Contains(text, "\"payload\":\"+/+/eyB9Cg==\"");
+        Assert.IsFalse(text.EndsWith('\n'), "no final newline, as cosign writes it");
     }
 }
