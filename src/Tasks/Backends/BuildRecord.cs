@@ -7,11 +7,13 @@ namespace Containerize.Backends;
 /// <summary>
 /// What the last successful build made, kept beside the Dockerfile (not part of the image): the up-to-date check
 /// compares the next run's fingerprint and the engine's current image ids against it. <see cref="Pushed"/> lists the
-/// references the registry received (with <see cref="Digest"/>), so a failed push is retried by the next run.
+/// references the registry received (with <see cref="Digest"/>), so a failed push is retried by the next run;
+/// <see cref="Attached"/> what went to the registry with the image ("&lt;digest&gt; &lt;what&gt;", Pipeline.AttachStep.What), so
+/// that a failed attach is retried too.
 /// </summary>
 public sealed record BuildRecord(
     string Fingerprint, string BaseImageId, string? BaseImageDigest, string ImageId, string Platform, IReadOnlyList<string> References,
-    string? Digest = null, IReadOnlyList<string>? Pushed = null)
+    string? Digest = null, IReadOnlyList<string>? Pushed = null, string? Attached = null)
 {
     public const string FileName = "containerize.record.json";
 

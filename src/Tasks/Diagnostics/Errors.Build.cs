@@ -127,6 +127,9 @@ public static partial class Errors
     public static Diagnostic SbomOsPackagesOfBaseOnly(string reason) => new("CTZ2038",
         $"The SBOM lists the base image's OS packages only: {reason}, and the BuildKit daemon backend does not read back what the build installed. Use ContainerizeBackend=docker for an SBOM of every OS package.", Severity.Message);
 
+    public static Diagnostic AttachmentsNotAttached(string what, string image, string reason) => new("CTZ2039",
+        $"What should go with {image} to its registry ({what}) was not attached to it: {Clause(reason)}. The engine or BuildKit daemon pushed the image, but this machine cannot reach that registry itself (a remote engine or daemon, another network); the files are on disk beside container-image.json. Attach them from a machine that reaches the registry (docs/supply-chain.md), or push with the daemonless backend (ContainerizeBackend=daemonless).", Severity.Warning);
+
     /// <summary>The last resort: whatever else was thrown, a bug (EngineTask reports it instead of MSB4018).</summary>
     /// <param name="type">The exception's type name, as .NET gives it.</param>
     public static Diagnostic Unexpected(string type, string message) => new("CTZ2099",

@@ -232,18 +232,18 @@ public static partial class Errors
 
     /// <param name="problem">What is wrong, never the key's bytes: "it does not exist", "it holds no PEM block ('-----BEGIN …-----')".</param>
     public static Diagnostic SigningKeyUnreadable(string path, string problem) => new("CTZ1086",
-        $"The signing key {path} cannot be read: {Clause(problem)}. Name a file that holds {SigningKeyFormats}.");
+        $"The signing key {path} (ContainerSigningKey) cannot be read: {Clause(problem)}. Name a file that holds {SigningKeyFormats}.");
 
     /// <param name="kind">What the key is: "an RSA key", "an ECDSA key on the curve P-384 (secp384r1)".</param>
     public static Diagnostic SigningKeyNotP256(string path, string kind) => new("CTZ1087",
-        $"The signing key {path} is {kind}. Containerize signs with ECDSA keys on the curve P-256 only, the kind cosign generate-key-pair makes. "
+        $"The signing key {path} (ContainerSigningKey) is {kind}. Containerize signs with ECDSA keys on the curve P-256 only, the kind cosign generate-key-pair makes. "
         + "Make one with 'cosign generate-key-pair' (cosign.key, encrypted with the password it asks for), or with "
         + "'openssl ecparam -name prime256v1 -genkey | openssl pkcs8 -topk8 -v2 aes-256-cbc -out signing-key.pem' (-nocrypt instead of -v2 aes-256-cbc for no password), "
         + "and give its public key to those who verify the image.");
 
     /// <param name="format">The PEM label of the encrypted key: "ENCRYPTED SIGSTORE PRIVATE KEY".</param>
     public static Diagnostic SigningKeyNeedsPassword(string path, string format) => new("CTZ1088",
-        $"The signing key {path} is encrypted ('{format}'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
+        $"The signing key {path} (ContainerSigningKey) is encrypted ('{format}'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
         + "Set that environment variable for the build (for a cosign key, to the password given to cosign generate-key-pair; an empty value is an empty password). "
         + "Not as an MSBuild property or a DOTNET_* variable: binary and diagnostic logs record those.");
 
@@ -251,4 +251,7 @@ public static partial class Errors
     public static Diagnostic SigningKeyWrongPassword(string path, string format) => new("CTZ1089",
         $"The password in CONTAINERIZE_SIGNING_KEY_PASSWORD does not decrypt the signing key {path} ('{format}'). "
         + "Set it to the password the key was encrypted with (for a cosign key, the one given to cosign generate-key-pair, COSIGN_PASSWORD), and look for a stray space or line end in the value.");
+
+    public static Diagnostic SigningKeyWithoutPush(string path) => new("CTZ1090",
+        $"ContainerSigningKey is set ({path}), but the image is not pushed, so nothing is signed: a signature refers to the image's manifest in a registry. Set ContainerRegistry (and leave ContainerPush true) to push and sign it, or remove ContainerSigningKey.", Severity.Warning);
 }

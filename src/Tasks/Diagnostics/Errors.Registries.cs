@@ -9,8 +9,11 @@ public static partial class Errors
     public static Diagnostic RegistryDenied(string registry, string repository, Registries.RegistryCredentials? credentials) => new("CTZ3002",
         $"The registry {registry} refused {Registries.RegistryCredentials.Describe(credentials)} access to {repository}. Check that this account may read it (a base image) or write to it (a push: or create it), or use a repository it may.");
 
+    /// <summary>The code of <see cref="RegistryUnreachable"/>, which the attach step acts on.</summary>
+    public const string RegistryUnreachableCode = "CTZ3003";
+
     /// <param name="throughEngine">The engine reached for it (its push): the engine's network settings apply, not this process's.</param>
-    public static Diagnostic RegistryUnreachable(string registry, string reason, bool throughEngine = false) => new("CTZ3003",
+    public static Diagnostic RegistryUnreachable(string registry, string reason, bool throughEngine = false) => new(RegistryUnreachableCode,
         $"The registry {registry} could not be reached: {reason}. Check ContainerRegistry (or ContainerBaseImage), that the registry runs, and that it can be reached "
         + (throughEngine ? "from the engine — its own proxy and DNS settings apply." : "from this machine — the build's HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply."));
 
@@ -49,4 +52,7 @@ public static partial class Errors
 
     public static Diagnostic CredentialsToPlainHttpTokenService(string registry, string realm, Registries.RegistryCredentials? credentials) => new("CTZ3014",
         $"The registry {registry} names {realm}, a plain HTTP address, as its token service: {Registries.RegistryCredentials.Describe(credentials)} would travel there unencrypted, so they were not sent. Containerize sends credentials over plain HTTP only to a registry reached over plain HTTP itself (a loopback name or one in ContainerInsecureRegistries) and to a token service on its host or on a loopback name. Have the registry name an https:// token service (its token realm setting; for Docker Distribution auth.token.realm), or use a registry that does.");
+
+    public static Diagnostic ReferrersTagTaken(string registry, string repository, string tag, string problem) => new("CTZ3015",
+        $"The image was pushed, but its SBOM, provenance and signatures could not be listed as its referrers: the tag {tag} of {registry}/{repository}, where registries without the referrers API keep that list (OCI distribution spec 1.1), {Clause(problem)}. Containerize does not overwrite it: delete that tag if nothing needs it, and build again.");
 }

@@ -15,6 +15,11 @@ public sealed record Descriptor(
     [JsonPropertyName("annotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>In an index of referrers: the type of the artifact the manifest holds (its artifactType).</summary>
+    [JsonPropertyName("artifactType")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactType { get; init; }
 }
 
 /// <summary>An image's platform, as in an index: linux/amd64, linux/arm64/v8.</summary>

@@ -6,7 +6,7 @@ namespace Containerize.Oci;
 /// <summary>
 /// Image manifests and indexes as compact UTF-8 JSON with a fixed key order (that of the OCI image spec's Go types),
 /// so the same content always gives the same digest. Descriptors: mediaType, digest, size, platform
-/// (architecture, os, variant), annotations (by key, ordinal).
+/// (architecture, os, variant), annotations (by key, ordinal), artifactType.
 /// </summary>
 public static class ManifestWriter
 {
@@ -27,6 +27,28 @@ public static class ManifestWriter
             }
 
             writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+
+    /// <summary>
+    /// An artifact manifest (OCI image spec 1.1): an image manifest whose artifactType says what it holds, the empty
+    /// config, the artifact as its one layer and the image it refers to as its subject.
+    /// </summary>
+    public static byte[] WriteArtifactManifest(string artifactType, Descriptor layer, Descriptor subject, IReadOnlyDictionary<string, string> annotations) =>
+        Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", 2);
+            writer.WriteString("mediaType", MediaTypes.OciManifest);
+            writer.WriteString("artifactType", artifactType);
+            writer.WritePropertyName("config");
+            WriteDescriptor(writer, EmptyConfig.Descriptor);
+            writer.WriteStartArray("layers");
+            WriteDescriptor(writer, layer);
+            writer.WriteEndArray();
+            writer.WritePropertyName("subject");
+            WriteDescriptor(writer, subject);
+            WriteAnnotations(writer, annotations);
             writer.WriteEndObject();
         });
 
@@ -69,15 +91,28 @@ public static class ManifestWriter
             writer.WriteEndObject();
         }
 
-        if (descriptor.Annotations is { Count: > 0 } annotations)
-        {
-            writer.WriteStartObject("annotations");
-            foreach (var (key, value) in annotations.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-            {
-                writer.WriteString(key, value);
-            }
+        WriteAnnotations(writer, descriptor.Annotations);
 
-            writer.WriteEndObject();
+        if (descriptor.ArtifactType is not null)
+        {
+            writer.WriteString("artifactType", descriptor.ArtifactType);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The annotations by key (ordinal); nothing when there are none.</summary>
+    private static void WriteAnnotations(Utf8JsonWriter writer, IReadOnlyDictionary<string, string>? annotations)
+    {
+        if (annotations is not { Count: > 0 })
+        {
+            return;
+        }
+
+        writer.WriteStartObject("annotations");
+        foreach (var (key, value) in annotations.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(key, value);
         }
 
         writer.WriteEndObject();

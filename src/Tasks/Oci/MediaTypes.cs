@@ -12,6 +12,9 @@ public static class MediaTypes
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 
+    /// <summary>The empty JSON object `{}`: the config of an artifact manifest (OCI image spec 1.1, "Guidance for an empty descriptor").</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
     public static bool IsIndex(string mediaType) => mediaType is DockerManifestList or OciIndex;
 
     public static bool IsOci(string mediaType) => mediaType.StartsWith("application/vnd.oci.", StringComparison.Ordinal);

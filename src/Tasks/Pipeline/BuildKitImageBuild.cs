@@ -51,6 +51,8 @@ public sealed class BuildKitImageBuild(
 
     public bool InEngine => false;
 
+    public bool PushesInProcess => false;
+
     public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation)
     {
         using var target = clientFor(job.PushHost!, RegistryAccess.Push);

@@ -33,6 +33,16 @@ public sealed record ContainerizeRequest
     public string LockFile { get; init; } = "";
     /// <summary>ContainerLockedMode: every base must be in the lock, and the lock must exist.</summary>
     public bool LockedMode { get; init; }
+    /// <summary>ContainerProvenance: attach a SLSA provenance statement to the pushed image (true by default).</summary>
+    public bool Provenance { get; init; }
+    /// <summary>ContainerSigningKey (with CONTAINERIZE_SIGNING_KEY_PASSWORD): sign the pushed image and what is attached to it; null for none.</summary>
+    public SigningKeySource? SigningKey { get; init; }
+}
+
+/// <summary>Where the signing key is and the password that opens it; the password is never printed, not even by ToString.</summary>
+public sealed record SigningKeySource(string Path, string? Password)
+{
+    public override string ToString() => $"{nameof(SigningKeySource)} {{ Path = {Path} }}";
 }
 
 /// <summary>The publish output for one RID: its folder, the origins of its files and the files it produced (null: every file of the folder).</summary>
@@ -59,6 +69,12 @@ public sealed record ContainerizeResult(
 
     /// <summary>The SBOM documents of the image (the CycloneDX one first); empty for none.</summary>
     public IReadOnlyList<string> Sboms { get; init; } = [];
+
+    /// <summary>The provenance statement of the pushed image (container-image.provenance.json), or null for none.</summary>
+    public string? Provenance { get; init; }
+
+    /// <summary>Whether signatures of the image (and of its SBOM and provenance) went to the registry with it.</summary>
+    public bool Signed { get; init; }
 
     /// <summary>Where the image went, for the run's closing line: "in the engine as a, b (sha256:…)", "pushed as …", "written to …".</summary>
     public string Destinations()

@@ -21,7 +21,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     public static readonly string ToolVersion = typeof(Containerizer).Assembly.GetName().Version?.ToString() ?? "0";
 
     private readonly CredentialLookup lookup = new(credentials, log);
-    private readonly ImagePipeline pipeline = new(log);
+
+    /// <summary>The steps of a run; the attach step reaches the push registry with the in-process client.</summary>
+    private ImagePipeline Pipeline => new(log, new AttachStep(log, job => ClientFor(job, job.PushHost!, RegistryAccess.Push)));
 
     /// <returns>The result, or null when configuration errors were reported.</returns>
     public async Task<ContainerizeResult?> RunAsync(ContainerizeRequest request, CancellationToken cancellation)
@@ -32,6 +34,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return null;
         }
 
+        using var signer = job.Signer;
         var spec = job.Spec;
         if (spec.RuntimeIdentifiers.Count > 1 && request.RuntimePublishes.Count == 0 && !request.Settings.UsesBuildKitDaemon
             && (request.Project.SelfContained || request.Project.PublishAot || request.Project.RuntimeIdentifier.Length > 0))
@@ -52,7 +55,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
                 BuildKitImageBuild.Refuse(job);
                 using (var daemon = ConnectBuildKit(job))
                 {
-                    return await pipeline.RunAsync(job, daemon, cancellation);
+                    return await Pipeline.RunAsync(job, daemon, cancellation);
                 }
 
             case BackendKind.Daemonless:
@@ -62,7 +65,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         try
         {
             using var engine = new EngineImageBuild(Connect(endpoint!), lookup, retries, log);
-            return await pipeline.RunAsync(job, engine, cancellation);
+            return await Pipeline.RunAsync(job, engine, cancellation);
         }
         catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.EngineUnreachableCode && decision.DaemonlessWhenEngineSilent)
         {
@@ -84,6 +87,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         {
             return false;
         }
+
+        using var signer = job.Signer;
 
         // One platform's base is enough to write the Dockerfile from.
         job = job with { Spec = job.Spec with { Dockerfile = null }, PlatformSpecs = job.PlatformSpecs.Take(1).ToList() };
@@ -179,9 +184,11 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
+        var signer = request.SigningKey is { } key ? LoadSigningKey(key, spec?.Registry.Length > 0 && request.Push, diagnostics) : null;
         diagnostics.ForEach(log.Report);
-        if (spec is null)
+        if (spec is null || diagnostics.Any(diagnostic => diagnostic.Severity == Severity.Error))
         {
+            signer?.Dispose();
             return null;
         }
 
@@ -216,7 +223,30 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}|sbom={(request.Sbom ? request.SbomFormat : "none")}"
             + (request.Settings.UsesBuildKitDaemon ? $"|buildkit={request.Settings.BuildKitHost.Trim()}" : "")
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
-        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs, Pinned = pinned };
+        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs, Pinned = pinned, Signer = signer };
+    }
+
+    /// <summary>
+    /// ContainerSigningKey, read and checked (CTZ1086–CTZ1089 into <paramref name="diagnostics"/>) before anything is
+    /// contacted; a key with nothing to sign (no push) is a warning (CTZ1090), and still checked.
+    /// </summary>
+    private static Signing.SigningKey? LoadSigningKey(SigningKeySource source, bool pushes, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            var key = Signing.SigningKey.Load(source.Path, source.Password);
+            if (!pushes)
+            {
+                diagnostics.Add(Errors.SigningKeyWithoutPush(source.Path));
+            }
+
+            return key;
+        }
+        catch (ContainerizeException exception)
+        {
+            diagnostics.Add(exception.Diagnostic);
+            return null;
+        }
     }
 
     /// <summary>
@@ -291,7 +321,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     {
         DaemonlessImageBuild.Refuse(job);
         using var daemonless = DaemonlessBuild(job, loadInto is null ? null : Connect(loadInto));
-        return await pipeline.RunAsync(job, daemonless, cancellation);
+        return await Pipeline.RunAsync(job, daemonless, cancellation);
     }
 
     /// <summary>The BuildKit daemon backend: the daemon builds and pushes, asking the session for each registry's credentials.</summary>

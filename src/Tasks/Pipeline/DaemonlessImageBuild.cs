@@ -57,6 +57,8 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
     public bool InEngine => engine is not null;
 
+    public bool PushesInProcess => true;
+
     public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation) =>
         (job.Request.ArchivePath.Length == 0 || File.Exists(job.Request.ArchivePath))
         && (pushClient.Value is not { } target || await job.RegistryHoldsAsync(target, record, cancellation))

@@ -19,6 +19,8 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
 
     public bool InEngine => true;
 
+    public bool PushesInProcess => false;
+
     public async Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation) => job.FinalBase is { } finalBase
         ? await engine.Images.IsUpToDateAsync(record, finalBase, cancellation)
         : await engine.Images.HoldsAsync(record.References, record.ImageId, cancellation);

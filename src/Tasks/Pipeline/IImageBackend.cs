@@ -19,6 +19,9 @@ public interface IImageBackend<TBase, TImage> : IDisposable
     /// <summary>Whether the engine holds the image afterwards (built there, or loaded into it).</summary>
     bool InEngine { get; }
 
+    /// <summary>Whether this process pushes the image (else the engine or a BuildKit daemon does, from wherever it runs).</summary>
+    bool PushesInProcess { get; }
+
     /// <summary>Step "up to date?": whether what the record describes is still where this backend keeps it (one engine or registry request).</summary>
     Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation);
 

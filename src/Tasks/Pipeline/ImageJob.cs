@@ -16,6 +16,9 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
     /// </summary>
     public IReadOnlyList<(string RuntimeIdentifier, ContainerSpec Spec)> PlatformSpecs { get; init; } = [];
 
+    /// <summary>The key that signs the pushed image (ContainerSigningKey), read and checked before anything is contacted; null for none.</summary>
+    public Signing.SigningKey? Signer { get; init; }
+
     /// <summary>The bases the lock (containerize.lock.json) pinned: the spec already names them by digest.</summary>
     public IReadOnlyList<PinnedBase> Pinned { get; init; } = [];
 

@@ -6,10 +6,10 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
-/// archive, load) → record and report, with the SBOM written right after the build. The backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step
-/// means for it; the pipeline decides which steps run.
+/// archive, load) → attach → record and report, with the SBOM written right after the build. The backend
+/// (<see cref="IImageBackend{TBase, TImage}"/>) does what each step means for it; the pipeline decides which steps run.
 /// </summary>
-public sealed class ImagePipeline(IBuildLog log)
+public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
 {
     public async Task<ContainerizeResult> RunAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, CancellationToken cancellation)
     {
@@ -43,12 +43,20 @@ public sealed class ImagePipeline(IBuildLog log)
             SbomStep.Write(job, sbom with { Digest = published.Digest }, log);
         }
 
+        if (await attach.RunAsync(job, published, backend.Name, backend.PushesInProcess, cancellation) is var attached && attached != published)
+        {
+            published = attached;
+            published.Save(job.RecordPath);
+        }
+
         var result = new ContainerizeResult(published.ImageId, published.References, job.DockerfilePath, job.BaseName,
             published.BaseImageDigest, published.Platform.Split(','), upToDate, job.PushHost is null ? null : published.Digest, backend.Name)
         {
             InEngine = backend.InEngine,
             ArchivePath = job.Request.ArchivePath,
             Sboms = SbomStep.Paths(job),
+            Provenance = AttachStep.ProvenancePath(job) is { } provenance && File.Exists(provenance) ? provenance : null,
+            Signed = job.Signer is not null && AttachStep.IsAttached(job, published),
         };
         ImageReport.Write(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName), result);
         return result;

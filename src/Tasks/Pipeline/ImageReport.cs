@@ -32,6 +32,8 @@ public static class ImageReport
             Platforms = result.Platforms,
             Sbom = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.CycloneDxFileName, StringComparison.Ordinal)),
             Spdx = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal)),
+            Provenance = result.Provenance,
+            Signed = result.Signed,
         };
         var text = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Options) + "\n");
         AtomicFile.Write(path, output => output.Write(text),

@@ -13,16 +13,27 @@ internal sealed class ManifestClient(RegistryConnection connection)
     /// <summary>The manifest or index <paramref name="reference"/> (a tag or a digest) names; its digest is checked when the reference is one.</summary>
     public Task<ManifestResponse> GetAsync(string repository, string reference, CancellationToken cancellation)
     {
+        // FindAsync checks the names before it returns: a name that would change the request path throws here, not in the task.
+        var found = FindAsync(repository, reference, cancellation);
+        return Found();
+
+        async Task<ManifestResponse> Found() => await found
+            ?? throw new ContainerizeException(Errors.BaseImageNotInRegistry(Endpoint.Registry, Endpoint.Display(Endpoint.Repository(repository), reference), "manifest"));
+    }
+
+    /// <summary>The manifest or index <paramref name="reference"/> names, or null when the registry has none; its digest is checked when the reference is one.</summary>
+    public Task<ManifestResponse?> FindAsync(string repository, string reference, CancellationToken cancellation)
+    {
         repository = Endpoint.Repository(repository);
         RegistryEndpoint.CheckReference(reference);
         var image = Endpoint.Display(repository, reference);
         var operation = $"send the manifest of {image}";
-        return connection.Runner.RunAsync(operation, async idle =>
+        return connection.Runner.RunAsync<ManifestResponse?>(operation, async idle =>
         {
             using var response = await connection.SendAsync(Request(HttpMethod.Get, repository, reference), RepositoryAccess.Pull(repository), operation, idle);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                throw new ContainerizeException(Errors.BaseImageNotInRegistry(Endpoint.Registry, image, "manifest"));
+                return null;
             }
 
             if (response.StatusCode != HttpStatusCode.OK)
@@ -82,7 +93,15 @@ internal sealed class ManifestClient(RegistryConnection connection)
     }
 
     /// <summary>Puts a manifest or index under a tag or digest; returns its digest as the registry states it (or as computed).</summary>
-    public Task<string> PutAsync(string repository, string reference, string mediaType, byte[] content, CancellationToken cancellation)
+    public async Task<string> PutAsync(string repository, string reference, string mediaType, byte[] content, CancellationToken cancellation) =>
+        (await PutReferrerAsync(repository, reference, mediaType, content, cancellation)).Digest;
+
+    /// <summary>
+    /// Puts a manifest; for one with a subject, <c>SubjectIndexed</c> says whether the registry lists it among the
+    /// subject's referrers itself (its answer has the OCI-Subject header: it has the referrers API). Without it the
+    /// client keeps the referrers tag (OCI distribution spec 1.1, "Pushing Manifests with Subject").
+    /// </summary>
+    public Task<(string Digest, bool SubjectIndexed)> PutReferrerAsync(string repository, string reference, string mediaType, byte[] content, CancellationToken cancellation)
     {
         repository = Endpoint.Repository(repository);
         RegistryEndpoint.CheckReference(reference);
@@ -97,7 +116,7 @@ internal sealed class ManifestClient(RegistryConnection connection)
                 throw await connection.UnexpectedAsync(response, operation, idle);
             }
 
-            return ContentDigest(response) ?? Sha256Digest.Of(content);
+            return (ContentDigest(response) ?? Sha256Digest.Of(content), response.Headers.Contains("OCI-Subject"));
         }, cancellation);
     }
 

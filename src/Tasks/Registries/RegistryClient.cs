@@ -62,6 +62,10 @@ public sealed class RegistryClient : IDisposable
     public Task<ManifestResponse> GetManifestAsync(string repository, string reference, CancellationToken cancellation) =>
         manifests.GetAsync(repository, reference, cancellation);
 
+    /// <inheritdoc cref="ManifestClient.FindAsync"/>
+    public Task<ManifestResponse?> FindManifestAsync(string repository, string reference, CancellationToken cancellation) =>
+        manifests.FindAsync(repository, reference, cancellation);
+
     /// <inheritdoc cref="ManifestClient.GetDigestAsync"/>
     public Task<string?> GetManifestDigestAsync(string repository, string reference, CancellationToken cancellation) =>
         manifests.GetDigestAsync(repository, reference, cancellation);
@@ -69,6 +73,10 @@ public sealed class RegistryClient : IDisposable
     /// <inheritdoc cref="ManifestClient.PutAsync"/>
     public Task<string> PutManifestAsync(string repository, string reference, string mediaType, byte[] content, CancellationToken cancellation) =>
         manifests.PutAsync(repository, reference, mediaType, content, cancellation);
+
+    /// <inheritdoc cref="ManifestClient.PutReferrerAsync"/>
+    public Task<(string Digest, bool SubjectIndexed)> PutReferrerAsync(string repository, string mediaType, byte[] content, CancellationToken cancellation) =>
+        manifests.PutReferrerAsync(repository, Sha256Digest.Of(content), mediaType, content, cancellation);
 
     /// <inheritdoc cref="BlobClient.ExistsAsync"/>
     public Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken cancellation) =>

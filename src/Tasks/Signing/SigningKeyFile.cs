@@ -140,16 +140,24 @@ internal static class SigningKeyFile
     }
 
     /// <param name="what">The block, as the message names it: "its 'PRIVATE KEY' block", "the key its 'ENCRYPTED SIGSTORE PRIVATE KEY' block decrypts to".</param>
-    private static ECDsa Pkcs8(string path, byte[] der, string what)
+    private static ECDsa Pkcs8(string path, byte[] der, string what) =>
+        Checked(path, what, "PKCS#8", () => KeyKinds.OtherThanP256InPkcs8(der), key => key.ImportPkcs8PrivateKey(der, out _));
+
+    private static ECDsa Sec1(string path, byte[] der) =>
+        Checked(path, $"its '{Sec1Label}' block", "SEC1", () => KeyKinds.OtherThanP256InSec1(der), key => key.ImportECPrivateKey(der, out _));
+
+    /// <summary>A key of the <paramref name="format"/>, checked to be P-256 before .NET imports it.</summary>
+    /// <param name="otherKind">The key's kind when it is not P-256 ("an RSA key"), else null; FormatException when the bytes are not of the format.</param>
+    private static ECDsa Checked(string path, string what, string format, Func<string?> otherKind, Action<ECDsa> import)
     {
         string? other;
         try
         {
-            other = KeyKinds.OtherThanP256InPkcs8(der);
+            other = otherKind();
         }
         catch (FormatException exception)
         {
-            throw new ContainerizeException(Errors.SigningKeyUnreadable(path, $"{what} is not a PKCS#8 private key"), exception);
+            throw new ContainerizeException(Errors.SigningKeyUnreadable(path, $"{what} is not a {format} private key"), exception);
         }
 
         if (other is not null)
@@ -157,28 +165,7 @@ internal static class SigningKeyFile
             throw NotP256(path, other);
         }
 
-        return Import(path, what, "PKCS#8", key => key.ImportPkcs8PrivateKey(der, out _));
-    }
-
-    private static ECDsa Sec1(string path, byte[] der)
-    {
-        const string What = $"its '{Sec1Label}' block";
-        string? other;
-        try
-        {
-            other = KeyKinds.OtherThanP256InSec1(der);
-        }
-        catch (FormatException exception)
-        {
-            throw new ContainerizeException(Errors.SigningKeyUnreadable(path, $"{What} is not a SEC1 private key"), exception);
-        }
-
-        if (other is not null)
-        {
-            throw NotP256(path, other);
-        }
-
-        return Import(path, What, "SEC1", key => key.ImportECPrivateKey(der, out _));
+        return Import(path, what, format, import);
     }
 
     private static ECDsa EncryptedPkcs8(string path, byte[] der, string? password)

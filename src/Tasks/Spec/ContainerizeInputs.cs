@@ -27,6 +27,8 @@ public sealed record ProjectFacts
     public string SourceRevisionId { get; init; } = "";
     /// <summary>obj/project.assets.json (ProjectAssetsFile): the NuGet graph the SBOM lists; empty when there is none.</summary>
     public string AssetsFile { get; init; } = "";
+    /// <summary>The NuGet lock file (NuGetLockFilePath, else packages.lock.json beside the project), a full path; the provenance hashes it when it exists.</summary>
+    public string NuGetLockFile { get; init; } = "";
 }
 
 /// <summary>A ContainerRunCommand item: the command (Command metadata, else Include) and whether it is exec form.</summary>

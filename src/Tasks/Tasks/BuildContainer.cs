@@ -18,6 +18,10 @@ public sealed class BuildContainer : EngineTask
     [Required] public string ContextDirectory { get; set; } = "";
     /// <summary>The project's folder: relative paths in item metadata (ContainerBuildSecret's File) are relative to it.</summary>
     public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>What relative paths are relative to: <see cref="ProjectDirectory"/>, else the current directory.</summary>
+    private string FolderOfProject => ProjectDirectory.Length > 0 ? ProjectDirectory : Directory.GetCurrentDirectory();
+
     public string TargetFramework { get; set; } = "";
     public string TargetFrameworkIdentifier { get; set; } = "";
     public string TargetFrameworkVersion { get; set; } = "";
@@ -41,8 +45,14 @@ public sealed class BuildContainer : EngineTask
     public string RepositoryUrl { get; set; } = "";
     public string SourceRevisionId { get; set; } = "";
     public string ProjectAssetsFile { get; set; } = "";
+    /// <summary>NuGetLockFilePath: the NuGet lock file when the project names one; empty for packages.lock.json beside the project.</summary>
+    public string NuGetLockFile { get; set; } = "";
     public bool Sbom { get; set; } = true;
     public string SbomFormat { get; set; } = "";
+    /// <summary>ContainerProvenance: attach a SLSA provenance statement to the pushed image.</summary>
+    public bool Provenance { get; set; } = true;
+    /// <summary>ContainerSigningKey: the ECDSA P-256 private key (PEM) that signs the pushed image; its password is CONTAINERIZE_SIGNING_KEY_PASSWORD.</summary>
+    public string SigningKey { get; set; } = "";
 
     public string Backend { get; set; } = "";
 
@@ -123,6 +133,7 @@ public sealed class BuildContainer : EngineTask
                 Version = Version, Title = Title, Description = Description, Authors = Authors, Company = Company, ProjectUrl = ProjectUrl,
                 LicenseExpression = LicenseExpression, RepositoryUrl = RepositoryUrl, SourceRevisionId = SourceRevisionId,
                 AssetsFile = ProjectAssetsFile,
+                NuGetLockFile = Path.GetFullPath(NuGetLockFile.Length > 0 ? NuGetLockFile : "packages.lock.json", FolderOfProject),
             },
             Settings = new ContainerSettings
             {
@@ -140,7 +151,7 @@ public sealed class BuildContainer : EngineTask
                     item.GetMetadata("Form").Equals("exec", StringComparison.OrdinalIgnoreCase)) { Secrets = List(item.GetMetadata("Secrets")) }).ToList(),
                 Packages = Packages.Select(item => new PackageSetting(item.ItemSpec, item.GetMetadata("Version")) { Secrets = List(item.GetMetadata("Secrets")) }).ToList(),
                 BuildSecrets = BuildSecrets.Select(item => new BuildSecret(item.ItemSpec.Trim(), item.GetMetadata("Environment").Trim(),
-                    item.GetMetadata("File") is { Length: > 0 } file ? Path.GetFullPath(file, ProjectDirectory.Length > 0 ? ProjectDirectory : Directory.GetCurrentDirectory()) : "")).ToList(),
+                    item.GetMetadata("File") is { Length: > 0 } file ? Path.GetFullPath(file, FolderOfProject) : "")).ToList(),
                 WritableDirectories = Values(WritableDirectories),
                 Files = Files.Select(item => new FileSetting(item.GetMetadata("FullPath").TrimEnd('/', '\\'), item.ItemSpec,
                     item.GetMetadata("Destination"), item.GetMetadata("Owner"), item.GetMetadata("Mode"))).ToList(),
@@ -166,8 +177,12 @@ public sealed class BuildContainer : EngineTask
                 .SelectMany(value => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Select(host => host.ToLowerInvariant())
                 .ToList(),
-            LockFile = LockFile.Length == 0 ? "" : Path.GetFullPath(LockFile, ProjectDirectory.Length > 0 ? ProjectDirectory : Directory.GetCurrentDirectory()),
+            LockFile = LockFile.Length == 0 ? "" : Path.GetFullPath(LockFile, FolderOfProject),
             LockedMode = LockedMode,
+            Provenance = Provenance,
+            SigningKey = SigningKey.Trim().Length == 0 ? null
+                : new SigningKeySource(Path.GetFullPath(SigningKey.Trim(), FolderOfProject),
+                    Environment.GetEnvironmentVariable(Signing.SigningKey.PasswordVariable)),
         };
 
         var publishes = request.RuntimePublishes.Count > 0

@@ -3,6 +3,7 @@ using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Oci;
 using Containerize.Pipeline;
+using Containerize.Registries;
 using Containerize.Sbom;
 using Containerize.Spec;
 using Containerize.Tests.Unit.Support;
@@ -19,12 +20,23 @@ public sealed class ImagePipelineTests : IDisposable
 {
     private readonly TemporaryDirectory work = new();
     private readonly RecordingBuildLog log = new();
+    /// <summary>The manifest the recording backend's push puts into <see cref="registry"/>.</summary>
+    private static readonly byte[] PushedManifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}"u8.ToArray();
+
+    private static readonly string PushedDigest = ManifestWriter.Digest(PushedManifest);
+
+    private readonly MemoryRegistry registry = new();
+
+    public ImagePipelineTests() => registry.Manifests[PushedDigest] = PushedManifest;
 
     public TestContext TestContext { get; set; } = null!;
 
     public void Dispose() => work.Dispose();
 
-    private ImageJob Job(string fingerprint = "fingerprint-1", Func<ContainerSpec, ContainerSpec>? change = null, bool sbom = false, string sbomFormat = "cyclonedx")
+    /// <summary>The pipeline, its attach step talking to <see cref="registry"/>.</summary>
+    private ImagePipeline Pipeline() => new(log, new AttachStep(log, _ => new RegistryClient("localhost:5000", null, plainHttp: true, new RetryPolicy([]), log, registry.Handler)));
+
+    private ImageJob Job(string fingerprint = "fingerprint-1", Func<ContainerSpec, ContainerSpec>? change = null, bool sbom = false, string sbomFormat = "cyclonedx", bool provenance = false)
     {
         var spec = Resolution.Succeeds(Projects.Console(), new ContainerSettings { Registry = "localhost:5000", ImageTags = "1.0.0;latest" });
         spec = spec with { Layers = [new Layer("app", [])] };
@@ -37,6 +49,7 @@ public sealed class ImagePipelineTests : IDisposable
             Push = true,
             Sbom = sbom,
             SbomFormat = sbomFormat,
+            Provenance = provenance,
         };
         return new ImageJob(request, change?.Invoke(spec) ?? spec, fingerprint);
     }
@@ -47,19 +60,19 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job();
         using var backend = new RecordingBackend();
 
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
         Assert.AreEqual("1654", backend.Plan!.Spec.User, "the plan's spec is completed from the base image's APP_UID");
         Assert.IsTrue(File.Exists(job.DockerfilePath), "the Dockerfile is staged before the build");
         var record = BuildRecord.Load(job.RecordPath)!;
-        Assert.AreEqual("sha256:pushed", record.Digest, "the record holds what the publish step added");
+        Assert.AreEqual(PushedDigest, record.Digest, "the record holds what the publish step added");
         Assert.AreEqual("fingerprint-1", record.Fingerprint);
         Assert.IsFalse(result.WasUpToDate);
-        Assert.AreEqual("sha256:pushed", result.Digest);
+        Assert.AreEqual(PushedDigest, result.Digest);
         Assert.AreEqual("recording", result.Backend);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
-        Assert.AreEqual("sha256:pushed", report.RootElement.GetProperty("digest").GetString());
+        Assert.AreEqual(PushedDigest, report.RootElement.GetProperty("digest").GetString());
     }
 
     [TestMethod]
@@ -72,7 +85,7 @@ public sealed class ImagePipelineTests : IDisposable
         job = job with { Spec = job.Spec with { BaseImage = pin.Pinned }, Pinned = [pin] };
         using var backend = new RecordingBackend();
 
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         Assert.AreEqual(project.ToString(), result.BaseName);
         Assert.Contains($"FROM {project}@{digest}\n", File.ReadAllText(job.DockerfilePath));
@@ -86,15 +99,15 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job();
         using (var first = new RecordingBackend())
         {
-            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+            await Pipeline().RunAsync(job, first, TestContext.CancellationToken);
         }
 
         using var backend = new RecordingBackend();
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
-        CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "publish up to date" }, backend.Steps);
+        CollectionAssert.AreEqual(new[] { $"holds {PushedDigest}", "publish up to date" }, backend.Steps);
         Assert.IsTrue(result.WasUpToDate);
-        Assert.Contains("localhost:5000/hello-docker:1.0.0 is up to date (sha256:pushed).", log.Lines);
+        Assert.Contains($"localhost:5000/hello-docker:1.0.0 is up to date ({PushedDigest}).", log.Lines);
     }
 
     [TestMethod]
@@ -102,11 +115,11 @@ public sealed class ImagePipelineTests : IDisposable
     {
         using (var first = new RecordingBackend())
         {
-            await new ImagePipeline(log).RunAsync(Job(), first, TestContext.CancellationToken);
+            await Pipeline().RunAsync(Job(), first, TestContext.CancellationToken);
         }
 
         using var backend = new RecordingBackend();
-        await new ImagePipeline(log).RunAsync(Job("fingerprint-2"), backend, TestContext.CancellationToken);
+        await Pipeline().RunAsync(Job("fingerprint-2"), backend, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
     }
@@ -117,13 +130,13 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job();
         using (var first = new RecordingBackend())
         {
-            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+            await Pipeline().RunAsync(job, first, TestContext.CancellationToken);
         }
 
         using var backend = new RecordingBackend { Holds = false };
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
-        CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "base linux/amd64", "build", "publish built" }, backend.Steps);
+        CollectionAssert.AreEqual(new[] { $"holds {PushedDigest}", "base linux/amd64", "build", "publish built" }, backend.Steps);
         Assert.IsFalse(result.WasUpToDate);
     }
 
@@ -136,7 +149,7 @@ public sealed class ImagePipelineTests : IDisposable
         };
         using var backend = new RecordingBackend();
 
-        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "base linux/arm64/v8", "build", "publish built" }, backend.Steps);
         CollectionAssert.AreEqual(new[] { "app", "arm" }, backend.Plan!.Platforms.Select(platform => platform.Spec.Layers[0].Name).ToArray());
@@ -149,7 +162,7 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job(change: spec => spec with { Dockerfile = "FROM localhost:5000/dotnet/runtime:10.0\n" });
         using var backend = new RecordingBackend();
 
-        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         Assert.IsNull(backend.Plan!.Spec.User, "no APP_UID merged into a Dockerfile the user wrote");
         Assert.AreEqual("sha256:aaaa", backend.Plan.Facts!.Id);
@@ -161,7 +174,7 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job();
         using var backend = new RecordingBackend { BuildFails = true };
 
-        await Assert.ThrowsExactlyAsync<ContainerizeException>(() => new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken));
+        await Assert.ThrowsExactlyAsync<ContainerizeException>(() => Pipeline().RunAsync(job, backend, TestContext.CancellationToken));
 
         Assert.IsFalse(File.Exists(job.RecordPath));
         Assert.IsFalse(File.Exists(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
@@ -173,7 +186,7 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job(sbom: true, sbomFormat: "spdx");
         using var backend = new RecordingBackend();
 
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "contents", "publish built" }, backend.Steps);
         var cyclonedx = Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json");
@@ -195,10 +208,10 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job(sbom: true);
         using var backend = new RecordingBackend { KnowsManifestDigest = false };
 
-        await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json")));
-        StringAssert.StartsWith(document.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString(), "pkg:oci/hello-docker@sha256%3Apushed?");
+        StringAssert.StartsWith(document.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString(), $"pkg:oci/hello-docker@{PushedDigest.Replace(":", "%3A", StringComparison.Ordinal)}?");
     }
 
     [TestMethod]
@@ -207,21 +220,21 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job(sbom: true);
         using (var first = new RecordingBackend())
         {
-            await new ImagePipeline(log).RunAsync(job, first, TestContext.CancellationToken);
+            await Pipeline().RunAsync(job, first, TestContext.CancellationToken);
         }
 
         var cyclonedx = Path.Combine(job.Request.ContextDirectory, "container-image.cdx.json");
         var written = File.ReadAllBytes(cyclonedx);
         using (var second = new RecordingBackend())
         {
-            var result = await new ImagePipeline(log).RunAsync(job, second, TestContext.CancellationToken);
-            CollectionAssert.AreEqual(new[] { "holds sha256:pushed", "publish up to date" }, second.Steps);
+            var result = await Pipeline().RunAsync(job, second, TestContext.CancellationToken);
+            CollectionAssert.AreEqual(new[] { $"holds {PushedDigest}", "publish up to date" }, second.Steps);
             CollectionAssert.AreEqual(new[] { cyclonedx }, result.Sboms.ToArray());
         }
 
         File.Delete(cyclonedx);
         using var third = new RecordingBackend();
-        await new ImagePipeline(log).RunAsync(job, third, TestContext.CancellationToken);
+        await Pipeline().RunAsync(job, third, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "contents", "publish built" }, third.Steps);
         CollectionAssert.AreEqual(written, File.ReadAllBytes(cyclonedx), "the same image gives the same SBOM, byte for byte");
@@ -232,11 +245,11 @@ public sealed class ImagePipelineTests : IDisposable
     {
         using (var first = new RecordingBackend())
         {
-            await new ImagePipeline(log).RunAsync(Job(sbom: true), first, TestContext.CancellationToken);
+            await Pipeline().RunAsync(Job(sbom: true), first, TestContext.CancellationToken);
         }
 
         using var backend = new RecordingBackend();
-        var result = await new ImagePipeline(log).RunAsync(Job("fingerprint-2", sbom: false), backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(Job("fingerprint-2", sbom: false), backend, TestContext.CancellationToken);
 
         CollectionAssert.AreEqual(new[] { "base linux/amd64", "build", "publish built" }, backend.Steps);
         Assert.IsEmpty(result.Sboms);
@@ -249,7 +262,7 @@ public sealed class ImagePipelineTests : IDisposable
         var job = Job(sbom: true) with { PlatformSpecs = [("linux-x64", Job().Spec), ("linux-arm64", Job().Spec)] };
         using var backend = new RecordingBackend();
 
-        var result = await new ImagePipeline(log).RunAsync(job, backend, TestContext.CancellationToken);
+        var result = await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
 
         Assert.IsEmpty(result.Sboms);
         var warning = Assert.ContainsSingle(log.Diagnostics);
@@ -258,7 +271,72 @@ public sealed class ImagePipelineTests : IDisposable
         Assert.StartsWith("No SBOM is written for this image index of 2 platforms", warning.Message);
     }
 
-    /// <summary>A backend that records each step it is asked for; its base is a .NET image, its push gives sha256:pushed.</summary>
+    [TestMethod]
+    public async Task After_the_push_the_SBOM_and_the_provenance_are_attached_once_and_the_record_says_so()
+    {
+        var job = Job(sbom: true, provenance: true);
+        using (var first = new RecordingBackend())
+        {
+            var result = await Pipeline().RunAsync(job, first, TestContext.CancellationToken);
+            Assert.AreEqual(Path.Combine(job.Request.ContextDirectory, "container-image.provenance.json"), result.Provenance);
+            Assert.IsFalse(result.Signed);
+        }
+
+        using var index = JsonDocument.Parse(registry.Manifests["sha256-" + PushedDigest["sha256:".Length..]]);
+        CollectionAssert.AreEqual(
+            new[] { "application/vnd.cyclonedx+json", "application/vnd.in-toto+json" },
+            index.RootElement.GetProperty("manifests").EnumerateArray().Select(entry => entry.GetProperty("artifactType").GetString()).ToArray());
+        Assert.AreEqual($"{PushedDigest} cyclonedx,provenance", BuildRecord.Load(job.RecordPath)!.Attached);
+        using var statement = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(job.Request.ContextDirectory, "container-image.provenance.json")));
+        Assert.AreEqual(PushedDigest["sha256:".Length..], statement.RootElement.GetProperty("subject")[0].GetProperty("digest").GetProperty("sha256").GetString());
+        Assert.AreEqual("recording", statement.RootElement.GetProperty("predicate").GetProperty("buildDefinition").GetProperty("internalParameters").GetProperty("backend").GetString());
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Request.ContextDirectory, ImageReport.FileName)));
+        Assert.AreEqual(Path.Combine(job.Request.ContextDirectory, "container-image.provenance.json"), report.RootElement.GetProperty("provenance").GetString());
+        Assert.IsFalse(report.RootElement.GetProperty("signed").GetBoolean());
+
+        var requests = registry.Handler.Requests.Count;
+        using var second = new RecordingBackend();
+        await Pipeline().RunAsync(job, second, TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { $"holds {PushedDigest}", "publish up to date" }, second.Steps);
+        Assert.HasCount(requests, registry.Handler.Requests, "an image that has its attachments is not asked about again");
+    }
+
+    [TestMethod]
+    public async Task With_nothing_to_attach_nothing_is_sent_and_an_earlier_provenance_file_is_removed()
+    {
+        using (var first = new RecordingBackend())
+        {
+            await Pipeline().RunAsync(Job(provenance: true), first, TestContext.CancellationToken);
+        }
+
+        var requests = registry.Handler.Requests.Count;
+        using var backend = new RecordingBackend();
+        var result = await Pipeline().RunAsync(Job("fingerprint-2"), backend, TestContext.CancellationToken);
+
+        Assert.IsNull(result.Provenance);
+        Assert.IsFalse(File.Exists(Path.Combine(work.Combine("obj/containerize"), "container-image.provenance.json")));
+        Assert.HasCount(requests, registry.Handler.Requests);
+    }
+
+    [TestMethod]
+    public async Task A_registry_this_machine_cannot_reach_after_another_process_pushed_is_warning_CTZ2039_and_the_next_run_tries_again()
+    {
+        var job = Job(sbom: true, provenance: true);
+        var unreachable = new ImagePipeline(log, new AttachStep(log, _ => new RegistryClient("127.0.0.1:9", null, plainHttp: true, new RetryPolicy([]), log)));
+        using var backend = new RecordingBackend { PushesInProcess = false };
+
+        var result = await unreachable.RunAsync(job, backend, TestContext.CancellationToken);
+
+        var warning = Assert.ContainsSingle(log.Diagnostics);
+        Assert.AreEqual("CTZ2039", warning.Code);
+        Assert.AreEqual(Severity.Warning, warning.Severity);
+        Assert.StartsWith($"What should go with localhost:5000/hello-docker@{PushedDigest} to its registry (the CycloneDX SBOM and the provenance) was not attached to it: ", warning.Message);
+        Assert.IsNull(BuildRecord.Load(job.RecordPath)!.Attached);
+        Assert.IsFalse(result.Signed);
+    }
+
+    /// <summary>A backend that records each step it is asked for; its base is a .NET image, its push gives <see cref="PushedDigest"/>, which the registry holds.</summary>
     private sealed class RecordingBackend : IImageBackend<string, string>
     {
         public List<string> Steps { get; } = [];
@@ -275,6 +353,9 @@ public sealed class ImagePipelineTests : IDisposable
         public string Name => "recording";
 
         public bool InEngine => false;
+
+        public bool PushesInProcess { get; init; } = true;
+
 
         public Task<bool> HoldsAsync(ImageJob job, BuildRecord record, CancellationToken cancellation)
         {
@@ -310,7 +391,7 @@ public sealed class ImagePipelineTests : IDisposable
         public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)
         {
             Steps.Add(image is null ? "publish up to date" : "publish built");
-            return Task.FromResult(image is null ? record : record with { Digest = "sha256:pushed", Pushed = record.References });
+            return Task.FromResult(image is null ? record : record with { Digest = PushedDigest, Pushed = record.References });
         }
 
         public void Dispose()

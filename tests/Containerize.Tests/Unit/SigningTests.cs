@@ -140,7 +140,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1087", path, null);
 
-        Assert.AreEqual($"The signing key {path} is an RSA key." + HowToMakeAP256Key, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) is an RSA key." + HowToMakeAP256Key, diagnostic.Message);
     }
 
     [TestMethod]
@@ -154,7 +154,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1087", path, password);
 
-        Assert.AreEqual($"The signing key {path} is {kind}." + HowToMakeAP256Key, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) is {kind}." + HowToMakeAP256Key, diagnostic.Message);
     }
 
     [TestMethod]
@@ -164,7 +164,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1087", path, null);
 
-        Assert.AreEqual($"The signing key {path} is an ECDSA key on the curve P-384 (secp384r1)." + HowToMakeAP256Key, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) is an ECDSA key on the curve P-384 (secp384r1)." + HowToMakeAP256Key, diagnostic.Message);
     }
 
     [TestMethod]
@@ -185,7 +185,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1086", path, null);
 
-        Assert.AreEqual($"The signing key {path} cannot be read: it holds no PEM block ('-----BEGIN …-----')." + Formats, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) cannot be read: it holds no PEM block ('-----BEGIN …-----')." + Formats, diagnostic.Message);
     }
 
     [TestMethod]
@@ -195,7 +195,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1086", path, Password);
 
-        Assert.AreEqual($"The signing key {path} cannot be read: it does not exist." + Formats, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) cannot be read: it does not exist." + Formats, diagnostic.Message);
     }
 
     [TestMethod]
@@ -205,7 +205,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1086", path, null);
 
-        Assert.AreEqual($"The signing key {path} cannot be read: it holds a public key ('PUBLIC KEY'), and signing takes the private key (cosign.key, not cosign.pub)." + Formats, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) cannot be read: it holds a public key ('PUBLIC KEY'), and signing takes the private key (cosign.key, not cosign.pub)." + Formats, diagnostic.Message);
     }
 
     [TestMethod]
@@ -215,7 +215,7 @@ public sealed class SigningTests : IDisposable
 
         var diagnostic = LoadFails("CTZ1086", path, null);
 
-        Assert.AreEqual($"The signing key {path} cannot be read: it holds no private key in these formats (its PEM blocks: 'CERTIFICATE', 'EC PARAMETERS')." + Formats, diagnostic.Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) cannot be read: it holds no private key in these formats (its PEM blocks: 'CERTIFICATE', 'EC PARAMETERS')." + Formats, diagnostic.Message);
     }
 
     [TestMethod]
@@ -236,10 +236,10 @@ public sealed class SigningTests : IDisposable
         var scrypt = Fixture("pkcs8-scrypt.pem");
 
         Assert.AreEqual(
-            $"The signing key {legacy} cannot be read: its key is encrypted the old OpenSSL way ('Proc-Type: 4,ENCRYPTED' headers), which is not read; 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in <file> -out signing-key.pem' rewrites it as an encrypted PKCS#8 key." + Formats,
+            $"The signing key {legacy} (ContainerSigningKey) cannot be read: its key is encrypted the old OpenSSL way ('Proc-Type: 4,ENCRYPTED' headers), which is not read; 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in <file> -out signing-key.pem' rewrites it as an encrypted PKCS#8 key." + Formats,
             LoadFails("CTZ1086", legacy, Password).Message);
         Assert.AreEqual(
-            $"The signing key {scrypt} cannot be read: its 'ENCRYPTED PRIVATE KEY' block is encrypted with scrypt (openssl pkcs8 -scrypt), which .NET does not decrypt; 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in <file> -out signing-key.pem' encrypts it with PBKDF2 instead." + Formats,
+            $"The signing key {scrypt} (ContainerSigningKey) cannot be read: its 'ENCRYPTED PRIVATE KEY' block is encrypted with scrypt (openssl pkcs8 -scrypt), which .NET does not decrypt; 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in <file> -out signing-key.pem' encrypts it with PBKDF2 instead." + Formats,
             LoadFails("CTZ1086", scrypt, Password).Message);
     }
 
@@ -249,7 +249,7 @@ public sealed class SigningTests : IDisposable
         var path = Fixture("openssh.key");
 
         Assert.AreEqual(
-            $"The signing key {path} cannot be read: it holds an OpenSSH private key ('OPENSSH PRIVATE KEY'), which is not read; 'ssh-keygen -p -m PKCS8 -f <file>' rewrites it as PKCS#8." + Formats,
+            $"The signing key {path} (ContainerSigningKey) cannot be read: it holds an OpenSSH private key ('OPENSSH PRIVATE KEY'), which is not read; 'ssh-keygen -p -m PKCS8 -f <file>' rewrites it as PKCS#8." + Formats,
             LoadFails("CTZ1086", path, null).Message);
     }
 
@@ -260,9 +260,9 @@ public sealed class SigningTests : IDisposable
         var sec1 = work.WriteFile("sec1.pem", "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
         var encrypted = work.WriteFile("encrypted.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
 
-        Assert.AreEqual($"The signing key {pkcs8} cannot be read: its 'PRIVATE KEY' block is not a PKCS#8 private key." + Formats, LoadFails("CTZ1086", pkcs8, null).Message);
-        Assert.AreEqual($"The signing key {sec1} cannot be read: its 'EC PRIVATE KEY' block is not a SEC1 private key." + Formats, LoadFails("CTZ1086", sec1, null).Message);
-        Assert.AreEqual($"The signing key {encrypted} cannot be read: its 'ENCRYPTED PRIVATE KEY' block is not a PKCS#8 EncryptedPrivateKeyInfo." + Formats, LoadFails("CTZ1086", encrypted, Password).Message);
+        Assert.AreEqual($"The signing key {pkcs8} (ContainerSigningKey) cannot be read: its 'PRIVATE KEY' block is not a PKCS#8 private key." + Formats, LoadFails("CTZ1086", pkcs8, null).Message);
+        Assert.AreEqual($"The signing key {sec1} (ContainerSigningKey) cannot be read: its 'EC PRIVATE KEY' block is not a SEC1 private key." + Formats, LoadFails("CTZ1086", sec1, null).Message);
+        Assert.AreEqual($"The signing key {encrypted} (ContainerSigningKey) cannot be read: its 'ENCRYPTED PRIVATE KEY' block is not a PKCS#8 EncryptedPrivateKeyInfo." + Formats, LoadFails("CTZ1086", encrypted, Password).Message);
     }
 
     [TestMethod]
@@ -273,7 +273,7 @@ public sealed class SigningTests : IDisposable
         var diagnostic = LoadFails("CTZ1088", path, null);
 
         Assert.AreEqual(
-            $"The signing key {path} is encrypted ('ENCRYPTED PRIVATE KEY'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
+            $"The signing key {path} (ContainerSigningKey) is encrypted ('ENCRYPTED PRIVATE KEY'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
             + "Set that environment variable for the build (for a cosign key, to the password given to cosign generate-key-pair; an empty value is an empty password). "
             + "Not as an MSBuild property or a DOTNET_* variable: binary and diagnostic logs record those.",
             diagnostic.Message);
@@ -289,7 +289,7 @@ public sealed class SigningTests : IDisposable
         var diagnostic = LoadFails("CTZ1088", path, null);
 
         Assert.AreEqual(
-            $"The signing key {path} is encrypted ('{label}'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
+            $"The signing key {path} (ContainerSigningKey) is encrypted ('{label}'), and CONTAINERIZE_SIGNING_KEY_PASSWORD, which gives its password, is not set. "
             + "Set that environment variable for the build (for a cosign key, to the password given to cosign generate-key-pair; an empty value is an empty password). "
             + "Not as an MSBuild property or a DOTNET_* variable: binary and diagnostic logs record those.",
             diagnostic.Message);
@@ -356,7 +356,7 @@ public sealed class SigningTests : IDisposable
 
         var message = LoadFails("CTZ1086", path, Password).Message;
 
-        Assert.StartsWith($"The signing key {path} cannot be read: its 'ENCRYPTED SIGSTORE PRIVATE KEY' block is not what cosign writes: {problem}", message);
+        Assert.StartsWith($"The signing key {path} (ContainerSigningKey) cannot be read: its 'ENCRYPTED SIGSTORE PRIVATE KEY' block is not what cosign writes: {problem}", message);
         Assert.EndsWith(Formats, message);
     }
 
@@ -370,7 +370,7 @@ public sealed class SigningTests : IDisposable
         var ciphertext = SecretBox(Org.BouncyCastle.Crypto.Generators.SCrypt.Generate(Encoding.UTF8.GetBytes(Password), salt, 1024, 8, 1, 32), nonce, rsa);
         var path = CosignKeyWith(_ => $$"""{"kdf":{"name":"scrypt","params":{"N":1024,"r":8,"p":1},"salt":"{{Convert.ToBase64String(salt)}}"},"cipher":{"name":"nacl/secretbox","nonce":"{{Convert.ToBase64String(nonce)}}"},"ciphertext":"{{Convert.ToBase64String(ciphertext)}}"}""");
 
-        Assert.AreEqual($"The signing key {path} is an RSA key." + HowToMakeAP256Key, LoadFails("CTZ1087", path, Password).Message);
+        Assert.AreEqual($"The signing key {path} (ContainerSigningKey) is an RSA key." + HowToMakeAP256Key, LoadFails("CTZ1087", path, Password).Message);
     }
 
     /// <summary>NaCl's secretbox (XSalsa20-Poly1305), written here from the primitives to seal a key as cosign does.</summary>

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Containerize.Tests.Infrastructure;
+
+namespace Containerize.Tests.Integration;
+
+/// <summary>
+/// The SBOM, the provenance and the signatures attached to a pushed image as OCI referrers, found and checked with the
+/// tools people use: `oras discover` (through the referrers tag schema, which the registry here needs), `cosign verify`
+/// and `cosign verify-attestation` with the public key.
+/// </summary>
+[TestClass]
+[TestCategory("Integration")]
+public sealed class SupplyChainTests
+{
+    private const string Password = "test-Signing-pw1";
+
+    private const string CycloneDx = "application/vnd.cyclonedx+json";
+    private const string InToto = "application/vnd.in-toto+json";
+    private const string Bundle = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+    [TestMethod]
+    [DataRow("daemonless")]
+    [DataRow("docker")]
+    public void A_brand_new_web_project_pushes_with_its_SBOM_and_provenance_attached_and_signed_so_that_cosign_verifies_them(string backend)
+    {
+        TestEnvironment.RequireEngine();
+        using var home = new TemporaryFolder();
+        using var project = TestProject.Empty("SignedWeb" + backend);
+        project.Dotnet(["new", "web", "-n", project.Name, "-o", project.Directory, "--force"]).ShouldSucceed();
+        project.Dotnet(["add", project.ProjectPath, "package", "Containerize", "--version", PackedPackages.Version]).ShouldSucceed();
+        var (keyPath, publicKey) = WriteKeyPair(home);
+        var repository = "ctz-signed-web-" + backend;
+        project.Track(repository + ":1.0.0");
+        project.Track(repository + ":latest");
+        var environment = new Dictionary<string, string?> { ["CONTAINERIZE_SIGNING_KEY_PASSWORD"] = Password };
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=" + backend, "-p:ContainerRepository=" + repository,
+            "-p:ContainerRegistry=" + TestEnvironment.OpenRegistry, "-p:ContainerSigningKey=" + keyPath];
+
+        var publish = project.Publish(environment, [.. arguments, "-v:diag"]).ShouldSucceed();
+
+        Assert.DoesNotContain(Password, publish.Output);
+        Assert.DoesNotContain(File.ReadAllText(keyPath).Split('\n')[1], publish.Output, "no line of the key in the log");
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+        var digest = report.RootElement.GetProperty("digest").GetString()!;
+        var image = $"{TestEnvironment.OpenRegistry}/{repository}@{digest}";
+        Assert.AreEqual(Path.Combine(project.ContextDirectory, "container-image.provenance.json"), report.RootElement.GetProperty("provenance").GetString());
+        Assert.IsTrue(report.RootElement.GetProperty("signed").GetBoolean());
+
+        // Found by oras through the tag schema: the registry has no referrers API.
+        var referrers = SupplyChainTools.Discover(image);
+        CollectionAssert.AreEquivalent(new[] { CycloneDx, InToto, Bundle, Bundle, Bundle }, referrers.Select(referrer => referrer.ArtifactType).ToList(),
+            "the SBOM, the provenance, and signatures of the image, the SBOM and the provenance");
+        var tags = ProcessRunner.Run("skopeo", ["list-tags", "--tls-verify=false", $"docker://{TestEnvironment.OpenRegistry}/{repository}"], timeout: TimeSpan.FromMinutes(1)).ShouldSucceed().Output;
+        StringAssert.Contains(tags, $"\"sha256-{Hex(digest)}\"", "the referrers index is under the tag sha256-<hex>");
+        Assert.AreSequenceEqual(File.ReadAllBytes(report.RootElement.GetProperty("sbom").GetString()!), Pull($"{TestEnvironment.OpenRegistry}/{repository}@{referrers.First(referrer => referrer.ArtifactType == CycloneDx).Digest}"),
+            "the attached SBOM is the one on disk");
+        var provenance = Pull($"{TestEnvironment.OpenRegistry}/{repository}@{referrers.First(referrer => referrer.ArtifactType == InToto).Digest}");
+        Assert.AreSequenceEqual(File.ReadAllBytes(Path.Combine(project.ContextDirectory, "container-image.provenance.json")), provenance);
+        using (var statement = JsonDocument.Parse(provenance))
+        {
+            Assert.AreEqual("https://slsa.dev/provenance/v1", statement.RootElement.GetProperty("predicateType").GetString());
+            Assert.AreEqual(Hex(digest), statement.RootElement.GetProperty("subject")[0].GetProperty("digest").GetProperty("sha256").GetString());
+        }
+
+        // cosign accepts the signature and both attestations with the public key, and refuses another key.
+        var verified = SupplyChainTools.CosignVerify(home, "verify", publicKey, image).ShouldSucceed().Output;
+        StringAssert.Contains(verified, "\"type\":\"https://sigstore.dev/cosign/sign/v1\"", "signed, not only attested");
+        SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, image, "--type", "cyclonedx").ShouldSucceed();
+        SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, image, "--type", "slsaprovenance1").ShouldSucceed();
+        var (_, otherKey) = WriteKeyPair(home, "other");
+        var refused = SupplyChainTools.CosignVerify(home, "verify", otherKey, image);
+        Assert.AreNotEqual(0, refused.ExitCode, refused.Output);
+
+        // Nothing changed: up to date, nothing attached again.
+        var again = project.Publish(environment, [.. arguments, "-v:n"]).ShouldSucceed();
+        StringAssert.Contains(again.Output, "is up to date");
+        Assert.HasCount(5, SupplyChainTools.Discover(image));
+    }
+
+    [TestMethod]
+    public void Attaching_to_the_registry_with_credentials_uses_them_and_without_a_key_nothing_is_signed()
+    {
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("AttachAuth", "ctz-attach-auth");
+        var environment = new Dictionary<string, string?>(TestEnvironment.NoEngine(cache))
+        {
+            ["CONTAINERIZE_REGISTRY_USERNAME"] = TestEnvironment.AuthUser, ["CONTAINERIZE_REGISTRY_PASSWORD"] = TestEnvironment.AuthPassword,
+        };
+
+        project.Publish(environment, "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + TestEnvironment.AuthRegistry).ShouldSucceed();
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+        var image = $"{TestEnvironment.AuthRegistry}/ctz-attach-auth@{report.RootElement.GetProperty("digest").GetString()}";
+        var referrers = SupplyChainTools.Discover(image, "--plain-http", "-u", TestEnvironment.AuthUser, "-p", TestEnvironment.AuthPassword);
+        CollectionAssert.AreEquivalent(new[] { CycloneDx, InToto }, referrers.Select(referrer => referrer.ArtifactType).ToList());
+        Assert.IsFalse(report.RootElement.GetProperty("signed").GetBoolean());
+    }
+
+    [TestMethod]
+    public void A_wrong_password_is_CTZ1089_before_anything_is_pushed()
+    {
+        using var cache = new TemporaryFolder();
+        using var home = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("SignWrongPassword", "ctz-sign-wrong-password");
+        var (keyPath, _) = WriteKeyPair(home);
+        var environment = new Dictionary<string, string?>(TestEnvironment.NoEngine(cache)) { ["CONTAINERIZE_SIGNING_KEY_PASSWORD"] = "not-the-password" };
+
+        var publish = project.Publish(environment, "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + TestEnvironment.OpenRegistry,
+            "-p:ContainerSigningKey=" + keyPath);
+
+        Assert.AreNotEqual(0, publish.ExitCode);
+        StringAssert.Contains(publish.Output, "error CTZ1089");
+        Assert.DoesNotContain("not-the-password", publish.Output);
+        var tags = ProcessRunner.Run("skopeo", ["list-tags", "--tls-verify=false", $"docker://{TestEnvironment.OpenRegistry}/ctz-sign-wrong-password"], timeout: TimeSpan.FromMinutes(1));
+        Assert.AreNotEqual(0, tags.ExitCode, "the repository was never pushed to: " + tags.Output);
+    }
+
+    /// <summary>An ECDSA P-256 key pair: the private key as encrypted PKCS#8 PEM (openssl's format), the public key as PKIX PEM (cosign's --key).</summary>
+    private static (string PrivateKey, string PublicKey) WriteKeyPair(TemporaryFolder folder, string name = "signing")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var privateKey = Path.Combine(folder.Path, name + ".pem");
+        var publicKey = Path.Combine(folder.Path, name + ".pub");
+        File.WriteAllText(privateKey, key.ExportEncryptedPkcs8PrivateKeyPem(Password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
+        File.WriteAllText(publicKey, key.ExportSubjectPublicKeyInfoPem());
+        return (privateKey, publicKey);
+    }
+
+    /// <summary>The one file of an artifact, as `oras pull` writes it.</summary>
+    private static byte[] Pull(string artifact)
+    {
+        var output = Directory.CreateTempSubdirectory("pull-").FullName;
+        try
+        {
+            SupplyChainTools.Oras("pull", "-o", output, artifact).ShouldSucceed();
+            return File.ReadAllBytes(Assert.ContainsSingle(Directory.GetFiles(output)));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static string Hex(string digest) => digest["sha256:".Length..];
+}
