@@ -11,7 +11,9 @@
 #     "GitVersion: devel" (the Debian build sets no version): the package versions are in $SCT_ROOT/.versions.
 #   - the CycloneDX .NET tool 6.3.1 (NuGet package CycloneDX, a dotnet tool; runs on net8.0 to net10.0), installed with
 #     `dotnet tool install --tool-path $SCT_DOTNET`, to compare the product's SBOMs with (it writes CycloneDX 1.7
-#     by default).
+#     by default). Used by tests/Containerize.Tests/Integration/SbomPeerTests.cs (CONTAINERIZE_TEST_CYCLONEDX): under
+#     `unshare -n`, with --disable-package-restore --output-format Json --spec-version 1.6, on the projects it builds;
+#     the expected differences depend on this version (docs/supply-chain.md, "Compared with the CycloneDX .NET tool").
 #
 # What these tools do here (checked on this machine, against the registries on 127.0.0.1:5000 and :5001; details,
 # commands and the manifests they write: docs/supply-chain.md, "Tools the tests use", and docs/supply-chain-samples/):

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Containerize.Tests.Infrastructure;
 
 /// <summary>
@@ -38,16 +40,25 @@ public static class TestEnvironment
         var socket = Variable("CONTAINERIZE_TEST_ENGINE28_HOST", "unix:///run/containerize-docker28/docker.sock")["unix://".Length..];
         if (!File.Exists(socket))
         {
-            var message = $"Docker Engine 28's socket {socket} does not exist: run eng/env/up.sh.";
-            if (IsCi)
-            {
-                Assert.Fail(message);
-            }
-
-            Assert.Inconclusive(message);
+            Unavailable($"Docker Engine 28's socket {socket} does not exist: run eng/env/up.sh.");
         }
 
         return socket;
+    }
+
+    /// <summary>
+    /// The CycloneDX .NET tool (dotnet-CycloneDX 6.3.1, which eng/env/supply-chain-tools.sh installs), to compare the
+    /// SBOM with: fails under CI=true when it is missing, else marks the test inconclusive.
+    /// </summary>
+    public static string RequireCycloneDxTool()
+    {
+        var tool = Variable("CONTAINERIZE_TEST_CYCLONEDX", "/var/lib/containerize-env/tools/dotnet/dotnet-CycloneDX");
+        if (!File.Exists(tool))
+        {
+            Unavailable($"The CycloneDX .NET tool {tool} does not exist: run eng/env/up.sh.");
+        }
+
+        return tool;
     }
 
     /// <summary>XDG_RUNTIME_DIR under which Podman's Docker-compatible socket is podman/podman.sock.</summary>
@@ -105,7 +116,16 @@ public static class TestEnvironment
             return;
         }
 
-        const string message = "This test needs a Docker engine: run eng/env/up.sh first.";
+        Unavailable("This test needs a Docker engine: run eng/env/up.sh first.");
+    }
+
+    /// <summary>
+    /// Something of the test environment a test needs is missing: a failure under CI=true, where eng/env/up.sh has
+    /// just run, else (a developer's machine without it) an inconclusive test, not a passed one.
+    /// </summary>
+    [DoesNotReturn]
+    private static void Unavailable(string message)
+    {
         if (IsCi)
         {
             Assert.Fail(message);
