@@ -47,6 +47,8 @@ public sealed class BuildKitImageBuild(
         }
     }
 
+    private RegistryClient? baseClient;
+
     public string Name => "buildkit";
 
     public bool InEngine => false;
@@ -71,7 +73,8 @@ public sealed class BuildKitImageBuild(
             return null;
         }
 
-        using var baseClient = clientFor(job.BaseHost, RegistryAccess.Pull);
+        // Kept until the backend is disposed: the SBOM step reads the base image's layers through it after the build.
+        baseClient ??= clientFor(job.BaseHost, RegistryAccess.Pull);
         var baseImage = await LockedBaseReader.ReadAsync(job, spec.BaseImage, platform, () => baseImages.GetBaseImageAsync(baseClient, spec.BaseImage, platform, cancellation));
         return (baseImage, baseImage.Facts);
     }
@@ -112,5 +115,9 @@ public sealed class BuildKitImageBuild(
     /// <summary>Nothing: the daemon pushed while building (<see cref="Refuse"/> allows no archive and no engine).</summary>
     public Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation) => Task.FromResult(record);
 
-    public void Dispose() => daemon.Dispose();
+    public void Dispose()
+    {
+        baseClient?.Dispose();
+        daemon.Dispose();
+    }
 }

@@ -26,7 +26,11 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
         {
             var plan = await PlanAsync(job, backend, cancellation);
             ContextStager.Stage(plan.Spec, job.Request.ContextDirectory);
+            var attachedBefore = record?.Attached;
             (record, image) = await backend.BuildAsync(plan, cancellation);
+
+            // What the registry holds for a digest stays true when the same image is made again (a new tag, say).
+            record = record with { Attached = attachedBefore };
             record.Save(job.RecordPath);
             sbom = await WriteSbomAsync(job, backend, plan, record, image, cancellation);
         }

@@ -51,7 +51,6 @@ public static class ProvenanceStep
             ("user", spec.User ?? ""),
             ("dockerfile", spec.Dockerfile is null ? "" : Path.GetFileName(spec.Dockerfile)),
             ("packageManager", spec.PackageManager));
-        AddArray(image, "tags", spec.Tags);
         AddArray(image, "platforms", job.Targets.Select(target => target.Platform.ToString()));
         AddArray(image, "ports", spec.Ports.Select(port => port.ToString()));
         AddMap(image, "environment", spec.Environment);

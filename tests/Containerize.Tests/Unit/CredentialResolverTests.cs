@@ -37,6 +37,25 @@ public sealed class CredentialResolverTests : IDisposable
 
     private string ConfigPath => dockerConfig.Combine("config.json");
 
+    [TestMethod]
+    public void A_run_resolves_each_registry_and_access_once()
+    {
+        environment[ContainerizeUser] = "me";
+        environment[ContainerizePassword] = "secret";
+        var asked = new List<string>();
+        var lookup = new Pipeline.CredentialLookup(new CredentialResolver(name => { asked.Add(name); return environment.GetValueOrDefault(name); }), new RecordingBuildLog());
+
+        var push = lookup.Find(PushHost, RegistryAccess.Push, PushHost);
+        var askedOnce = asked.Count;
+        var again = lookup.Find(PushHost, RegistryAccess.Push, PushHost);
+
+        Assert.AreSame(push, again);
+        Assert.AreEqual("me", push!.Username);
+        Assert.HasCount(askedOnce, asked, "the push and the attach step after it ask once");
+        lookup.Find(BaseHost, RegistryAccess.Pull, PushHost);
+        Assert.IsGreaterThan(askedOnce, asked.Count, "another registry is resolved on its own");
+    }
+
     private RegistryCredentials? ResolvePush(string host = PushHost) =>
         new CredentialResolver(name => environment.GetValueOrDefault(name)).Resolve(host, RegistryAccess.Push, host, diagnostics);
 

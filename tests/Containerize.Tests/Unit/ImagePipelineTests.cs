@@ -303,6 +303,24 @@ public sealed class ImagePipelineTests : IDisposable
     }
 
     [TestMethod]
+    public async Task An_image_made_again_with_the_same_digest_attaches_nothing_again()
+    {
+        using (var first = new RecordingBackend())
+        {
+            await Pipeline().RunAsync(Job(sbom: true, provenance: true), first, TestContext.CancellationToken);
+        }
+
+        var requests = registry.Handler.Requests.Count;
+        var job = Job("fingerprint-2", sbom: true, provenance: true);
+        using var backend = new RecordingBackend();
+        await Pipeline().RunAsync(job, backend, TestContext.CancellationToken);
+
+        CollectionAssert.Contains(backend.Steps, "build");
+        Assert.HasCount(requests, registry.Handler.Requests, "a new tag of the same image: the registry has its attachments");
+        Assert.AreEqual($"{PushedDigest} cyclonedx,provenance", BuildRecord.Load(job.RecordPath)!.Attached);
+    }
+
+    [TestMethod]
     public async Task With_nothing_to_attach_nothing_is_sent_and_an_earlier_provenance_file_is_removed()
     {
         using (var first = new RecordingBackend())

@@ -52,7 +52,7 @@ public sealed class ProvenanceTests : IDisposable
         var parameters = Parameters(Job());
 
         Assert.AreEqual(
-            """{"project":{"name":"HelloDocker","version":"1.0.0","targetFramework":"net10.0"},"image":{"baseImage":"mcr.microsoft.com/dotnet/runtime:10.0","registry":"localhost:5000","repository":"hello-docker","workingDirectory":"/app","tags":["1.0.0"],"platforms":["linux/amd64"],"ports":["8080/tcp"],"environment":{"DOTNET_gcServer":"1"},"labels":{"org.opencontainers.image.title":"HelloDocker"},"entrypoint":["dotnet","HelloDocker.dll"],"packages":["curl=7.88.1-10"],"buildArgs":["FEED_URL"],"buildSecrets":["nuget"]}}""",
+            """{"project":{"name":"HelloDocker","version":"1.0.0","targetFramework":"net10.0"},"image":{"baseImage":"mcr.microsoft.com/dotnet/runtime:10.0","registry":"localhost:5000","repository":"hello-docker","workingDirectory":"/app","platforms":["linux/amd64"],"ports":["8080/tcp"],"environment":{"DOTNET_gcServer":"1"},"labels":{"org.opencontainers.image.title":"HelloDocker"},"entrypoint":["dotnet","HelloDocker.dll"],"packages":["curl=7.88.1-10"],"buildArgs":["FEED_URL"],"buildSecrets":["nuget"]}}""",
             parameters.GetRawText());
     }
 
