@@ -27,6 +27,12 @@ public static class InTotoStatement
 {
     public const string Type = "https://in-toto.io/Statement/v1";
 
+    /// <summary>The media type of a statement as a blob (a referrer's artifactType, an attestation manifest's layer).</summary>
+    public const string MediaType = "application/vnd.in-toto+json";
+
+    /// <summary>The annotation that names a statement's predicate type where it is stored (the referrer, the layer).</summary>
+    public const string PredicateTypeAnnotation = "in-toto.io/predicate-type";
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="predicateJson">The predicate, a JSON object (an SBOM document as written, the provenance), embedded compact: its members in their order, without the whitespace.</param>

@@ -190,9 +190,25 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
 
     /// <summary>
     /// The OS package files of a base image (dpkg, apk, os-release): its layers from the blob cache (downloaded once),
-    /// read in order, whiteouts applied (<see cref="Sbom.ImageOsFilesReader"/>).
+    /// read in order, whiteouts applied (<see cref="Sbom.ImageOsFilesReader"/>) — once per base: what they hold is kept
+    /// in <see cref="Sbom.OsScanCache"/> for the next build.
     /// </summary>
     public async Task<Sbom.ImageOsScan> ScanBaseAsync(BaseImage baseImage, CancellationToken cancellation)
+    {
+        var scans = new Sbom.OsScanCache(cache.Folder);
+        var digests = baseImage.Layers.Select(layer => layer.Digest).ToList();
+        if (scans.Find(digests) is { } known)
+        {
+            log.Detail($"The base image's OS files: from {cache.Folder}/os-scans (its layers were read before).");
+            return known;
+        }
+
+        var scan = await ReadBaseOsFilesAsync(baseImage, cancellation);
+        scans.Save(digests, scan);
+        return scan;
+    }
+
+    private async Task<Sbom.ImageOsScan> ReadBaseOsFilesAsync(BaseImage baseImage, CancellationToken cancellation)
     {
         var layers = new List<Sbom.LayerSource>();
         foreach (var layer in baseImage.Layers)

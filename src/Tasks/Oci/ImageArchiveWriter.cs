@@ -76,12 +76,19 @@ public static class ImageArchiveWriter
     /// </summary>
     /// <param name="index">The image index, as its digest was taken (OCI media types throughout).</param>
     /// <param name="images">Each platform's manifest (as listed in the index), config and layer files.</param>
-    public static void WriteOciIndexLayout(Stream output, byte[] index, IReadOnlyList<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)> images, IReadOnlyList<string> tags)
+    /// <param name="blobs">Other blobs the index names, held in memory: attestation manifests and what they hold.</param>
+    public static void WriteOciIndexLayout(Stream output, byte[] index, IReadOnlyList<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)> images,
+        IReadOnlyList<string> tags, IReadOnlyList<byte[]>? blobs = null)
     {
         var entries = LayoutEntries(MediaTypes.OciIndex, index, tags);
         foreach (var (manifest, config, layers) in images)
         {
             AddImage(entries, manifest, config, layers);
+        }
+
+        foreach (var blob in blobs ?? [])
+        {
+            entries.TryAdd(BlobsFolder + Hex(ManifestWriter.Digest(blob)), Content(blob));
         }
 
         Write(output, entries);

@@ -22,7 +22,6 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
 
     private const string CycloneDxType = "application/vnd.cyclonedx+json";
     private const string SpdxType = "application/spdx+json";
-    private const string InTotoType = "application/vnd.in-toto+json";
     private const string CreatedAnnotation = "org.opencontainers.image.created";
 
     /// <summary>
@@ -112,8 +111,8 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
             var statement = ProvenanceStep.Statement(ProvenanceStep.Input(job, record, backendName), digest, subjects[0].Name);
             AtomicFile.Write(provenancePath, output => output.Write(statement),
                 reason => Errors.IntermediateFolderFailed(job.Request.ContextDirectory, $"write the provenance ({ProvenanceFileName})", reason));
-            artifacts.Add(new Artifact(InTotoType, InTotoType, statement,
-                new Dictionary<string, string>(created) { ["in-toto.io/predicate-type"] = PredicateTypes.SlsaProvenanceV1 }, ProvenanceFileName));
+            artifacts.Add(new Artifact(InTotoStatement.MediaType, InTotoStatement.MediaType, statement,
+                new Dictionary<string, string>(created) { [InTotoStatement.PredicateTypeAnnotation] = PredicateTypes.SlsaProvenanceV1 }, ProvenanceFileName));
             statements.Add((PredicateTypes.SlsaProvenanceV1, statement));
         }
 
@@ -132,7 +131,7 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
     {
         CycloneDxType => "CycloneDX SBOM",
         SpdxType => "SPDX SBOM",
-        InTotoType => "SLSA provenance",
+        InTotoStatement.MediaType => "SLSA provenance",
         _ => $"signature ({artifact.Annotations["dev.sigstore.bundle.predicateType"]})",
     };
 
