@@ -385,9 +385,7 @@ public sealed class Bench
 
     List<string> PublishArgs(string tool, string repository, params string[] more)
     {
-        var a = new List<string> { "publish", "-c", "Release", "--no-restore", "-nologo", $"-v:{_o.BuildVerbosity}", "-nodeReuse:false" };
-        // Above minimal, each line with the time it was logged: where the time of a build goes (--keep to read it).
-        if (_o.BuildVerbosity is not ("q" or "m")) a.Add("-clp:ShowTimestamp");
+        var a = new List<string> { "publish", "-c", "Release", "--no-restore", "-nologo", "-v:m", "-nodeReuse:false" };
         a.AddRange(more);
         if (tool == "plain") return a;
         if (tool == "sdk") a.Add("-t:PublishContainer");
@@ -403,6 +401,8 @@ public sealed class Bench
     {
         if (_stopping) throw new OperationCanceledException();
         var log = Log($"{scenario}-{tool}-{index}");
+        // The binary log has every message with its time (the text log at -v:m has neither): where a build's time goes.
+        if (_o.Binlog) args = [.. args, $"-bl:{Path.ChangeExtension(log, ".binlog")}"];
         var blobs0 = _registry!.BlobBytes();
         var sent0 = _proxy!.Sent;
         var received0 = _proxy.Received;

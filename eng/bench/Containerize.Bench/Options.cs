@@ -31,8 +31,8 @@ public sealed class Options
     public bool DocGiven { get; set; }
     public bool NoDoc { get; set; }
     public int MemoryMiB { get; set; } = 1024;
-    /// <summary>-v of the measured builds: m (the default), or n/d/diag with timestamps (see <see cref="Usage"/>).</summary>
-    public string BuildVerbosity { get; set; } = "m";
+    /// <summary>Each measured build also writes a binary log (-bl) beside its text log.</summary>
+    public bool Binlog { get; set; }
     public List<int> Scale { get; set; } = [1, 4, 8];
     public List<string> ScaleBackends { get; set; } = ["docker"];
     /// <summary>0: a free port in 5100-5199, chosen per run (see Bench).</summary>
@@ -83,9 +83,9 @@ public sealed class Options
           --scale LIST        solution sizes, comma-separated (default 1,4,8)
           --scale-backends L  tools for the scale runs: docker, docker-legacy, docker28, daemonless (default docker,
                               what ContainerizeBackend=auto and ContainerizeBuilder=auto pick when an engine runs)
-          --build-verbosity V the measured builds' MSBuild verbosity (default m; n or d: their messages with timestamps,
-                              -clp:ShowTimestamp, e.g. "Wrote the SBOM" and "Attached to", for where the time goes:
-                              with --keep; it adds a little to every build, so compare runs of one verbosity)
+          --binlog            each measured build also writes an MSBuild binary log beside its log (logs/NAME.binlog):
+                              every message with its time ("Wrote the SBOM", "Attached to ..."), for where a build's
+                              time goes; with --keep. It slows every build a little: compare runs made alike
           --dry-run, --check  verify prerequisites and print the plan; builds and pushes nothing (exit 0 = ready)
           --doc PATH          write the report there (default docs/performance.md, written only by a complete run)
           --no-doc            do not write the report
@@ -141,17 +141,7 @@ public sealed class Options
                         if (t == "sdk" || BareTools.Contains(t) || !AllTools.Contains(t))
                             throw new ArgumentException($"--scale-backends: unknown backend '{t}' ({string.Join(", ", AllTools.Where(x => x != "sdk" && !BareTools.Contains(x)))})");
                     break;
-                case "--build-verbosity":
-                    o.BuildVerbosity = Next() switch
-                    {
-                        "q" or "quiet" => "q",
-                        "m" or "minimal" => "m",
-                        "n" or "normal" => "n",
-                        "d" or "detailed" => "d",
-                        "diag" or "diagnostic" => "diag",
-                        var v => throw new ArgumentException($"--build-verbosity: '{v}' is not one of q, m, n, d, diag"),
-                    };
-                    break;
+                case "--binlog": o.Binlog = true; break;
                 case "--dry-run" or "--check": o.DryRun = true; break;
                 case "--doc": o.Doc = Path.GetFullPath(Next()); o.DocGiven = true; break;
                 case "--no-doc": o.NoDoc = true; break;

@@ -287,8 +287,8 @@ public static class Report
                     var coldMet = cold <= SbomColdLimit * coldBare;
                     var sameMet = same <= sameLimit;
                     return Verdict(coldMet && sameMet,
-                        $"cold {Ratio(cold, coldBare)} ({S(cold)} vs {S(coldBare)}, limit {S(SbomColdLimit * coldBare)}){(coldMet ? "" : " not met")}; " +
-                        $"no change {Signed(same - sameBare, S)} ({S(same)} vs {S(sameBare)}, limit {S(sameLimit)}){(sameMet ? "" : " not met")}");
+                        $"cold {Ratio(cold, coldBare)}, {S(cold)} vs {S(coldBare)}, limit {S(SbomColdLimit * coldBare)}: {(coldMet ? "met" : "not met")}; " +
+                        $"no change {Signed(same - sameBare, S)}, {S(same)} vs {S(sameBare)}, limit {S(sameLimit)}: {(sameMet ? "met" : "not met")}");
                 }));
             }
             targets.Add(("image size no larger than the SDK's", t =>
@@ -458,7 +458,12 @@ public static class Report
         tools.Select(t => (t, Tool.BareOf(t))).Where(p => p.Item2 is { } bare && tools.Contains(bare)).Select(p => (p.t, p.Item2!));
 
     /// <summary>A difference with its sign: "+0.31 s", "-12.0 kB", "0".</summary>
-    static string Signed(double value, Func<double, string> format) => value > 0 ? "+" + format(value) : value < 0 ? "-" + format(-value) : format(0);
+    static string Signed(double value, Func<double, string> format)
+    {
+        // A difference that rounds to nothing gets no sign ("0.00 s", not "-0.00 s").
+        var text = format(Math.Abs(value));
+        return !text.Any(c => c is >= '1' and <= '9') ? format(0) : (value > 0 ? "+" : "-") + text;
+    }
 
     static string Verdict(bool met, string detail) => (met ? "met" : "**not met**") + $" ({detail})";
 
