@@ -5,7 +5,14 @@ namespace Containerize.Bench;
 public sealed class Options
 {
     /// <summary>Every tool, in the order of the plan and the report's columns (see <see cref="Tool"/>).</summary>
-    public static readonly string[] AllTools = ["sdk", "docker", "docker-legacy", "docker28", "daemonless"];
+    public static readonly string[] AllTools = ["sdk", "docker", "docker-legacy", "docker28", "daemonless", "daemonless-bare"];
+
+    /// <summary>
+    /// Tools that are the same as another without its supply-chain attachments (ContainerSbom=false,
+    /// ContainerProvenance=false): the reference of the target "SBOM + provenance" (see <see cref="Tool.BareOf"/>).
+    /// They run in the main part only, never in the memory or scale runs.
+    /// </summary>
+    public static readonly string[] BareTools = ["daemonless-bare"];
 
     /// <summary>Engine 28 with the containerd image store (the test environment's, eng/env/docker28.sh).</summary>
     public const string DefaultEngine28Host = "unix:///run/containerize-docker28/docker.sock";
@@ -24,6 +31,8 @@ public sealed class Options
     public bool DocGiven { get; set; }
     public bool NoDoc { get; set; }
     public int MemoryMiB { get; set; } = 1024;
+    /// <summary>Each measured build also writes a binary log (-bl) beside its text log.</summary>
+    public bool Binlog { get; set; }
     public List<int> Scale { get; set; } = [1, 4, 8];
     public List<string> ScaleBackends { get; set; } = ["docker"];
     /// <summary>0: a free port in 5100-5199, chosen per run (see Bench).</summary>
@@ -55,12 +64,18 @@ public sealed class Options
         usage: eng/bench/run.sh [options]
 
           --runs N            runs per scenario for the medians (default 3)
-          --only LIST         tools, comma-separated (default all five):
+          --only LIST         tools, comma-separated (default all six):
                                 sdk            the .NET SDK's -t:PublishContainer
                                 docker         Containerize, engine backend, BuildKit, default engine (20.10)
                                 docker-legacy  Containerize, engine backend, legacy builder, default engine (20.10)
                                 docker28       Containerize, engine backend, BuildKit, engine 28 (containerd image store)
                                 daemonless     Containerize, daemonless backend
+                                daemonless-bare
+                                               the same with -p:ContainerSbom=false -p:ContainerProvenance=false: no
+                                               SBOM, no provenance (the reference of the target "SBOM + provenance";
+                                               main part only, never in the memory or scale runs)
+                              Every Containerize tool but daemonless-bare writes the SBOM and attaches it and the
+                              provenance to the pushed image (ContainerSbom and ContainerProvenance default to true).
           --skip-main         skip cold / no change / code change / publish alone
           --skip-memory       skip the peak-memory runs with a large publish output
           --skip-scale        skip the 1/4/8-project solution runs
@@ -68,6 +83,9 @@ public sealed class Options
           --scale LIST        solution sizes, comma-separated (default 1,4,8)
           --scale-backends L  tools for the scale runs: docker, docker-legacy, docker28, daemonless (default docker,
                               what ContainerizeBackend=auto and ContainerizeBuilder=auto pick when an engine runs)
+          --binlog            each measured build also writes an MSBuild binary log beside its log (logs/NAME.binlog):
+                              every message with its time ("Wrote the SBOM", "Attached to ..."), for where a build's
+                              time goes; with --keep. It slows every build a little: compare runs made alike
           --dry-run, --check  verify prerequisites and print the plan; builds and pushes nothing (exit 0 = ready)
           --doc PATH          write the report there (default docs/performance.md, written only by a complete run)
           --no-doc            do not write the report
@@ -120,9 +138,10 @@ public sealed class Options
                 case "--scale-backends":
                     o.ScaleBackends = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
                     foreach (var t in o.ScaleBackends)
-                        if (t == "sdk" || !AllTools.Contains(t))
-                            throw new ArgumentException($"--scale-backends: unknown backend '{t}' ({string.Join(", ", AllTools.Where(x => x != "sdk"))})");
+                        if (t == "sdk" || BareTools.Contains(t) || !AllTools.Contains(t))
+                            throw new ArgumentException($"--scale-backends: unknown backend '{t}' ({string.Join(", ", AllTools.Where(x => x != "sdk" && !BareTools.Contains(x)))})");
                     break;
+                case "--binlog": o.Binlog = true; break;
                 case "--dry-run" or "--check": o.DryRun = true; break;
                 case "--doc": o.Doc = Path.GetFullPath(Next()); o.DocGiven = true; break;
                 case "--no-doc": o.NoDoc = true; break;
@@ -142,11 +161,12 @@ public sealed class Options
 }
 
 /// <summary>What one tool of the benchmark runs.</summary>
-/// <param name="Name">sdk, docker, docker-legacy, docker28, daemonless (or plain: dotnet publish alone)</param>
+/// <param name="Name">sdk, docker, docker-legacy, docker28, daemonless, daemonless-bare (or plain: dotnet publish alone)</param>
 /// <param name="Backend">ContainerizeBackend (null: not Containerize)</param>
 /// <param name="Builder">ContainerizeBuilder for the engine backend (null: none)</param>
 /// <param name="EngineKey">the engine it builds in (null: none): <see cref="Engine.DefaultKey"/> or <see cref="Engine.Docker28Key"/></param>
-public sealed record Tool(string Name, string? Backend, string? Builder, string? EngineKey)
+/// <param name="Bare">true: ContainerSbom=false and ContainerProvenance=false (no SBOM, no provenance attached)</param>
+public sealed record Tool(string Name, string? Backend, string? Builder, string? EngineKey, bool Bare = false)
 {
     public static Tool Of(string name) => name switch
     {
@@ -154,18 +174,35 @@ public sealed record Tool(string Name, string? Backend, string? Builder, string?
         "docker-legacy" => new(name, "docker", "legacy", Engine.DefaultKey),
         "docker28" => new(name, "docker", "buildkit", Engine.Docker28Key),
         "daemonless" => new(name, "daemonless", null, null),
+        "daemonless-bare" => new(name, "daemonless", null, null, Bare: true),
         _ => new(name, null, null, null), // sdk, plain
     };
 
+    /// <summary>The properties that turn the supply-chain attachments off (both default to true).</summary>
+    public static readonly string[] BareProperties = ["-p:ContainerSbom=false", "-p:ContainerProvenance=false"];
+
+    /// <summary>The bare counterpart of TOOL (the same without SBOM and provenance), or null when there is none.</summary>
+    public static string? BareOf(string tool) => Options.BareTools.FirstOrDefault(b => b == tool + "-bare");
+
     /// <summary>The MSBuild properties that select it (after -p:Containerize=true).</summary>
-    public IEnumerable<string> Properties =>
-        Backend is null ? [] : Builder is null ? [$"-p:ContainerizeBackend={Backend}"] : [$"-p:ContainerizeBackend={Backend}", $"-p:ContainerizeBuilder={Builder}"];
+    public IEnumerable<string> Properties
+    {
+        get
+        {
+            if (Backend is null) return [];
+            List<string> p = [$"-p:ContainerizeBackend={Backend}"];
+            if (Builder is not null) p.Add($"-p:ContainerizeBuilder={Builder}");
+            if (Bare) p.AddRange(BareProperties);
+            return p;
+        }
+    }
 
     /// <summary>For the report: backend, builder and engine in words.</summary>
     public string Words => Name switch
     {
         "sdk" => "the .NET SDK's `-t:PublishContainer`",
-        "daemonless" => "Containerize, daemonless backend (in-process, pushes itself)",
+        "daemonless" => "Containerize, daemonless backend (in-process, pushes itself; SBOM and provenance attached, the defaults)",
+        "daemonless-bare" => "Containerize, daemonless backend without SBOM and provenance (ContainerSbom=false, ContainerProvenance=false)",
         _ when Backend == "docker" => $"Containerize, engine backend, {(Builder == "legacy" ? "legacy builder" : "BuildKit")}, " +
                                       (EngineKey == Engine.Docker28Key ? "engine 28 (containerd image store)" : "default engine"),
         _ => Name,

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Containerize.Tests.Infrastructure;
 
 namespace Containerize.Tests.Integration;
@@ -10,8 +11,11 @@ namespace Containerize.Tests.Integration;
 [TestCategory("Integration")]
 public sealed class BenchmarkTests
 {
-    /// <summary>The tools of the default plan: the SDK, the engine backend per builder and engine, daemonless.</summary>
-    private static readonly string[] Tools = ["sdk", "docker", "docker-legacy", "docker28", "daemonless"];
+    /// <summary>
+    /// The tools of the default plan: the SDK, the engine backend per builder and engine, daemonless, and daemonless
+    /// without SBOM and provenance (the reference of the target "SBOM + provenance").
+    /// </summary>
+    private static readonly string[] Tools = ["sdk", "docker", "docker-legacy", "docker28", "daemonless", "daemonless-bare"];
 
     [TestMethod]
     public void TheBenchmarkStarts()
@@ -32,6 +36,9 @@ public sealed class BenchmarkTests
         }
 
         StringAssert.Contains(result.Output, "-p:ContainerizeBuilder=legacy");
+        StringAssert.Contains(result.Output, "-p:ContainerizeBackend=daemonless -p:ContainerSbom=false -p:ContainerProvenance=false");
+        // The bare tool is in the main part only: the memory runs are the docker and daemonless tools', as before.
+        StringAssert.Matches(result.Output, new Regex("for: plain publish, docker, daemonless$", RegexOptions.Multiline));
         StringAssert.Contains(result.Output, "dry run: ready (nothing was built)");
     }
 
@@ -51,6 +58,15 @@ public sealed class BenchmarkTests
         Assert.IsFalse(some.Output.Contains("-p:ContainerRepository=bench/sdk-cold-N", StringComparison.Ordinal), some.Output);
         Assert.AreEqual(2, unknown.ExitCode, unknown.Output);
         StringAssert.Contains(unknown.Output, "unknown tool 'docker29'");
+    }
+
+    [TestMethod]
+    public void TheBareToolIsNotAScaleBackend()
+    {
+        var bare = DryRun("--scale-backends", "daemonless-bare");
+
+        Assert.AreEqual(2, bare.ExitCode, bare.Output);
+        StringAssert.Contains(bare.Output, "--scale-backends: unknown backend 'daemonless-bare'");
     }
 
     /// <summary>An app of the benchmark app's shape: one web project whose Program.cs holds the string a code change edits.</summary>
