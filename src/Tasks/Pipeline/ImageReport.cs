@@ -30,8 +30,9 @@ public static class ImageReport
             Base = new { Name = result.BaseName, Digest = result.BaseDigest },
             Backend = result.Backend,
             Platforms = result.Platforms,
-            Sbom = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.CycloneDxFileName, StringComparison.Ordinal)),
-            Spdx = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal)),
+            Sbom = result.Sboms is [var only] ? only.CycloneDx : null,
+            Spdx = result.Sboms is [var single] ? single.Spdx : null,
+            Sboms = Sboms(result),
             Provenance = result.Provenance,
             Signed = result.Signed,
         };
@@ -39,4 +40,12 @@ public static class ImageReport
         AtomicFile.Write(path, output => output.Write(text),
             reason => Errors.IntermediateFolderFailed(Path.GetDirectoryName(Path.GetFullPath(path))!, $"write {FileName}", reason));
     }
+
+    /// <summary>
+    /// "sboms": each platform's documents ({"cyclonedx": path, "spdx": path or null}), keyed as "platforms" names the
+    /// platform (the image's own platform; the one its runtime identifier names should the two lists differ); empty for none.
+    /// </summary>
+    private static Dictionary<string, Dictionary<string, string?>> Sboms(ContainerizeResult result) => result.Sboms
+        .Select((documents, index) => (Platform: result.Platforms.Count == result.Sboms.Count ? result.Platforms[index] : documents.Platform.ToString(), documents))
+        .ToDictionary(entry => entry.Platform, entry => new Dictionary<string, string?> { ["cyclonedx"] = entry.documents.CycloneDx, ["spdx"] = entry.documents.Spdx });
 }
