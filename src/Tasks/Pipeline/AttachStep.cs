@@ -22,8 +22,6 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
 {
     public const string ProvenanceFileName = "container-image.provenance.json";
 
-    private const string CycloneDxType = "application/vnd.cyclonedx+json";
-    private const string SpdxType = "application/spdx+json";
     private const string CreatedAnnotation = "org.opencontainers.image.created";
 
     /// <summary>
@@ -148,7 +146,7 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
         {
             foreach (var path in sboms.Paths)
             {
-                var (type, predicateType) = SbomStep.IsSpdx(path) ? (SpdxType, PredicateTypes.Spdx) : (CycloneDxType, PredicateTypes.CycloneDx);
+                var (type, predicateType) = SbomStep.IsSpdx(path) ? (SpdxWriter.MediaType, PredicateTypes.Spdx) : (CycloneDxWriter.MediaType, PredicateTypes.CycloneDx);
                 var document = File.ReadAllBytes(path);
                 documents.Add((subject, new Artifact(type, type, document, created, Path.GetFileName(path)), predicateType,
                     InTotoStatement.Write([new InTotoSubject(name, subject.Digest[Sha256Digest.Prefix.Length..])], predicateType, document)));
@@ -176,8 +174,8 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
     /// <summary>An artifact as the log names it: "CycloneDX SBOM", "signature (https://slsa.dev/provenance/v1)".</summary>
     private static string Name(Artifact artifact) => artifact.ArtifactType switch
     {
-        CycloneDxType => "CycloneDX SBOM",
-        SpdxType => "SPDX SBOM",
+        CycloneDxWriter.MediaType => "CycloneDX SBOM",
+        SpdxWriter.MediaType => "SPDX SBOM",
         InTotoStatement.MediaType => "SLSA provenance",
         _ => $"signature ({artifact.Annotations["dev.sigstore.bundle.predicateType"]})",
     };

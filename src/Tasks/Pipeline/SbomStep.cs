@@ -33,12 +33,6 @@ public sealed record SbomDocuments(Platform Platform, string CycloneDx, string? 
 /// </summary>
 public static class SbomStep
 {
-    /// <summary>The CycloneDX document of a single-platform image.</summary>
-    public const string CycloneDxFileName = Stem + CycloneDxExtension;
-
-    /// <summary>The SPDX document of a single-platform image.</summary>
-    public const string SpdxFileName = Stem + SpdxExtension;
-
     private const string Stem = "container-image";
     private const string CycloneDxExtension = ".cdx.json";
     private const string SpdxExtension = ".spdx.json";
