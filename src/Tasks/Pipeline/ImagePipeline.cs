@@ -6,8 +6,9 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
-/// archive, load) → attach → record and report, with the SBOM of each platform written right after the build. The backend
-/// (<see cref="IImageBackend{TBase, TImage}"/>) does what each step means for it; the pipeline decides which steps run.
+/// archive, load) → attach → record and report, with the SBOM of each platform written right after the build. The
+/// backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step means for it; the pipeline decides which
+/// steps run.
 /// </summary>
 public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
 {
