@@ -36,7 +36,7 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
         var manifest = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag ?? "latest", cancellation);
         if (MediaTypes.IsIndex(manifest.MediaType))
         {
-            var entry = ManifestsOf(manifest.Content).FirstOrDefault(candidate => Matches(candidate.Platform, platform))
+            var entry = ImageIndex.Find(manifest.Content, platform)
                 ?? throw new ContainerizeException(Errors.BasePlatformMissing(reference.ToString(), platform.ToString()));
             manifest = await client.GetManifestAsync(reference.Repository, entry.Digest, cancellation);
         }
@@ -222,14 +222,4 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
 
     private Task<string> BlobAsync(RegistryClient client, string repository, string digest, CancellationToken cancellation) => FileSystem.FileFailures.GuardAsync(
         () => cache.GetAsync(digest, client.Registry, stream => client.DownloadBlobAsync(repository, digest, stream, cancellation), cancellation), reason => Errors.BlobCacheUnusable(cache.Folder, reason));
-
-    private static IReadOnlyList<Descriptor> ManifestsOf(byte[] index)
-    {
-        using var document = JsonDocument.Parse(index);
-        return document.RootElement.GetProperty("manifests").Deserialize<List<Descriptor>>()!;
-    }
-
-    private static bool Matches(Platform? candidate, Platform wanted) =>
-        candidate is not null && candidate.Os == wanted.Os && candidate.Architecture == wanted.Architecture
-        && (wanted.Variant is null || candidate.Variant is null || candidate.Variant == wanted.Variant);
 }

@@ -121,9 +121,6 @@ public static partial class Errors
     public static Diagnostic LockedBaseUnavailable(string reference, string digest, string problem, string path) => new("CTZ2036",
         $"The base image {reference} is locked to {digest} in {path}, and that image cannot be used: {Clause(problem)}. If the registry no longer holds that digest (deleted, or removed by its garbage collection), or the lock was edited by hand, run 'dotnet build -t:UpdateContainerLock' to lock what the tag names now, and commit the lock.");
 
-    public static Diagnostic SbomForIndexNotYet(int platforms) => new("CTZ2037",
-        $"No SBOM is written for this image index of {platforms} platforms: Containerize writes an SBOM for single-platform images only so far. Build one RID per publish to get one.", Severity.Message);
-
     public static Diagnostic SbomOsPackagesOfBaseOnly(string reason) => new("CTZ2038",
         $"The SBOM lists the base image's OS packages only: {reason}, and the BuildKit daemon backend does not read back what the build installed. Use ContainerizeBackend=docker for an SBOM of every OS package.", Severity.Message);
 

@@ -81,6 +81,11 @@ public static partial class Errors
     public static Diagnostic NotALinuxRuntimeIdentifier(string identifier) => new("CTZ1027",
         $"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier. Container images here are Linux images: use linux-x64, linux-arm64, linux-musl-x64, …");
 
+    /// <param name="identifiers">The runtime identifiers, as ContainerRuntimeIdentifiers names them ("linux-x64 and linux-musl-x64").</param>
+    /// <param name="platform">The platform they all name (linux/amd64).</param>
+    public static Diagnostic RuntimeIdentifiersOfOnePlatform(string identifiers, string platform) => new("CTZ1091",
+        $"ContainerRuntimeIdentifiers names {identifiers}, which all make a {platform} image: an image index holds one image per platform, so a puller would get whichever comes first. Keep one of them, or make the other image by a publish of its own (another repository or tag).");
+
     public static Diagnostic SeveralRuntimeIdentifiersNeedPortableOutput(string identifiers) => new("CTZ1028",
         $"ContainerRuntimeIdentifiers '{identifiers}' names several platforms, and this app is published per RID (RuntimeIdentifier, SelfContained or PublishAot is set), but only one publish output was given. Run the Containerize target (dotnet publish -p:Containerize=true or -t:Containerize), which publishes once per RID.");
 

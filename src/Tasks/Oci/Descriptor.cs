@@ -33,6 +33,10 @@ public sealed record Platform(
 
     public override string ToString() => $"{Os}/{Architecture}" + (Variant is null ? "" : "/" + Variant);
 
+    /// <summary>Whether an image of this platform is the one <paramref name="wanted"/> asks for: the same OS and architecture, the variant ignored when either names none.</summary>
+    public bool Matches(Platform wanted) =>
+        Os == wanted.Os && Architecture == wanted.Architecture && (wanted.Variant is null || Variant is null || Variant == wanted.Variant);
+
     /// <summary>The platform an image is made for: from the runtime identifier (linux-x64, linux-musl-arm64, …), else this machine's.</summary>
     public static Platform ForRuntimeIdentifier(string runtimeIdentifier)
     {

@@ -12,25 +12,26 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The step "attach" of <see cref="ImagePipeline"/>, after a push: the image's SBOM, its provenance and — with
-/// ContainerSigningKey — Sigstore bundles signing the image and each of them go to the registry as OCI 1.1 referrers
-/// of the pushed manifest, whatever backend pushed it (docs/supply-chain.md, design (y)).
+/// ContainerSigningKey — Sigstore bundles signing the image and each of them go to the registry as OCI 1.1 referrers,
+/// whatever backend pushed it (docs/supply-chain.md, design (y)). The provenance and the image's signature refer to the
+/// pushed manifest (an image index for several platforms); each platform's SBOM, and its signed copy, to that
+/// platform's manifest.
 /// </summary>
 /// <param name="clientFor">The in-process registry client for the job's push registry, with its push credentials.</param>
 public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> clientFor)
 {
     public const string ProvenanceFileName = "container-image.provenance.json";
 
-    private const string CycloneDxType = "application/vnd.cyclonedx+json";
-    private const string SpdxType = "application/spdx+json";
     private const string CreatedAnnotation = "org.opencontainers.image.created";
 
     /// <summary>
     /// What the job attaches to a pushed image, as the build record keeps it ("cyclonedx,spdx,provenance,signed:&lt;key
-    /// hint&gt;"); empty when nothing is. A run that would attach something else attaches again.
+    /// hint&gt;"; each format once, however many platforms); empty when nothing is. A run that would attach something
+    /// else attaches again.
     /// </summary>
     public static string What(ImageJob job)
     {
-        var kinds = SbomStep.Paths(job).Select(path => path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal) ? "spdx" : "cyclonedx").ToList();
+        var kinds = SbomStep.Paths(job).Select(path => SbomStep.IsSpdx(path) ? "spdx" : "cyclonedx").Distinct().ToList();
         if (job.Request.Provenance)
         {
             kinds.Add("provenance");
@@ -68,8 +69,8 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
             return record;
         }
 
-        var image = $"{job.Spec.Registry}/{job.Spec.Repository}@{digest}";
-        var artifacts = Artifacts(job, record, backendName, digest);
+        var name = ImageName(job);
+        var provenance = WriteProvenance(job, record, backendName, digest);
         using var client = clientFor(job);
         ManifestResponse manifest;
         try
@@ -78,59 +79,103 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
         }
         catch (ContainerizeException exception) when (!pushedInProcess && exception.Diagnostic.Code == Errors.RegistryUnreachableCode)
         {
-            log.Report(Errors.AttachmentsNotAttached(Describe(what), image, exception.Diagnostic.Message));
+            log.Report(Errors.AttachmentsNotAttached(Describe(what), $"{name}@{digest}", exception.Diagnostic.Message));
             return record;
         }
 
-        var subject = new Descriptor(manifest.MediaType, manifest.Digest, manifest.Content.Length);
-        var attached = await new ReferrerPublisher(client, job.PushRepository).AttachAsync(subject, artifacts, cancellation);
-        log.Info($"Attached to {image}: {string.Join(", ", attached.Zip(artifacts, (referrer, artifact) => $"{Name(artifact)} ({referrer.Digest})"))}");
+        var image = new Descriptor(manifest.MediaType, manifest.Digest, manifest.Content.Length);
+        var platforms = PlatformManifests(job, image, manifest.Content);
+        var publisher = new ReferrerPublisher(client, job.PushRepository);
+        foreach (var group in Artifacts(job, image, platforms.Select(platform => platform.Manifest).ToList(), provenance).GroupBy(entry => entry.Subject, entry => entry.Artifact))
+        {
+            var artifacts = group.ToList();
+            var attached = await publisher.AttachAsync(group.Key, artifacts, cancellation);
+            var platform = platforms.FirstOrDefault(entry => entry.Manifest == group.Key).Platform;
+            log.Info($"Attached to {name}@{group.Key.Digest}{(platform is null ? "" : $" ({platform})")}: {string.Join(", ", attached.Zip(artifacts, (referrer, artifact) => $"{Name(artifact)} ({referrer.Digest})"))}");
+        }
+
         return record with { Attached = $"{digest} {what}" };
     }
 
+    /// <summary>The image's name in the push registry (localhost:5000/webapi): the statements' subject name, as cosign attest writes it.</summary>
+    private static string ImageName(ImageJob job) => $"{job.Spec.Registry}/{job.Spec.Repository}";
+
     /// <summary>
-    /// The artifacts for the image <paramref name="digest"/> names, in a fixed order: the SBOM documents, the
-    /// provenance (also written to disk), then the signatures.
+    /// The provenance statement of the image <paramref name="digest"/> names (its one subject: the pushed manifest or
+    /// index, which names each platform's manifest by digest), written to disk before the registry is asked, so that
+    /// it is there to attach by hand when this machine cannot reach the registry; null when the job writes none.
     /// </summary>
-    private static List<Artifact> Artifacts(ImageJob job, BuildRecord record, string backendName, string digest)
+    private static byte[]? WriteProvenance(ImageJob job, BuildRecord record, string backendName, string digest)
+    {
+        if (ProvenancePath(job) is not { } path)
+        {
+            return null;
+        }
+
+        var statement = ProvenanceStep.Statement(ProvenanceStep.Input(job, record, backendName), digest, ImageName(job));
+        AtomicFile.Write(path, output => output.Write(statement),
+            reason => Errors.IntermediateFolderFailed(job.Request.ContextDirectory, $"write the provenance ({ProvenanceFileName})", reason));
+        return statement;
+    }
+
+    /// <summary>
+    /// The manifest each platform's SBOM is about, in the order of <see cref="SbomStep.Documents"/>: the pushed image's
+    /// own, or for an image index the entry of that platform (as the base's platform was chosen; else the entry at
+    /// the same place, the order the index was written in), without its platform.
+    /// </summary>
+    private static List<(Descriptor Manifest, Platform? Platform)> PlatformManifests(ImageJob job, Descriptor image, byte[] content)
+    {
+        var entries = MediaTypes.IsIndex(image.MediaType) ? ImageIndex.Manifests(content) : [];
+        return SbomStep.Documents(job).Select((documents, index) =>
+            (entries.FirstOrDefault(entry => entry.Platform?.Matches(documents.Platform) == true) ?? entries.ElementAtOrDefault(index)) is { } entry
+                ? (new Descriptor(entry.MediaType, entry.Digest, entry.Size), entry.Platform)
+                : (image, null)).ToList();
+    }
+
+    /// <summary>
+    /// What to attach, each with the manifest it refers to, in a fixed order: the SBOM documents (each about its
+    /// platform's manifest, <paramref name="sbomSubjects"/>), the provenance, then the signatures — the image's, and
+    /// one per document about the same manifest as the document.
+    /// </summary>
+    private static IEnumerable<(Descriptor Subject, Artifact Artifact)> Artifacts(ImageJob job, Descriptor image, IReadOnlyList<Descriptor> sbomSubjects, byte[]? provenance)
     {
         var created = new Dictionary<string, string> { [CreatedAnnotation] = SbomJson.Time(job.Spec.Created) };
-        var statements = new List<(string PredicateType, byte[] Statement)>();
-        var subjects = new[] { new InTotoSubject($"{job.Spec.Registry}/{job.Spec.Repository}", digest[Sha256Digest.Prefix.Length..]) };
-        var artifacts = new List<Artifact>();
-        foreach (var path in SbomStep.Paths(job))
+        var name = ImageName(job);
+        var documents = new List<(Descriptor Subject, Artifact Artifact, string PredicateType, byte[] Statement)>();
+        foreach (var (sboms, subject) in SbomStep.Documents(job).Zip(sbomSubjects))
         {
-            var spdx = path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal);
-            var document = File.ReadAllBytes(path);
-            artifacts.Add(new Artifact(spdx ? SpdxType : CycloneDxType, spdx ? SpdxType : CycloneDxType, document, created, Path.GetFileName(path)));
-            statements.Add((spdx ? PredicateTypes.Spdx : PredicateTypes.CycloneDx, InTotoStatement.Write(subjects, spdx ? PredicateTypes.Spdx : PredicateTypes.CycloneDx, document)));
+            foreach (var path in sboms.Paths)
+            {
+                var (type, predicateType) = SbomStep.IsSpdx(path) ? (SpdxWriter.MediaType, PredicateTypes.Spdx) : (CycloneDxWriter.MediaType, PredicateTypes.CycloneDx);
+                var document = File.ReadAllBytes(path);
+                documents.Add((subject, new Artifact(type, type, document, created, Path.GetFileName(path)), predicateType,
+                    InTotoStatement.Write([new InTotoSubject(name, subject.Digest[Sha256Digest.Prefix.Length..])], predicateType, document)));
+            }
         }
 
-        if (ProvenancePath(job) is { } provenancePath)
+        if (provenance is not null)
         {
-            var statement = ProvenanceStep.Statement(ProvenanceStep.Input(job, record, backendName), digest, subjects[0].Name);
-            AtomicFile.Write(provenancePath, output => output.Write(statement),
-                reason => Errors.IntermediateFolderFailed(job.Request.ContextDirectory, $"write the provenance ({ProvenanceFileName})", reason));
-            artifacts.Add(new Artifact(InTotoStatement.MediaType, InTotoStatement.MediaType, statement,
-                new Dictionary<string, string>(created) { [InTotoStatement.PredicateTypeAnnotation] = PredicateTypes.SlsaProvenanceV1 }, ProvenanceFileName));
-            statements.Add((PredicateTypes.SlsaProvenanceV1, statement));
+            documents.Add((image, new Artifact(InTotoStatement.MediaType, InTotoStatement.MediaType, provenance,
+                new Dictionary<string, string>(created) { [InTotoStatement.PredicateTypeAnnotation] = PredicateTypes.SlsaProvenanceV1 }, ProvenanceFileName), PredicateTypes.SlsaProvenanceV1, provenance));
         }
 
-        if (job.Signer is { } signer)
+        var artifacts = documents.Select(document => (document.Subject, document.Artifact));
+        if (job.Signer is not { } signer)
         {
-            statements.Insert(0, (PredicateTypes.CosignSign, InTotoStatement.Write(subjects, PredicateTypes.CosignSign, "{}"u8)));
-            artifacts.AddRange(statements.Select(entry => new Artifact(SigstoreBundle.MediaType, SigstoreBundle.MediaType, SigstoreBundle.Sign(signer, entry.Statement),
-                new Dictionary<string, string>(created) { ["dev.sigstore.bundle.content"] = "dsse-envelope", ["dev.sigstore.bundle.predicateType"] = entry.PredicateType })));
+            return artifacts;
         }
 
-        return artifacts;
+        var statements = documents.Select(document => (document.Subject, document.PredicateType, document.Statement))
+            .Prepend((Subject: image, PredicateType: PredicateTypes.CosignSign, Statement: InTotoStatement.Write([new InTotoSubject(name, image.Digest[Sha256Digest.Prefix.Length..])], PredicateTypes.CosignSign, "{}"u8)));
+        return artifacts.Concat(statements.Select(entry => (entry.Subject, new Artifact(SigstoreBundle.MediaType, SigstoreBundle.MediaType, SigstoreBundle.Sign(signer, entry.Statement),
+            new Dictionary<string, string>(created) { ["dev.sigstore.bundle.content"] = "dsse-envelope", ["dev.sigstore.bundle.predicateType"] = entry.PredicateType }))));
     }
 
     /// <summary>An artifact as the log names it: "CycloneDX SBOM", "signature (https://slsa.dev/provenance/v1)".</summary>
     private static string Name(Artifact artifact) => artifact.ArtifactType switch
     {
-        CycloneDxType => "CycloneDX SBOM",
-        SpdxType => "SPDX SBOM",
+        CycloneDxWriter.MediaType => "CycloneDX SBOM",
+        SpdxWriter.MediaType => "SPDX SBOM",
         InTotoStatement.MediaType => "SLSA provenance",
         _ => $"signature ({artifact.Annotations["dev.sigstore.bundle.predicateType"]})",
     };

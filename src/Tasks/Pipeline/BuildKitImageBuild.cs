@@ -97,10 +97,11 @@ public sealed class BuildKitImageBuild(
     }
 
     /// <summary>
-    /// The base image's OS package files (from its registry, as the daemonless backend reads them): what RUN steps or
-    /// a user's Dockerfile installed is not read back from the daemon, and a CTZ2038 warning says so.
+    /// The base image's OS package files (from its registry, as the daemonless backend reads them) for the one platform
+    /// a daemon makes (<see cref="Refuse"/>): what RUN steps or a user's Dockerfile installed is not read back from the
+    /// daemon, and a CTZ2038 message says so.
     /// </summary>
-    public async Task<BuiltImageContents> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record, string image, CancellationToken cancellation)
+    public async Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record, string image, CancellationToken cancellation)
     {
         var (spec, platform) = (plan.Spec, plan.Platforms[0]);
         var os = platform.Base is { } baseImage ? await baseImages.ScanBaseAsync(baseImage, cancellation) : new ImageOsScan(ImageOsFiles.None, ImageOsFiles.None, []);
@@ -109,7 +110,7 @@ public sealed class BuildKitImageBuild(
             log.Report(Errors.SbomOsPackagesOfBaseOnly(spec.Dockerfile is not null ? "the image is built from your own Dockerfile (ContainerDockerfile)" : "the image has RUN steps or ContainerPackage items"));
         }
 
-        return new BuiltImageContents(record.ImageId, image, platform.Platform.Architecture, os);
+        return [new BuiltImageContents(record.ImageId, image, platform.Platform.Architecture, os)];
     }
 
     /// <summary>Nothing: the daemon pushed while building (<see cref="Refuse"/> allows no archive and no engine).</summary>

@@ -67,8 +67,8 @@ public sealed record ContainerizeResult(
     /// <summary>The archive the image was written to (ContainerArchiveOutputPath); empty for none.</summary>
     public string ArchivePath { get; init; } = "";
 
-    /// <summary>The SBOM documents of the image (the CycloneDX one first); empty for none.</summary>
-    public IReadOnlyList<string> Sboms { get; init; } = [];
+    /// <summary>The SBOM documents of each platform's image, in the order of the job's platforms; empty for none.</summary>
+    public IReadOnlyList<SbomDocuments> Sboms { get; init; } = [];
 
     /// <summary>The provenance statement of the pushed image (container-image.provenance.json), or null for none.</summary>
     public string? Provenance { get; init; }

@@ -91,15 +91,19 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     }
 
     /// <summary>
-    /// The OS package files of the base image's layers (downloaded once into the blob cache; a push only mounts them):
-    /// the daemonless image adds files to the app's folders only, so its OS packages are the base image's.
+    /// Each platform's OS package files, from its base image's layers (downloaded once into the blob cache; a push only
+    /// mounts them): the daemonless image adds files to the app's folders only, so its OS packages are the base image's.
     /// </summary>
-    public async Task<BuiltImageContents> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record,
+    public async Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<DaemonlessBackend.BaseImage> plan, BuildRecord record,
         IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, CancellationToken cancellation)
     {
-        var (baseImage, image) = images[0];
-        var os = await backend.ScanBaseAsync(baseImage, cancellation);
-        return new BuiltImageContents(image.ConfigDescriptor.Digest, image.ManifestDigest, image.Platform.Architecture, os);
+        var contents = new List<BuiltImageContents>();
+        foreach (var (baseImage, image) in images)
+        {
+            contents.Add(new BuiltImageContents(image.ConfigDescriptor.Digest, image.ManifestDigest, image.Platform.Architecture, await backend.ScanBaseAsync(baseImage, cancellation)));
+        }
+
+        return contents;
     }
 
     /// <summary>

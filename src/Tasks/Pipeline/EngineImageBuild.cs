@@ -62,8 +62,8 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
     }
 
     /// <summary>The OS package files read through containers made from the image and from its base (never started).</summary>
-    public async Task<BuiltImageContents> ReadContentsAsync(ImagePlan<BaseImageFacts> plan, BuildRecord record, string image, CancellationToken cancellation) =>
-        new(record.ImageId, record.Digest, record.Platform.Split('/').ElementAtOrDefault(1) ?? "", await engine.Files.ScanAsync(image, plan.Facts?.Id, cancellation));
+    public async Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<BaseImageFacts> plan, BuildRecord record, string image, CancellationToken cancellation) =>
+        [new(record.ImageId, record.Digest, record.Platform.Split('/').ElementAtOrDefault(1) ?? "", await engine.Files.ScanAsync(image, plan.Facts?.Id, cancellation))];
 
     /// <summary>The archive when this run built the image or the file is gone; the push when the record shows a tag not pushed.</summary>
     public async Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)

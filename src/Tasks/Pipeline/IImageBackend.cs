@@ -36,10 +36,11 @@ public interface IImageBackend<TBase, TImage> : IDisposable
     Task<(BuildRecord Record, TImage Image)> BuildAsync(ImagePlan<TBase> plan, CancellationToken cancellation);
 
     /// <summary>
-    /// Step "SBOM", for a single-platform image this run built: what only the backend knows of it — its identity, its
-    /// manifest digest if known, its architecture and the OS package files of it and of its base.
+    /// Step "SBOM", for the image this run built: what only the backend knows of each platform's image — its identity,
+    /// its manifest digest if known, its architecture and the OS package files of it and of its base.
     /// </summary>
-    Task<BuiltImageContents> ReadContentsAsync(ImagePlan<TBase> plan, BuildRecord record, TImage image, CancellationToken cancellation);
+    /// <returns>One entry per platform of the plan, in its order.</returns>
+    Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<TBase> plan, BuildRecord record, TImage image, CancellationToken cancellation);
 
     /// <summary>Step "publish": push, write the archive, load into the engine — what the job asks for and the record does not show done.</summary>
     /// <param name="image">What this run built; default when the image was up to date.</param>

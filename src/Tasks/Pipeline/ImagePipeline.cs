@@ -6,8 +6,9 @@ namespace Containerize.Pipeline;
 
 /// <summary>
 /// The steps of every run, whatever the backend: up to date? → base → Dockerfile and context → build → publish (push,
-/// archive, load) → attach → record and report, with the SBOM written right after the build. The backend
-/// (<see cref="IImageBackend{TBase, TImage}"/>) does what each step means for it; the pipeline decides which steps run.
+/// archive, load) → attach → record and report, with the SBOM of each platform written right after the build. The
+/// backend (<see cref="IImageBackend{TBase, TImage}"/>) does what each step means for it; the pipeline decides which
+/// steps run.
 /// </summary>
 public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
 {
@@ -17,7 +18,7 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
         var upToDate = record is not null && record.Fingerprint == job.Fingerprint && File.Exists(job.DockerfilePath) && SbomStep.Paths(job).All(File.Exists)
             && await backend.HoldsAsync(job, record, cancellation);
         TImage? image = default;
-        Sbom.SbomInput? sbom = null;
+        IReadOnlyList<Sbom.SbomInput> sboms = [];
         if (upToDate)
         {
             log.Info($"{job.Spec.References.First()} is up to date ({record!.Digest ?? record.ImageId}).");
@@ -32,7 +33,7 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
             // What the registry holds for a digest stays true when the same image is made again (a new tag, say).
             record = record with { Attached = attachedBefore };
             record.Save(job.RecordPath);
-            sbom = await WriteSbomAsync(job, backend, plan, record, image, cancellation);
+            sboms = await WriteSbomAsync(job, backend, plan, record, image, cancellation);
         }
 
         var published = await backend.PublishAsync(job, record!, image, cancellation);
@@ -41,10 +42,10 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
             published.Save(job.RecordPath);
         }
 
-        if (sbom is { Digest: null } && published.Digest is not null)
+        if (sboms is [{ Digest: null } sbom] && published.Digest is not null)
         {
-            // The engine's push gave the manifest digest the image's purl names.
-            SbomStep.Write(job, sbom with { Digest = published.Digest }, log);
+            // The engine's push gave the manifest digest the image's purl names (an index's platforms are known at build time).
+            SbomStep.Write(job, [sbom with { Digest = published.Digest }], log);
         }
 
         if (await attach.RunAsync(job, published, backend.Name, backend.PushesInProcess, cancellation) is var attached && attached != published)
@@ -58,7 +59,7 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
         {
             InEngine = backend.InEngine,
             ArchivePath = job.Request.ArchivePath,
-            Sboms = SbomStep.Paths(job),
+            Sboms = SbomStep.Documents(job),
             Provenance = AttachStep.ProvenancePath(job) is { } provenance && File.Exists(provenance) ? provenance : null,
             Signed = job.Signer is not null && AttachStep.IsAttached(job, published),
         };
@@ -68,27 +69,22 @@ public sealed class ImagePipeline(IBuildLog log, AttachStep attach)
 
     /// <summary>
     /// Step "SBOM", right after the build (so that a push that fails leaves the image and its SBOM for the next run to
-    /// push): the documents of a single-platform image (an index gets none yet: CTZ2037).
+    /// push): the documents of each platform's image, from what the backend reads of it.
     /// </summary>
-    /// <returns>What the documents say, or null when none was written.</returns>
-    private async Task<Sbom.SbomInput?> WriteSbomAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, ImagePlan<TBase> plan, BuildRecord record,
-        TImage image, CancellationToken cancellation)
+    /// <returns>What the documents of each platform say; empty when none was written.</returns>
+    private async Task<IReadOnlyList<Sbom.SbomInput>> WriteSbomAsync<TBase, TImage>(ImageJob job, IImageBackend<TBase, TImage> backend, ImagePlan<TBase> plan,
+        BuildRecord record, TImage image, CancellationToken cancellation)
     {
         SbomStep.RemoveOthers(job);
-        if (job.Request.Sbom && plan.Platforms.Count > 1)
+        if (SbomStep.Documents(job).Count == 0)
         {
-            log.Report(Diagnostics.Errors.SbomForIndexNotYet(plan.Platforms.Count));
-        }
-
-        if (SbomStep.Paths(job).Count == 0)
-        {
-            return null;
+            return [];
         }
 
         var contents = await backend.ReadContentsAsync(plan, record, image, cancellation);
-        var input = SbomStep.Input(job, plan.Platforms[0], contents, log, cancellation);
-        SbomStep.Write(job, input, log);
-        return input;
+        var inputs = contents.Select((platform, index) => SbomStep.Input(job, plan, index, platform, log, cancellation)).ToList();
+        SbomStep.Write(job, inputs, log);
+        return inputs;
     }
 
     /// <summary>Step "base": each platform's base image read once and merged into the plan.</summary>

@@ -22,6 +22,7 @@ public static class ImageReport
     /// <exception cref="ContainerizeException">CTZ2021 when it cannot be written.</exception>
     public static void Write(string path, ContainerizeResult result)
     {
+        var single = result.Sboms is [var only] ? only : null;
         var report = new
         {
             References = result.References,
@@ -30,13 +31,27 @@ public static class ImageReport
             Base = new { Name = result.BaseName, Digest = result.BaseDigest },
             Backend = result.Backend,
             Platforms = result.Platforms,
-            Sbom = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.CycloneDxFileName, StringComparison.Ordinal)),
-            Spdx = result.Sboms.FirstOrDefault(path => path.EndsWith(SbomStep.SpdxFileName, StringComparison.Ordinal)),
+            Sbom = single?.CycloneDx,
+            Spdx = single?.Spdx,
+            Sboms = Sboms(result),
             Provenance = result.Provenance,
             Signed = result.Signed,
         };
         var text = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Options) + "\n");
         AtomicFile.Write(path, output => output.Write(text),
             reason => Errors.IntermediateFolderFailed(Path.GetDirectoryName(Path.GetFullPath(path))!, $"write {FileName}", reason));
+    }
+
+    /// <summary>
+    /// "sboms": each platform's documents ({"cyclonedx": path, "spdx": path or null}), keyed as "platforms" names the
+    /// platform (the image's own platform), or by the platform its runtime identifier names should "platforms" not
+    /// name each once; empty for none.
+    /// </summary>
+    private static Dictionary<string, Dictionary<string, string?>> Sboms(ContainerizeResult result)
+    {
+        var byImage = result.Platforms.Distinct().Count() == result.Sboms.Count && result.Platforms.Count == result.Sboms.Count;
+        return result.Sboms
+            .Select((documents, index) => (Platform: byImage ? result.Platforms[index] : documents.Platform.ToString(), Documents: documents))
+            .ToDictionary(entry => entry.Platform, entry => new Dictionary<string, string?> { ["cyclonedx"] = entry.Documents.CycloneDx, ["spdx"] = entry.Documents.Spdx });
     }
 }

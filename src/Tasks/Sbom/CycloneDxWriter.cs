@@ -12,8 +12,6 @@ public static class CycloneDxWriter
 {
     public const string MediaType = "application/vnd.cyclonedx+json";
 
-    public const string FileName = "container-image.cdx.json";
-
     public static byte[] Write(SbomInput input)
     {
         var model = SbomModel.From(input);

@@ -16,8 +16,6 @@ public static class SpdxWriter
 {
     public const string MediaType = "application/spdx+json";
 
-    public const string FileName = "container-image.spdx.json";
-
     private const string NoAssertion = "NOASSERTION";
 
     private const string DocumentId = "SPDXRef-DOCUMENT";

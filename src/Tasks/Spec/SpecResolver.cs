@@ -176,9 +176,15 @@ public static class SpecResolver
     private static IReadOnlyList<string> ResolveRuntimeIdentifiers(string value, ICollection<Diagnostic> diagnostics)
     {
         var identifiers = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var identifier in identifiers.Where(identifier => !identifier.StartsWith("linux-", StringComparison.Ordinal)))
+        var linux = identifiers.Where(identifier => identifier.StartsWith("linux-", StringComparison.Ordinal)).ToList();
+        foreach (var identifier in identifiers.Except(linux))
         {
             diagnostics.Add(Errors.NotALinuxRuntimeIdentifier(identifier));
+        }
+
+        foreach (var same in linux.GroupBy(identifier => Oci.Platform.ForRuntimeIdentifier(identifier).ToString()).Where(group => group.Count() > 1))
+        {
+            diagnostics.Add(Errors.RuntimeIdentifiersOfOnePlatform(string.Join(" and ", same), same.Key));
         }
 
         return identifiers;

@@ -349,5 +349,17 @@ public sealed class DaemonlessTests
         Assert.AreNotEqual(amd64[1], arm64[1], "each platform has its own runtime layer (the runtime pack of its RID)");
         Assert.IsTrue(Directory.Exists(Path.Combine(project.Directory, "bin", "Release", "net10.0", "linux-arm64", "publish")), "published for linux-arm64");
         StringAssert.StartsWith(digest, "sha256:");
+        foreach (var (identifier, architecture) in new[] { ("linux-x64", "amd64"), ("linux-arm64", "arm64") })
+        {
+            // Each platform's SBOM names that platform's manifest and the runtime pack of its own publish.
+            var name = "container-image." + (architecture == "amd64" ? "linux-amd64" : "linux-arm64-v8") + ".cdx.json";
+            using var sbom = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project.Directory, "obj", "Release", "net10.0", "linux-x64", "containerize", name)));
+            var purls = sbom.RootElement.GetProperty("components").EnumerateArray()
+                .Select(component => component.TryGetProperty("purl", out var purl) ? purl.GetString()! : "").ToList();
+            Assert.IsTrue(purls.Any(purl => purl.StartsWith($"pkg:nuget/Microsoft.NETCore.App.Runtime.{identifier}@", StringComparison.Ordinal)), $"{name}: {string.Join(", ", purls)}");
+            Assert.IsFalse(purls.Any(purl => purl.Contains(".App.Runtime.", StringComparison.Ordinal) && !purl.Contains(identifier, StringComparison.Ordinal)), $"{name} lists another RID's runtime pack");
+            StringAssert.StartsWith(sbom.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString(),
+                $"pkg:oci/dl-per-rid@{manifests[architecture].Replace(":", "%3A", StringComparison.Ordinal)}?arch={architecture}&");
+        }
     }
 }

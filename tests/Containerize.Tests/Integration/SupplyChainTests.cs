@@ -79,6 +79,81 @@ public sealed class SupplyChainTests
     }
 
     [TestMethod]
+    public void An_image_index_gets_an_SBOM_per_platform_attached_to_that_platforms_manifest_and_the_index_signed_so_that_cosign_verifies_them()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var home = new TemporaryFolder();
+        const string repository = "ctz-signed-index";
+        using var project = TestProject.Create("SignedIndex", "Console.WriteLine();\n",
+            properties: $"<ContainerRepository>{repository}</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag><ContainerBaseImage>{TestEnvironment.MultiPlatformBase}</ContainerBaseImage>");
+        var (keyPath, publicKey) = WriteKeyPair(home);
+        var environment = new Dictionary<string, string?>(TestEnvironment.NoEngine(cache)) { ["CONTAINERIZE_SIGNING_KEY_PASSWORD"] = Password };
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + TestEnvironment.OpenRegistry,
+            "-p:ContainerRuntimeIdentifiers=linux-x64%3Blinux-arm64", "-p:ContainerSigningKey=" + keyPath];
+
+        project.Publish(environment, arguments).ShouldSucceed();
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+        var digest = report.RootElement.GetProperty("digest").GetString()!;
+        var index = $"{TestEnvironment.OpenRegistry}/{repository}@{digest}";
+        Assert.AreEqual(JsonValueKind.Null, report.RootElement.GetProperty("sbom").ValueKind, "an index has no single SBOM");
+        Assert.IsFalse(File.Exists(Path.Combine(project.ContextDirectory, "container-image.cdx.json")));
+        Assert.IsTrue(report.RootElement.GetProperty("signed").GetBoolean());
+        var raw = ProcessRunner.Run("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{TestEnvironment.OpenRegistry}/{repository}:1.0.0"]).ShouldSucceed().Output.TrimEnd('\n');
+        Assert.AreEqual(digest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw))));
+        using var manifests = JsonDocument.Parse(raw);
+        var platforms = manifests.RootElement.GetProperty("manifests").EnumerateArray()
+            .ToDictionary(entry => entry.GetProperty("platform").GetProperty("architecture").GetString()!, entry => entry.GetProperty("digest").GetString()!);
+        CollectionAssert.AreEquivalent(new[] { "amd64", "arm64" }, platforms.Keys.ToArray());
+        var sboms = report.RootElement.GetProperty("sboms");
+        CollectionAssert.AreEqual(new[] { "linux/amd64", "linux/arm64/v8" }, sboms.EnumerateObject().Select(entry => entry.Name).ToArray());
+        var written = new List<byte[]>();
+        foreach (var (platform, architecture) in new[] { ("linux/amd64", "amd64"), ("linux/arm64/v8", "arm64") })
+        {
+            var path = sboms.GetProperty(platform).GetProperty("cyclonedx").GetString()!;
+            Assert.AreEqual(Path.Combine(project.ContextDirectory, $"container-image.{platform.Replace('/', '-')}.cdx.json"), path);
+            Assert.AreEqual(JsonValueKind.Null, sboms.GetProperty(platform).GetProperty("spdx").ValueKind);
+            written.Add(File.ReadAllBytes(path));
+            using (var sbom = JsonDocument.Parse(written[^1]))
+            {
+                Assert.AreEqual($"pkg:oci/{repository}@{platforms[architecture].Replace(":", "%3A", StringComparison.Ordinal)}?arch={architecture}&repository_url={TestEnvironment.OpenRegistry.Replace(":", "%3A", StringComparison.Ordinal)}/{repository}",
+                    sbom.RootElement.GetProperty("metadata").GetProperty("component").GetProperty("purl").GetString(), "the SBOM names its platform's manifest");
+            }
+
+            // Each platform's SBOM and its signed copy refer to that platform's manifest.
+            var image = $"{TestEnvironment.OpenRegistry}/{repository}@{platforms[architecture]}";
+            var referrers = SupplyChainTools.Discover(image);
+            CollectionAssert.AreEquivalent(new[] { CycloneDx, Bundle }, referrers.Select(referrer => referrer.ArtifactType).ToList(), platform);
+            Assert.AreSequenceEqual(written[^1], Pull($"{TestEnvironment.OpenRegistry}/{repository}@{referrers.First(referrer => referrer.ArtifactType == CycloneDx).Digest}"), "the attached SBOM is the one on disk");
+        }
+
+        // The provenance and the signature refer to the index.
+        CollectionAssert.AreEquivalent(new[] { InToto, Bundle, Bundle }, SupplyChainTools.Discover(index).Select(referrer => referrer.ArtifactType).ToList());
+        using (var provenance = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project.ContextDirectory, "container-image.provenance.json"))))
+        {
+            Assert.AreEqual(Hex(digest), Assert.ContainsSingle(provenance.RootElement.GetProperty("subject").EnumerateArray().ToList()).GetProperty("digest").GetProperty("sha256").GetString());
+        }
+
+        var verified = SupplyChainTools.CosignVerify(home, "verify", publicKey, index).ShouldSucceed().Output;
+        StringAssert.Contains(verified, "\"type\":\"https://sigstore.dev/cosign/sign/v1\"", "the index is signed, not only attested");
+        StringAssert.Contains(verified, $"\"docker-manifest-digest\":\"{digest}\"");
+        SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, index, "--type", "slsaprovenance1").ShouldSucceed();
+        SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, $"{TestEnvironment.OpenRegistry}/{repository}@{platforms["arm64"]}", "--type", "cyclonedx").ShouldSucceed();
+        var refused = SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, index, "--type", "cyclonedx");
+        Assert.AreNotEqual(0, refused.ExitCode, "no SBOM is attached to the index itself: " + refused.Output);
+
+        // Nothing changed: up to date, the same SBOMs, nothing attached again.
+        var again = project.Publish(environment, [.. arguments, "-v:n"]).ShouldSucceed();
+        StringAssert.Contains(again.Output, "is up to date");
+        Assert.DoesNotContain("Attached to", again.Output);
+        CollectionAssert.AreEqual(written[0], File.ReadAllBytes(Path.Combine(project.ContextDirectory, "container-image.linux-amd64.cdx.json")));
+        CollectionAssert.AreEqual(written[1], File.ReadAllBytes(Path.Combine(project.ContextDirectory, "container-image.linux-arm64-v8.cdx.json")));
+        Assert.HasCount(3, SupplyChainTools.Discover(index));
+        Assert.HasCount(2, SupplyChainTools.Discover($"{TestEnvironment.OpenRegistry}/{repository}@{platforms["arm64"]}"));
+    }
+
+    [TestMethod]
     public void Attaching_to_the_registry_with_credentials_uses_them_and_without_a_key_nothing_is_signed()
     {
         using var cache = new TemporaryFolder();

@@ -273,6 +273,11 @@ public sealed class ConfigurationErrorTests
         Assert.StartsWith($"ContainerRuntimeIdentifiers holds '{identifier}', which is not a Linux runtime identifier.",
             MessageOf("CTZ1027", new ContainerSettings { RuntimeIdentifiers = "linux-x64;" + identifier }));
 
+    [TestMethod]
+    public void Two_runtime_identifiers_of_one_platform_are_CTZ1091() =>
+        Assert.StartsWith("ContainerRuntimeIdentifiers names linux-x64 and linux-musl-x64, which all make a linux/amd64 image: an image index holds one image per platform",
+            MessageOf("CTZ1091", new ContainerSettings { RuntimeIdentifiers = "linux-x64;linux-arm64;linux-musl-x64;win-x64" }));
+
 
     [TestMethod]
     [DataRow("line\nbreak", "holds a newline")]
