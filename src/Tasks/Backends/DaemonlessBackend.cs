@@ -98,9 +98,11 @@ public sealed class DaemonlessBackend(BlobCache cache, IBuildLog log)
     }
 
     /// <summary>An image index (or Docker manifest list) of one manifest per platform.</summary>
-    public static byte[] Index(string indexMediaType, IEnumerable<(byte[] Manifest, string MediaType, Platform Platform)> manifests) =>
+    /// <param name="more">Entries after the images' (an OCI archive's attestation manifests).</param>
+    public static byte[] Index(string indexMediaType, IEnumerable<(byte[] Manifest, string MediaType, Platform Platform)> manifests, IEnumerable<Descriptor>? more = null) =>
         ManifestWriter.WriteIndex(indexMediaType, manifests
             .Select(entry => new Descriptor(entry.MediaType, ManifestWriter.Digest(entry.Manifest), entry.Manifest.Length) { Platform = entry.Platform })
+            .Concat(more ?? [])
             .ToList());
 
     private async Task<string> PutAsync(RegistryClient target, string repository, IReadOnlyList<string> tags, string mediaType, byte[] content, CancellationToken cancellation)

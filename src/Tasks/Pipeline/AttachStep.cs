@@ -97,8 +97,18 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
         return record with { Attached = $"{digest} {what}" };
     }
 
-    /// <summary>The image's name in the push registry (localhost:5000/webapi): the statements' subject name, as cosign attest writes it.</summary>
-    private static string ImageName(ImageJob job) => $"{job.Spec.Registry}/{job.Spec.Repository}";
+    /// <summary>
+    /// The image's name in the push registry (localhost:5000/webapi), as cosign attest writes it: the statements'
+    /// subject name; the repository alone for an image that goes to no registry (an archive).
+    /// </summary>
+    public static string ImageName(ImageJob job) => job.Spec.Registry.Length == 0 ? job.Spec.Repository : $"{job.Spec.Registry}/{job.Spec.Repository}";
+
+    /// <summary>An SBOM document (by its path) as an in-toto statement about the image <paramref name="subject"/> names.</summary>
+    public static (string PredicateType, byte[] Statement) SbomStatement(ImageJob job, string path, byte[] document, Descriptor subject)
+    {
+        var predicateType = SbomStep.IsSpdx(path) ? PredicateTypes.Spdx : PredicateTypes.CycloneDx;
+        return (predicateType, InTotoStatement.Write([new InTotoSubject(ImageName(job), subject.Digest[Sha256Digest.Prefix.Length..])], predicateType, document));
+    }
 
     /// <summary>
     /// The provenance statement of the image <paramref name="digest"/> names (its one subject: the pushed manifest or
@@ -146,10 +156,10 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
         {
             foreach (var path in sboms.Paths)
             {
-                var (type, predicateType) = SbomStep.IsSpdx(path) ? (SpdxWriter.MediaType, PredicateTypes.Spdx) : (CycloneDxWriter.MediaType, PredicateTypes.CycloneDx);
+                var type = SbomStep.IsSpdx(path) ? SpdxWriter.MediaType : CycloneDxWriter.MediaType;
                 var document = File.ReadAllBytes(path);
-                documents.Add((subject, new Artifact(type, type, document, created, Path.GetFileName(path)), predicateType,
-                    InTotoStatement.Write([new InTotoSubject(name, subject.Digest[Sha256Digest.Prefix.Length..])], predicateType, document)));
+                var (predicateType, statement) = SbomStatement(job, path, document, subject);
+                documents.Add((subject, new Artifact(type, type, document, created, Path.GetFileName(path)), predicateType, statement));
             }
         }
 

@@ -1,3 +1,4 @@
+using Containerize.Attestations;
 using Containerize.Backends;
 using Containerize.Diagnostics;
 using Containerize.Oci;
@@ -135,14 +136,15 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
 
         if (archive.Length > 0)
         {
-            if (images.Count == 1)
+            // An OCI archive carries the SBOMs inside (attestation manifests of its image index), a docker one cannot.
+            if (images.Count == 1 && (job.Request.ArchiveFormat != "oci" || SbomStep.Documents(job).Count == 0))
             {
                 var layers = await backend.LayerFilesAsync(images[0].Base, images[0].Image, cancellation);
                 WriteArchive(archive, job.Request.ArchiveFormat, images[0].Image, layers, job.Request.ArchiveFormat == "oci" ? spec.Tags : record.References);
             }
             else
             {
-                await WriteIndexArchiveAsync(archive, images, spec.Tags, cancellation);
+                await WriteIndexArchiveAsync(archive, job, images, cancellation);
             }
 
             log.Info($"Wrote {archive}");
@@ -179,11 +181,16 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
     /// <summary>Where the app's layers are written and kept for the next run (one folder for every platform).</summary>
     private string LayerFolder => Path.Combine(job.Request.ContextDirectory, "oci", "layers");
 
-    /// <summary>The index of an OCI layout: OCI manifests throughout, as tools reading a layout expect.</summary>
-    private static byte[] OciIndex(IEnumerable<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images) =>
-        DaemonlessBackend.Index(MediaTypes.OciIndex, images.Select(entry => (DaemonlessBackend.OciManifest(entry.Image), MediaTypes.OciManifest, entry.Image.Platform)));
+    /// <summary>The index of an OCI layout: OCI manifests throughout, as tools reading a layout expect, then <paramref name="more"/>.</summary>
+    private static byte[] OciIndex(IEnumerable<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, IEnumerable<Descriptor>? more = null) =>
+        DaemonlessBackend.Index(MediaTypes.OciIndex, images.Select(entry => (DaemonlessBackend.OciManifest(entry.Image), MediaTypes.OciManifest, entry.Image.Platform)), more);
 
-    private async Task WriteIndexArchiveAsync(string path, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, IReadOnlyList<string> tags, CancellationToken cancellation)
+    /// <summary>
+    /// An OCI layout whose top is an image index: the platforms' manifests and, for each platform with SBOM documents, Docker's attestation manifest holding them as
+    /// in-toto statements about that platform's manifest in the archive — which `docker load` passes by and
+    /// `skopeo copy --all` takes along.
+    /// </summary>
+    private async Task WriteIndexArchiveAsync(string path, ImageJob job, IReadOnlyList<(DaemonlessBackend.BaseImage Base, DaemonlessBackend.OciImage Image)> images, CancellationToken cancellation)
     {
         var contents = new List<(byte[] Manifest, byte[] Config, IReadOnlyList<(Descriptor Descriptor, string Path)> Layers)>();
         foreach (var (baseImage, image) in images)
@@ -192,7 +199,13 @@ public sealed class DaemonlessImageBuild(DaemonlessBackend backend, Func<string,
             contents.Add((DaemonlessBackend.OciManifest(image), image.Config, layers.Select(layer => layer.Descriptor.MediaType == MediaTypes.DockerLayerGzip ? (layer.Descriptor with { MediaType = MediaTypes.OciLayerGzip }, layer.Path) : layer).ToList()));
         }
 
-        WriteAtomically(path, output => ImageArchiveWriter.WriteOciIndexLayout(output, OciIndex(images), contents, tags));
+        var attestations = SbomStep.Documents(job).Zip(contents, (documents, content) =>
+        {
+            var manifest = new Descriptor(MediaTypes.OciManifest, ManifestWriter.Digest(content.Manifest), content.Manifest.Length);
+            return AttestationManifest.For(manifest, documents.Paths.Select(document => AttachStep.SbomStatement(job, document, File.ReadAllBytes(document), manifest)).ToList());
+        }).ToList();
+        var index = OciIndex(images, attestations.Select(attestation => attestation.Entry));
+        WriteAtomically(path, output => ImageArchiveWriter.WriteOciIndexLayout(output, index, contents, job.Spec.Tags, [.. attestations.SelectMany(attestation => attestation.Blobs)]));
     }
 
     private static void WriteArchive(string path, string format, DaemonlessBackend.OciImage image, IReadOnlyList<(Descriptor Descriptor, string Path)> layers, IReadOnlyList<string> names) =>

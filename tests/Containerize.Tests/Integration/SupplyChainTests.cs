@@ -191,6 +191,69 @@ public sealed class SupplyChainTests
         Assert.AreNotEqual(0, tags.ExitCode, "the repository was never pushed to: " + tags.Output);
     }
 
+    [TestMethod]
+    public void An_OCI_archive_carries_its_SBOM_as_an_attestation_manifest_that_docker_load_on_engine_28_passes_by()
+    {
+        var engine28 = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + TestEnvironment.RequireEngine28Socket() };
+        using var cache = new TemporaryFolder();
+        using var output = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("SbomArchive", "ctz-sbom-archive");
+        var archive = Path.Combine(output.Path, "image.tar");
+
+        project.Publish(TestEnvironment.NoEngine(cache), "-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerArchiveOutputPath=" + archive,
+            "-p:ContainerArchiveFormat=oci").ShouldSucceed();
+
+        using var index = JsonDocument.Parse(ProcessRunner.Run("skopeo", ["inspect", "--raw", $"oci-archive:{archive}:1.0.0"], timeout: TimeSpan.FromMinutes(1)).ShouldSucceed().Output);
+        var entries = index.RootElement.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.HasCount(2, entries, "the image and its attestation manifest");
+        var image = entries[0].GetProperty("digest").GetString()!;
+        Assert.AreEqual("unknown", entries[1].GetProperty("platform").GetProperty("os").GetString());
+        Assert.AreEqual(image, entries[1].GetProperty("annotations").GetProperty("vnd.docker.reference.digest").GetString());
+        Assert.AreEqual("attestation-manifest", entries[1].GetProperty("annotations").GetProperty("vnd.docker.reference.type").GetString());
+
+        var blobs = Blobs(archive);
+        using var attestation = JsonDocument.Parse(blobs[entries[1].GetProperty("digest").GetString()!]);
+        var layer = attestation.RootElement.GetProperty("layers")[0];
+        Assert.AreEqual("https://cyclonedx.org/bom", layer.GetProperty("annotations").GetProperty("in-toto.io/predicate-type").GetString());
+        using var statement = JsonDocument.Parse(blobs[layer.GetProperty("digest").GetString()!]);
+        Assert.AreEqual(Hex(image), statement.RootElement.GetProperty("subject")[0].GetProperty("digest").GetProperty("sha256").GetString());
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+        using var sbom = JsonDocument.Parse(File.ReadAllBytes(report.RootElement.GetProperty("sbom").GetString()!));
+        Assert.AreEqual(sbom.RootElement.GetProperty("serialNumber").GetString(), statement.RootElement.GetProperty("predicate").GetProperty("serialNumber").GetString(),
+            "the predicate is the SBOM on disk");
+
+        // Engine 28 loads the image and passes the attestation by: no image is made of it (an OCI 1.1 referrer listed in
+        // index.json would be loaded as an untagged image of its own).
+        var dangling = Dangling(engine28);
+        var loaded = ProcessRunner.Run("docker", ["load", "-i", archive], environment: engine28, timeout: TimeSpan.FromMinutes(2)).ShouldSucceed().Output;
+        var loadedId = loaded.Split('\n').Select(line => line.Trim()).Last(line => line.Length > 0);
+        CollectionAssert.AreEquivalent(dangling, Dangling(engine28), loaded);
+        ProcessRunner.Run("docker", ["rmi", "-f", loadedId.Split(": ", 2)[1]], environment: engine28, timeout: TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Every blob of an OCI archive, by digest.</summary>
+    private static Dictionary<string, byte[]> Blobs(string archive)
+    {
+        var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive));
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.Name.StartsWith("blobs/sha256/", StringComparison.Ordinal) && entry.DataStream is { } data && entry.Length < 1024 * 1024)
+            {
+                using var copy = new MemoryStream();
+                data.CopyTo(copy);
+                blobs["sha256:" + entry.Name["blobs/sha256/".Length..]] = copy.ToArray();
+            }
+        }
+
+        return blobs;
+    }
+
+    /// <summary>The ids of the engine's untagged images.</summary>
+    private static List<string> Dangling(Dictionary<string, string?> engine) =>
+        ProcessRunner.Run("docker", ["images", "-q", "--no-trunc", "-f", "dangling=true"], environment: engine, timeout: TimeSpan.FromMinutes(1)).ShouldSucceed()
+            .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
     /// <summary>An ECDSA P-256 key pair: the private key as encrypted PKCS#8 PEM (openssl's format), the public key as PKIX PEM (cosign's --key).</summary>
     private static (string PrivateKey, string PublicKey) WriteKeyPair(TemporaryFolder folder, string name = "signing")
     {
