@@ -559,9 +559,11 @@ public sealed class Bench
         for (var i = 1; i <= _o.Runs; i++) Measure("plain", "publish", i, "", plain, PublishArgs("plain", ""));
 
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        void Each(Action<string> body)
+        // The tools take turns: in every other round the last goes first, so that no tool always follows another
+        // (which would, say, always find in the registry the blobs a reproducible tool before it had just stored).
+        void Each(int round, Action<string> body)
         {
-            foreach (var t in _o.Tools)
+            foreach (var t in round % 2 == 0 ? Enumerable.Reverse(_o.Tools) : _o.Tools)
             {
                 if (failed.Contains(t)) continue;
                 try { body(t); }
@@ -585,7 +587,7 @@ public sealed class Bench
             // engine, but the two builders write different layers (a cold build that mounts a layer not of the base
             // image gets a note in the report, see CheckColdMounts).
             if (run > 1) ResetRegistryToBase();
-            Each(t =>
+            Each(run, t =>
             {
                 var engine = EngineOf(t);
                 if (engine is not null && repo.TryGetValue(t, out var previous)) RemoveEngineImages(engine, Pushed(previous));
@@ -602,12 +604,12 @@ public sealed class Bench
         for (var i = 1; i <= _o.Runs; i++)
         {
             var run = i;
-            Each(t => Measure(t, "nochange", run, repo[t], dirs[t], PublishArgs(t, repo[t])));
+            Each(run, t => Measure(t, "nochange", run, repo[t], dirs[t], PublishArgs(t, repo[t])));
         }
         for (var i = 1; i <= _o.Runs; i++)
         {
             var run = i;
-            Each(t =>
+            Each(run, t =>
             {
                 var program = Path.Combine(dirs[t], "Program.cs");
                 var text = File.ReadAllText(Path.Combine(_o.AppDir, "Program.cs"));
