@@ -184,7 +184,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             spec = null;
         }
 
-        var signer = request.SigningKey is { } key ? LoadSigningKey(key, spec?.Registry.Length > 0 && request.Push, diagnostics) : null;
+        var signer = request.SigningKey is { } key ? LoadSigningKey(key, spec is null || ImageJob.PushHostOf(request, spec) is not null, diagnostics) : null;
         diagnostics.ForEach(log.Report);
         if (spec is null || diagnostics.Any(diagnostic => diagnostic.Severity == Severity.Error))
         {
@@ -230,6 +230,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     /// ContainerSigningKey, read and checked (CTZ1086–CTZ1089 into <paramref name="diagnostics"/>) before anything is
     /// contacted; a key with nothing to sign (no push) is a warning (CTZ1090), and still checked.
     /// </summary>
+    /// <param name="pushes">Whether the image is pushed; true when the settings are in error (it cannot be told, and the errors come first).</param>
     private static Signing.SigningKey? LoadSigningKey(SigningKeySource source, bool pushes, List<Diagnostic> diagnostics)
     {
         try

@@ -35,7 +35,10 @@ public sealed record ImageJob(ContainerizeRequest Request, ContainerSpec Spec, s
     public string RecordPath => Path.Combine(Request.ContextDirectory, BuildRecord.FileName);
 
     /// <summary>The push registry's host, or null when nothing is pushed.</summary>
-    public string? PushHost => Request.Push && Spec.Registry.Length > 0 ? RegistryNames.Host(Spec.Registry) : null;
+    public string? PushHost => PushHostOf(Request, Spec);
+
+    /// <summary>The push registry's host for a request and its resolved spec (before there is a job), or null when nothing is pushed.</summary>
+    public static string? PushHostOf(ContainerizeRequest request, ContainerSpec spec) => request.Push && spec.Registry.Length > 0 ? RegistryNames.Host(spec.Registry) : null;
 
     /// <summary>The repository path in the push registry: its namespace (if any) and the repository.</summary>
     public string PushRepository => Spec.Registry.IndexOf('/') is var slash and >= 0 ? Spec.Registry[(slash + 1)..] + "/" + Spec.Repository : Spec.Repository;

@@ -46,6 +46,48 @@ public sealed class ContainerizerTests : IDisposable
     }
 
     [TestMethod]
+    public async Task A_signing_key_for_an_image_that_is_not_pushed_is_warning_CTZ1090_and_still_checked()
+    {
+        using var publish = PublishFolder.FrameworkDependent("HelloDocker");
+        var key = new SigningKeySource(Path.Combine(AppContext.BaseDirectory, "Golden", "Signing", "pkcs8.pem"), null);
+
+        // Past the configuration, the base's registry (nobody listens) stops each run: only what was said before matters here.
+        await RunUntilTheBaseIsAsked(Request(publish.Path, new ContainerSettings { BaseImage = "127.0.0.1:1/base:1" }) with { SigningKey = key });
+
+        var warning = Assert.ContainsSingle(log.Diagnostics.Where(diagnostic => diagnostic.Code == "CTZ1090"));
+        Assert.AreEqual(Severity.Warning, warning.Severity);
+        Assert.AreEqual($"ContainerSigningKey is set ({key.Path}), but the image is not pushed, so nothing is signed: a signature refers to the image's manifest in a registry. "
+            + "Set ContainerRegistry (and leave ContainerPush true) to push and sign it, or remove ContainerSigningKey.", warning.Message);
+
+        log.Diagnostics.Clear();
+        await RunUntilTheBaseIsAsked(Request(publish.Path, new ContainerSettings { BaseImage = "127.0.0.1:1/base:1", Registry = "127.0.0.1:1" }) with { Push = true, SigningKey = key });
+        Assert.IsFalse(log.Diagnostics.Any(diagnostic => diagnostic.Code == "CTZ1090"), "a pushed image is signed: no warning");
+
+        log.Diagnostics.Clear();
+        var encrypted = new SigningKeySource(Path.Combine(AppContext.BaseDirectory, "Golden", "Signing", "pkcs8-encrypted.pem"), "not-the-password");
+        var result = await NoEngineAnywhere().RunAsync(Request(publish.Path) with { SigningKey = encrypted }, TestContext.CancellationToken);
+        Assert.IsNull(result);
+        Assert.AreSequenceEqual(new[] { "CTZ1089" }, log.Diagnostics.Select(diagnostic => diagnostic.Code).ToArray(), "checked even when nothing is pushed, and no CTZ1090 beside it");
+
+        log.Diagnostics.Clear();
+        var invalid = new ContainerSettings { Registry = "127.0.0.1:1", ImageTag = "-x" };
+        Assert.IsNull(await NoEngineAnywhere().RunAsync(Request(publish.Path, invalid) with { Push = true, SigningKey = key }, TestContext.CancellationToken));
+        Assert.AreSequenceEqual(new[] { "CTZ1004" }, log.Diagnostics.Select(diagnostic => diagnostic.Code).ToArray(), "a pushed image with another mistake: that mistake, no CTZ1090");
+    }
+
+    private async Task RunUntilTheBaseIsAsked(ContainerizeRequest request)
+    {
+        try
+        {
+            await NoEngineAnywhere().RunAsync(request, TestContext.CancellationToken);
+        }
+        catch (ContainerizeException exception)
+        {
+            Assert.AreNotEqual("CTZ2099", exception.Diagnostic.Code);
+        }
+    }
+
+    [TestMethod]
     public async Task An_empty_publish_folder_is_CTZ1021()
     {
         Directory.CreateDirectory(work.Combine("bin/publish"));
