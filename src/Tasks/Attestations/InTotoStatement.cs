@@ -4,7 +4,11 @@ using System.Text.Json;
 namespace Containerize.Attestations;
 
 /// <summary>What a statement is about: the image by its repository and manifest digest (hex, without "sha256:").</summary>
-public sealed record InTotoSubject(string Name, string Sha256Hex);
+public sealed record InTotoSubject(string Name, string Sha256Hex)
+{
+    /// <summary>The image <paramref name="digest"/> ("sha256:…") names in the repository <paramref name="name"/>.</summary>
+    public static InTotoSubject Of(string name, string digest) => new(name, digest[Registries.Sha256Digest.Prefix.Length..]);
+}
 
 /// <summary>The predicate types Containerize attests, as cosign's --type names them.</summary>
 public static class PredicateTypes

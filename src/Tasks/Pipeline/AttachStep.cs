@@ -107,7 +107,7 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
     public static (string PredicateType, byte[] Statement) SbomStatement(ImageJob job, string path, byte[] document, Descriptor subject)
     {
         var predicateType = SbomStep.IsSpdx(path) ? PredicateTypes.Spdx : PredicateTypes.CycloneDx;
-        return (predicateType, InTotoStatement.Write([new InTotoSubject(ImageName(job), subject.Digest[Sha256Digest.Prefix.Length..])], predicateType, document));
+        return (predicateType, InTotoStatement.Write([InTotoSubject.Of(ImageName(job), subject.Digest)], predicateType, document));
     }
 
     /// <summary>
@@ -176,7 +176,7 @@ public sealed class AttachStep(IBuildLog log, Func<ImageJob, RegistryClient> cli
         }
 
         var statements = documents.Select(document => (document.Subject, document.PredicateType, document.Statement))
-            .Prepend((Subject: image, PredicateType: PredicateTypes.CosignSign, Statement: InTotoStatement.Write([new InTotoSubject(name, image.Digest[Sha256Digest.Prefix.Length..])], PredicateTypes.CosignSign, "{}"u8)));
+            .Prepend((Subject: image, PredicateType: PredicateTypes.CosignSign, Statement: InTotoStatement.Write([InTotoSubject.Of(name, image.Digest)], PredicateTypes.CosignSign, "{}"u8)));
         return artifacts.Concat(statements.Select(entry => (entry.Subject, new Artifact(SigstoreBundle.MediaType, SigstoreBundle.MediaType, SigstoreBundle.Sign(signer, entry.Statement),
             new Dictionary<string, string>(created) { ["dev.sigstore.bundle.content"] = "dsse-envelope", ["dev.sigstore.bundle.predicateType"] = entry.PredicateType }))));
     }

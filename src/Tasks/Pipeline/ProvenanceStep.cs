@@ -22,7 +22,7 @@ public static class ProvenanceStep
 
     /// <summary>The statement about the image <paramref name="imageDigest"/> (sha256:…) in the repository <paramref name="subjectName"/>.</summary>
     public static byte[] Statement(ProvenanceInput input, string imageDigest, string subjectName) =>
-        InTotoStatement.Write([new InTotoSubject(subjectName, imageDigest[Sha256Digest.Prefix.Length..])], PredicateTypes.SlsaProvenanceV1, SlsaProvenance.Write(input));
+        InTotoStatement.Write([InTotoSubject.Of(subjectName, imageDigest)], PredicateTypes.SlsaProvenanceV1, SlsaProvenance.Write(input));
 
     /// <summary>
     /// The project and the image as the properties made them, empty values left out. Build arguments and secrets by
@@ -71,9 +71,9 @@ public static class ProvenanceStep
     /// <summary>The bases (the final one by the digest the build used), the source commit, the NuGet lock file or else the assets file.</summary>
     private static List<ResourceDescriptor> Dependencies(ImageJob job, BuildRecord record)
     {
-        var dependencies = job.Bases.Select(reference => reference == job.FinalBase && record.BaseImageDigest is { } digest
-                ? new ResourceDescriptor("base image", BasePurl(reference, digest), [new("sha256", digest[Sha256Digest.Prefix.Length..])])
-                : new ResourceDescriptor("base image", BasePurl(reference, reference.Digest), reference.Digest is { } pinned ? [new("sha256", pinned[Sha256Digest.Prefix.Length..])] : []))
+        var dependencies = job.Bases
+            .Select(reference => (Reference: reference, Digest: reference == job.FinalBase && record.BaseImageDigest is { } used ? used : reference.Digest))
+            .Select(entry => new ResourceDescriptor("base image", BasePurl(entry.Reference, entry.Digest), entry.Digest is { } digest ? [new("sha256", digest[Sha256Digest.Prefix.Length..])] : []))
             .ToList();
         var project = job.Request.Project;
         if (project.RepositoryUrl.Length > 0)
