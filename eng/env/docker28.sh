@@ -45,7 +45,9 @@ d28_tls_ping() {
     --key "$TLS_CLIENT_DIR/key.pem" "https://127.0.0.1:$D28_TLS_PORT/_ping" 2>/dev/null || true
 }
 d28_ctd_ok() { [[ -S $D28_CTD_SOCK ]] && timeout 5 "$D28_ROOT/usr/bin/ctr" --address "$D28_CTD_SOCK" version >/dev/null 2>&1; }
-d28_ours() { [[ -f $1 ]] && is_proc "$(cat "$1" 2>/dev/null)" "$2"; }
+# d28_dockerd_pid, d28_ctd_pid: the pid of engine 28's dockerd or containerd when it runs (see pid_in)
+d28_dockerd_pid() { pid_in "$D28_PIDFILE" dockerd "--pidfile=$D28_PIDFILE"; }
+d28_ctd_pid() { pid_in "$D28_CTD_PIDFILE" containerd "$D28_DIR/containerd.toml"; }
 
 # d28_fetch: sid's packages downloaded and unpacked into $D28_ROOT (once)
 d28_fetch() {
@@ -71,8 +73,9 @@ d28_fetch() {
 
 # d28_stop: dockerd 28, then its containerd (whatever is running of the two)
 d28_stop() {
-  d28_ours "$D28_PIDFILE" dockerd && stop_pid "dockerd 28" "$(cat "$D28_PIDFILE")" dockerd 30
-  d28_ours "$D28_CTD_PIDFILE" containerd && stop_pid "dockerd 28's containerd" "$(cat "$D28_CTD_PIDFILE")" containerd 20
+  local pid
+  if pid=$(d28_dockerd_pid); then stop_pid "dockerd 28" "$pid" dockerd 30; fi
+  if pid=$(d28_ctd_pid); then stop_pid "dockerd 28's containerd" "$pid" containerd 20; fi
   rm -f "$D28_PIDFILE" "$D28_CTD_PIDFILE"
   return 0
 }
@@ -120,7 +123,7 @@ d28_start_dockerd() {
   done
   [[ $(d28_ping) == OK ]] || die "dockerd 28 (pid $pid) did not answer on $D28_SOCK within 60 s"
   [[ $(d28_tls_ping) == OK ]] || die "dockerd 28 (pid $pid) did not answer on $D28_TLS_HOST with the client certificate within 60 s"
-  d28_ours "$D28_PIDFILE" dockerd || echo "$pid" >"$D28_PIDFILE"
+  d28_dockerd_pid >/dev/null || echo "$pid" >"$D28_PIDFILE"
 }
 
 # ---------------------------------------------------------------------------------------------- binaries, configs
@@ -169,20 +172,18 @@ put_file "$D28_DIR/dockerd.args" "$(printf '%s\n' "${D28_ARGS[@]}")" && D28_CONF
 # ---------------------------------------------------------------------------------------------- containerd, dockerd
 D28_STARTED=
 step "engine 28: containerd" "$D28_CTD_LOG"
-if [[ -n $D28_CONF_CHANGED || -n $CERTS_NEW ]] && { d28_ours "$D28_PIDFILE" dockerd || d28_ours "$D28_CTD_PIDFILE" containerd; }; then
+if [[ -n $D28_CONF_CHANGED || -n $CERTS_NEW ]] && { d28_dockerd_pid >/dev/null || d28_ctd_pid >/dev/null; }; then
   say "engine 28: new configuration or certificates; restarting it"
   d28_stop
 fi
 if d28_ctd_ok; then
-  d28_ours "$D28_CTD_PIDFILE" containerd ||
+  d28_ctd_pid >/dev/null ||
     die "something answers on $D28_CTD_SOCK but is not the containerd up.sh started ($D28_CTD_PIDFILE); stop it and re-run"
   RESULT[d28-containerd]="already running"
 else
-  if d28_ours "$D28_CTD_PIDFILE" containerd; then
-    stop_pid "containerd for engine 28 (does not answer)" "$(cat "$D28_CTD_PIDFILE")" containerd 20
-  fi
+  if cpid_=$(d28_ctd_pid); then stop_pid "containerd for engine 28 (does not answer)" "$cpid_" containerd 20; fi
   # dockerd 28 would wait for a containerd that is gone: it restarts too.
-  d28_ours "$D28_PIDFILE" dockerd && stop_pid "dockerd 28 (its containerd was gone)" "$(cat "$D28_PIDFILE")" dockerd 30
+  if dpid_=$(d28_dockerd_pid); then stop_pid "dockerd 28 (its containerd was gone)" "$dpid_" dockerd 30; fi
   d28_start_containerd
   RESULT[d28-containerd]="started"
   D28_STARTED=1
@@ -190,13 +191,12 @@ fi
 
 step "engine 28: dockerd" "$D28_LOG"
 if [[ $(d28_ping) == OK ]]; then
-  d28_ours "$D28_PIDFILE" dockerd ||
+  d28_dockerd_pid >/dev/null ||
     die "an engine answers on $D28_SOCK but is not the dockerd up.sh started ($D28_PIDFILE); stop it and re-run"
   RESULT[d28]="already running"
   [[ $(d28_tls_ping) == OK ]] || die "dockerd 28 answers on $D28_SOCK but not on $D28_TLS_HOST with the client certificate"
 else
-  if d28_ours "$D28_PIDFILE" dockerd; then
-    dpid_=$(cat "$D28_PIDFILE")
+  if dpid_=$(d28_dockerd_pid); then
     say "dockerd 28 (pid $dpid_) runs but does not answer yet; waiting"
     for _ in $(seq 60); do [[ $(d28_ping) == OK ]] && break; sleep 0.5; done
     [[ $(d28_ping) == OK ]] || stop_pid "dockerd 28 (does not answer)" "$dpid_" dockerd 30

@@ -10,17 +10,18 @@ set -euo pipefail
 
 STATE=${CONTAINERIZE_ENV_DIR:-/var/lib/containerize-env}
 
-is_proc() { [[ $1 =~ ^[0-9]+$ ]] && [[ -r /proc/$1/comm ]] && [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
+# shellcheck source=eng/env/proc.sh
+source "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
 
-# stop LABEL PIDFILE NAME TIMEOUT_SECONDS
+# stop LABEL PIDFILE NAME ARG TIMEOUT_SECONDS: the process PIDFILE records, when it is the one up.sh started (named
+# NAME, with ARG on its command line: see pid_in); a pid file naming anything else is stale and removed
 stop() {
-  local label=$1 pidfile=$2 name=$3 timeout=$4 pid
+  local label=$1 pidfile=$2 name=$3 arg=$4 timeout=$5 pid
   if [[ ! -f $pidfile ]]; then
     echo "$label: no pid file ($pidfile); not started by up.sh, nothing to stop"
     return 0
   fi
-  pid=$(cat "$pidfile")
-  if ! is_proc "$pid" "$name"; then
+  if ! pid=$(pid_in "$pidfile" "$name" "$arg"); then
     echo "$label: not running (stale pid file removed)"
     rm -f "$pidfile"
     return 0
@@ -51,23 +52,23 @@ wanted() { local w; for w in "${want[@]}"; do [[ $w == "$1" ]] && return 0; done
 
 # Podman's service takes a couple of seconds to shut down after SIGTERM; its mount namespace (a tmpfs on the root's
 # /run, the bind mounts) goes with it.
-wanted podman && stop "Podman 5 API service" "$STATE/podman.pid" podman 20
+wanted podman && stop "Podman 5 API service" "$STATE/podman.pid" podman unix:///run/podman/podman.sock 20
 if wanted docker28; then
   # dockerd 28 first (it writes and removes its own pid file), then the containerd it uses (pid file by up.sh).
-  stop "engine 28 (dockerd)" "$STATE/docker28.pid" dockerd 30
-  stop "engine 28's containerd" "$STATE/docker28-containerd.pid" containerd 20
+  stop "engine 28 (dockerd)" "$STATE/docker28.pid" dockerd "--pidfile=$STATE/docker28.pid" 30
+  stop "engine 28's containerd" "$STATE/docker28-containerd.pid" containerd "$STATE/docker28/containerd.toml" 20
   # dockerd 28 leaves its exec root's netns/default mounted when it stops.
-  if ! { [[ -f $STATE/docker28.pid ]] && is_proc "$(cat "$STATE/docker28.pid")" dockerd; }; then
+  if ! pid_in "$STATE/docker28.pid" dockerd "--pidfile=$STATE/docker28.pid" >/dev/null; then
     awk -v p=/run/containerize-docker28/ 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r |
       while read -r m; do umount -l "$m" 2>/dev/null || true; done
   fi
 fi
 # The TLS engine writes (and on exit removes) its own pid file; it stops its own containerd.
-wanted tls-engine && stop "TLS engine tcp://127.0.0.1:2376" "$STATE/dockerd-tls.pid" dockerd 30
+wanted tls-engine && stop "TLS engine tcp://127.0.0.1:2376" "$STATE/dockerd-tls.pid" dockerd "--pidfile=$STATE/dockerd-tls.pid" 30
 if wanted registries; then
   for port in 5003 5002 5001 5000; do
-    stop "registry 127.0.0.1:$port" "$STATE/registry-$port.pid" docker-registry 10
+    stop "registry 127.0.0.1:$port" "$STATE/registry-$port.pid" docker-registry "$STATE/registry-$port/config.yml" 10
   done
 fi
-wanted dockerd && stop "dockerd" "$STATE/dockerd.pid" dockerd 30
+wanted dockerd && stop "dockerd" "$STATE/dockerd.pid" dockerd --host=unix:///var/run/docker.sock 30
 exit 0

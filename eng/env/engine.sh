@@ -29,7 +29,7 @@ else
     # Leftovers of an engine that no longer runs (a machine restart) must not block the start.
     rm -f /var/run/docker.pid /var/run/docker.sock "$DOCKERD_PIDFILE"
     cpid_file=/var/run/docker/containerd/containerd.pid
-    if [[ -f $cpid_file ]] && ! is_proc "$(cat "$cpid_file" 2>/dev/null)" containerd; then rm -f "$cpid_file"; fi
+    pid_in "$cpid_file" containerd /var/run/docker/containerd/containerd.toml >/dev/null || rm -f "$cpid_file"
     ip link delete docker0 2>/dev/null || true
     say "starting dockerd (log: $LOGS/dockerd.log)"
     echo "=== $(date -Is) up.sh starts dockerd" >>"$LOGS/dockerd.log"

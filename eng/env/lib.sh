@@ -4,11 +4,14 @@
 #   - progress and failure: say (a line with the time since the start), step (the step a failure names, and the log
 #     whose tail it shows), die, the ERR trap (which names the script and line that failed), RESULT (what each step
 #     found or did, for the summary); the temporary folders in TMP_DIRS are removed at exit
-#   - processes: is_proc, started, pids_named, stop_pid
+#   - processes: is_proc, has_arg, pid_in, started, pids_named (eng/env/proc.sh, which down.sh shares), stop_pid
 #   - files, HTTP on loopback, apt: put_file, http_code, debian_mirror
 #   - images: img_env, img_env_get, img_layers, extends, registry_digest, new_context, ensure_image, pull_tiny
 # They use the settings up.sh defines before it sources this file (STATE, LOGS, REG, REG_OPEN_PORT, SUITE, IMG_TINY).
 [[ ${BASH_SOURCE[0]} != "$0" ]] || { echo "lib.sh: sourced by eng/env/up.sh, not run by itself" >&2; exit 2; }
+
+# shellcheck source=eng/env/proc.sh
+source "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
 
 START_NS=$(date +%s%N)
 STEP=start
@@ -51,22 +54,6 @@ cleanup() {
   for d in "${TMP_DIRS[@]+"${TMP_DIRS[@]}"}"; do rm -rf --one-file-system "$d" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-
-# is_proc PID NAME: PID is alive and its command name is NAME
-is_proc() { [[ $1 =~ ^[0-9]+$ ]] && [[ -r /proc/$1/comm ]] && [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]; }
-
-# started PID: true while a process this script just started in the background has not exited. Not is_proc: until
-# the child has exec'd (bash forks, then setsid execs the program) its name is still bash's or setsid's.
-started() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) && [[ ${stat##*) } != Z* ]]; }
-
-# pids_named NAME: pids of all processes whose command name is NAME
-pids_named() {
-  local f
-  for f in /proc/[0-9]*/comm; do
-    [[ $(cat "$f" 2>/dev/null) == "$1" ]] && { f=${f#/proc/}; echo "${f%/comm}"; }
-  done
-  return 0
-}
 
 # put_file PATH CONTENT: write PATH only when its content changes; returns 0 when it changed
 put_file() {

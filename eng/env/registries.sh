@@ -19,8 +19,7 @@ ensure_registry() {
   if [[ $code != 000 ]]; then
     die "something on 127.0.0.1:$port answers $code to /v2/ (expected $expect or nothing)"
   fi
-  if [[ -f $pidfile ]] && is_proc "$(cat "$pidfile")" docker-registry; then
-    pid=$(cat "$pidfile")
+  if pid=$(pid_in "$pidfile" docker-registry "$dir/config.yml"); then
     say "registry $port (pid $pid) does not answer; restarting it"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do is_proc "$pid" docker-registry || break; sleep 0.2; done

@@ -109,13 +109,16 @@ else
   RESULT[tls-certs]="made"
 fi
 
+# tls_engine_pid: the TLS engine's pid when it runs (see pid_in)
+tls_engine_pid() { pid_in "$TLS_PIDFILE" dockerd "--pidfile=$TLS_PIDFILE"; }
+
 start_tls_engine() {
   local pid code cpid_file=$TLS_ENGINE_DIR/exec/containerd/containerd.pid
   code=$(http_code "http://127.0.0.1:$TLS_PORT/_ping")
   [[ $code == 000 ]] || die "something on 127.0.0.1:$TLS_PORT answers plain HTTP with $code and does not accept the client certificate in $TLS_CLIENT_DIR; stop it and re-run"
   rm -f "$TLS_PIDFILE"
   # An exec root left by an engine that no longer runs (a machine restart) must not block the start.
-  if [[ -f $cpid_file ]] && ! is_proc "$(cat "$cpid_file" 2>/dev/null)" containerd; then rm -f "$cpid_file"; fi
+  pid_in "$cpid_file" containerd "$TLS_ENGINE_DIR/exec/containerd/containerd.toml" >/dev/null || rm -f "$cpid_file"
   mkdir -p "$TLS_ENGINE_DIR/data" "$TLS_ENGINE_DIR/exec"
   # Its own (empty) daemon.json: /etc/docker/daemon.json is the main engine's.
   [[ -f $TLS_ENGINE_DIR/daemon.json ]] || echo '{}' >"$TLS_ENGINE_DIR/daemon.json"
@@ -140,17 +143,15 @@ start_tls_engine() {
 step "TLS engine" "$TLS_LOG"
 if [[ $(tls_ping) == OK ]]; then
   if [[ -n $CERTS_NEW ]]; then
-    # shellcheck disable=SC2015 # both must hold, or die
-    [[ -f $TLS_PIDFILE ]] && is_proc "$(cat "$TLS_PIDFILE")" dockerd ||
+    tpid=$(tls_engine_pid) ||
       die "an engine answers on $TLS_HOST but was not started by up.sh ($TLS_PIDFILE); stop it so that it restarts with the new certificates"
-    stop_pid "the TLS engine (new certificates)" "$(cat "$TLS_PIDFILE")" dockerd 30
+    stop_pid "the TLS engine (new certificates)" "$tpid" dockerd 30
     start_tls_engine
     RESULT[dockerd-tls]="restarted (new certificates)"
   else
     RESULT[dockerd-tls]="already running"
   fi
-elif [[ -f $TLS_PIDFILE ]] && is_proc "$(cat "$TLS_PIDFILE")" dockerd; then
-  tpid=$(cat "$TLS_PIDFILE")
+elif tpid=$(tls_engine_pid); then
   if [[ -n $CERTS_NEW ]]; then
     stop_pid "the TLS engine (new certificates)" "$tpid" dockerd 30
     start_tls_engine

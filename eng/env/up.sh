@@ -24,7 +24,8 @@
 #   - $CONTAINERIZE_ENV_DIR/env.sh with the CONTAINERIZE_TEST_* variables the tests read
 #
 # The component scripts, in the order they run:
-#   lib.sh          the shared helpers (say, step, die, is_proc, started, http_code, ensure_image, ...)
+#   lib.sh          the shared helpers (say, step, die, http_code, ensure_image, ...), with proc.sh's (is_proc,
+#                   pid_in: a pid file names our process only when its command line has our configuration)
 #   packages.sh     1. the Debian packages
 #   engine.sh       2. Docker Engine 20.10 on the default socket
 #   registries.sh   3. the registries on 5000 to 5003
