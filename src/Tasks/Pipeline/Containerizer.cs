@@ -132,8 +132,8 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     }
 
     /// <summary>
-    /// Resolves and validates the spec (no engine or registry yet) and plans the layers; warns of ContainerFile items
-    /// the publish output hides (CTZ1071).
+    /// Resolves and validates the spec and reads the signing key (no engine or registry yet), then plans the layers
+    /// (<see cref="Plan"/>); the key is disposed when planning fails.
     /// </summary>
     /// <returns>The job, or null when configuration errors were reported.</returns>
     private ImageJob? Prepare(ContainerizeRequest request)
@@ -192,6 +192,24 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
             return null;
         }
 
+        try
+        {
+            return Plan(request, spec, pinned) with { Signer = signer };
+        }
+        catch
+        {
+            signer?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Plans the layers of a valid spec, per RID when the targets published per RID, and warns of ContainerFile items
+    /// the publish output hides (CTZ1071).
+    /// </summary>
+    private ImageJob Plan(ContainerizeRequest request, ContainerSpec spec, IReadOnlyList<PinnedBase> pinned)
+    {
+        var perRuntime = request.RuntimePublishes.Count > 0;
         var files = LayerPlanner.PlaceFiles(spec.Files);
         spec = spec with
         {
@@ -223,7 +241,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         var destination = $"{request.ArchivePath}|{request.ArchiveFormat}|{request.Settings.Builder.Trim().ToLowerInvariant()}|sbom={(request.Sbom ? request.SbomFormat : "none")}"
             + (request.Settings.UsesBuildKitDaemon ? $"|buildkit={request.Settings.BuildKitHost.Trim()}" : "")
             + string.Concat(perRuntime ? platformSpecs.Select(entry => $"|{entry.Item1}={SpecFingerprint.Compute(entry.Item2, ToolVersion)}") : []);
-        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs, Pinned = pinned, Signer = signer };
+        return new ImageJob(request, spec, SpecFingerprint.Compute(spec, ToolVersion, destination)) { PlatformSpecs = platformSpecs, Pinned = pinned };
     }
 
     /// <summary>
