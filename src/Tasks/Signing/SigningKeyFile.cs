@@ -67,6 +67,8 @@ internal static class SigningKeyFile
         {
             case FileKind.File:
                 break;
+            case FileKind.Missing when FileKinds.Of(path) == FileKind.Link:
+                throw Unreadable(path, $"it is a symbolic link to {new FileInfo(path).LinkTarget}, which does not exist");
             case FileKind.Missing:
                 throw Unreadable(path, "it does not exist");
             case var kind:

@@ -219,6 +219,22 @@ public sealed class SigningTests : IDisposable
     }
 
     [TestMethod]
+    public void A_key_behind_symbolic_links_loads_as_a_mounted_Kubernetes_secret_holds_it_and_a_dangling_link_is_CTZ1086()
+    {
+        // A Secret volume: key -> ..data/key, ..data -> ..2026_12_04_17_00_00.1, the file inside that folder.
+        var version = Directory.CreateDirectory(work.Combine("..2026_12_04_17_00_00.1")).FullName;
+        File.Copy(Fixture("cosign.key"), Path.Combine(version, "cosign.key"));
+        File.CreateSymbolicLink(work.Combine("..data"), "..2026_12_04_17_00_00.1");
+        var mounted = File.CreateSymbolicLink(work.Combine("cosign.key"), "..data/cosign.key").FullName;
+        var dangling = File.CreateSymbolicLink(work.Combine("gone.key"), "..data/gone.key").FullName;
+
+        using var key = SigningKey.Load(mounted, Password);
+
+        Assert.AreEqual(File.ReadAllText(Fixture("cosign.pub")), key.PublicKeyPem);
+        Assert.AreEqual($"The signing key {dangling} (ContainerSigningKey) cannot be read: it is a symbolic link to ..data/gone.key, which does not exist." + Formats, LoadFails("CTZ1086", dangling, Password).Message);
+    }
+
+    [TestMethod]
     public void A_folder_a_FIFO_and_a_large_file_are_CTZ1086_without_being_read()
     {
         var fifo = Fifo.Make(work.Combine("key.fifo"));
