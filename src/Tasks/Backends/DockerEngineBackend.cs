@@ -19,7 +19,7 @@ public sealed class DockerEngineBackend : IDisposable
         Requests = new EngineRequests(client, endpoint, log, retries);
         Images = new EngineImages(Requests, log);
         Builds = new EngineBuilds(Requests, retries, log);
-        Files = new EngineImageFiles(Requests);
+        Files = new EngineImageFiles(Requests, log);
     }
 
     public EngineRequests Requests { get; }

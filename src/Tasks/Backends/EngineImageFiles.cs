@@ -12,22 +12,52 @@ namespace Containerize.Backends;
 /// container made from the image and never started (GET /containers/{id}/archive per path: a few requests, no
 /// docker save of the whole image). The engine answers each path with a tar of it relative to its folder; those tars
 /// are put together as one layer with full paths, for <see cref="ImageOsFilesReader"/> to apply its own rules
-/// (links followed, dpkg's status.d, an rpm database noticed).
+/// (links followed, dpkg's status.d, an rpm database noticed). A base image's are kept in the <see cref="OsScanCache"/>.
 /// </summary>
-public sealed class EngineImageFiles(EngineRequests requests)
+public sealed class EngineImageFiles(EngineRequests requests, IBuildLog log)
 {
     /// <summary>What is asked of the engine: the reader's files and dpkg's status.d folder, as absolute paths.</summary>
     private static readonly string[] Paths = [.. ImageOsFilesReader.ContentFiles.Append(ImageOsFilesReader.StatusD).Select(path => "/" + path)];
 
-    /// <summary>The OS files of the image and of its base (null: no base, FROM scratch).</summary>
-    public async Task<ImageOsScan> ScanAsync(string image, string? baseImage, CancellationToken cancellation)
+    /// <summary>
+    /// The OS files of the image and of its base. The base's are read once per base image and kept in
+    /// <paramref name="scans"/> by its image ID (content-addressed: the same ID is the same files); the image's own are
+    /// read only when a step may have changed them.
+    /// </summary>
+    /// <param name="baseImageId">The base image's ID in the engine; null for none (FROM scratch).</param>
+    /// <param name="sameAsBase">No step of the build can have changed the OS files (a generated Dockerfile without RUN steps or packages): the image's are the base's.</param>
+    public async Task<ImageOsScan> ScanAsync(string image, string? baseImageId, bool sameAsBase, OsScanCache scans, CancellationToken cancellation)
     {
-        var final = await LayerOfAsync(image, cancellation);
-        var inBase = baseImage is null ? null : await LayerOfAsync(baseImage, cancellation);
-        LayerSource[] layers = inBase is null ? [Source("final", final)] : [Source("base", inBase), Source("final", final)];
-        return await ImageOsFilesReader.ReadAsync(layers, inBase is null ? 0 : 1, cancellation);
+        var inBase = baseImageId is null ? null : await ScanBaseAsync(baseImageId, scans, cancellation);
+        if (inBase is not null && sameAsBase)
+        {
+            return inBase;
+        }
 
-        static LayerSource Source(string name, byte[] tar) => new(name, () => new MemoryStream(tar, writable: false));
+        // The image's tar holds every one of the paths it has (not a change to the base's): read alone, it is the image's file system.
+        var final = await ReadAsync(image, cancellation);
+        return new ImageOsScan(inBase?.Base ?? ImageOsFiles.None, final.Final, [.. inBase?.Diagnostics ?? [], .. final.Diagnostics]);
+    }
+
+    private async Task<ImageOsScan> ScanBaseAsync(string baseImageId, OsScanCache scans, CancellationToken cancellation)
+    {
+        if (scans.Find([baseImageId]) is { } known)
+        {
+            log.Detail($"The base image's OS files: kept from an earlier build on image {baseImageId}.");
+            return known;
+        }
+
+        var scan = await ReadAsync(baseImageId, cancellation);
+        scans.Save([baseImageId], scan);
+        return scan;
+    }
+
+    /// <summary>The image's OS files as both <see cref="ImageOsScan.Base"/> and <see cref="ImageOsScan.Final"/>.</summary>
+    private async Task<ImageOsScan> ReadAsync(string image, CancellationToken cancellation)
+    {
+        log.Detail($"Reading the OS files of image {image} through a container made from it.");
+        var tar = await LayerOfAsync(image, cancellation);
+        return await ImageOsFilesReader.ReadAsync([new LayerSource(image, () => new MemoryStream(tar, writable: false))], 1, cancellation);
     }
 
     /// <summary>One tar of the OS files the image has, with their full paths (an rpm database as an empty file: only its presence counts).</summary>

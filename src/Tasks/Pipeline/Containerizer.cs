@@ -64,7 +64,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         try
         {
-            using var engine = new EngineImageBuild(Connect(endpoint!), lookup, retries, log);
+            using var engine = new EngineImageBuild(Connect(endpoint!), lookup, retries, new Sbom.OsScanCache(cache.Folder), log);
             return await Pipeline.RunAsync(job, engine, cancellation);
         }
         catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.EngineUnreachableCode && decision.DaemonlessWhenEngineSilent)
@@ -103,7 +103,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         ContainerSpec spec;
         if (endpoint is not null)
         {
-            using var engine = new EngineImageBuild(Connect(endpoint), lookup, retries, log);
+            using var engine = new EngineImageBuild(Connect(endpoint), lookup, retries, new Sbom.OsScanCache(cache.Folder), log);
             spec = (await ImagePipeline.PlanAsync(job, engine, cancellation)).Spec;
         }
         else

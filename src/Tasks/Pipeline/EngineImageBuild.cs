@@ -13,7 +13,7 @@ namespace Containerize.Pipeline;
 /// (docker save) and the engine's push of what the registry still lacks.
 /// </summary>
 /// <remarks>Disposing it closes the engine connection.</remarks>
-public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLookup credentials, RetryPolicy retries, IBuildLog log) : IImageBackend<BaseImageFacts, string>
+public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLookup credentials, RetryPolicy retries, Sbom.OsScanCache scans, IBuildLog log) : IImageBackend<BaseImageFacts, string>
 {
     public string Name => "docker";
 
@@ -61,9 +61,16 @@ public sealed class EngineImageBuild(DockerEngineBackend engine, CredentialLooku
         return (new BuildRecord(job.Fingerprint, plan.Facts?.Id ?? "", plan.Facts?.Digest, imageId, platform, references), imageId);
     }
 
-    /// <summary>The OS package files read through containers made from the image and from its base (never started).</summary>
-    public async Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<BaseImageFacts> plan, BuildRecord record, string image, CancellationToken cancellation) =>
-        [new(record.ImageId, record.Digest, record.Platform.Split('/').ElementAtOrDefault(1) ?? "", await engine.Files.ScanAsync(image, plan.Facts?.Id, cancellation))];
+    /// <summary>
+    /// The OS package files read through containers made from the base image (once per base: kept with the scans) and
+    /// from the image when a step of its Dockerfile may have changed them (RUN steps, packages, the user's own Dockerfile).
+    /// </summary>
+    public async Task<IReadOnlyList<BuiltImageContents>> ReadContentsAsync(ImagePlan<BaseImageFacts> plan, BuildRecord record, string image, CancellationToken cancellation)
+    {
+        var sameAsBase = plan.Spec.Dockerfile is null && !plan.Spec.HasBuildSteps;
+        var scan = await engine.Files.ScanAsync(image, plan.Facts?.Id, sameAsBase, scans, cancellation);
+        return [new(record.ImageId, record.Digest, record.Platform.Split('/').ElementAtOrDefault(1) ?? "", scan)];
+    }
 
     /// <summary>The archive when this run built the image or the file is gone; the push when the record shows a tag not pushed.</summary>
     public async Task<BuildRecord> PublishAsync(ImageJob job, BuildRecord record, string? image, CancellationToken cancellation)

@@ -69,6 +69,35 @@ public sealed class SbomTests
     }
 
     [TestMethod]
+    [TestCategory("Engine")]
+    public void An_engine_built_image_without_build_steps_reads_its_base_images_OS_files_once_and_a_code_change_reads_none()
+    {
+        TestEnvironment.RequireEngine();
+        using var cache = new TemporaryFolder();
+        using var project = TestProject.Create("SbomEngineKept", Program,
+            properties: "<ContainerRepository>ctz-sbom-engine-kept</ContainerRepository><ContainerImageTag>1.0.0</ContainerImageTag>", items: PackageReference);
+        var reference = project.Track("ctz-sbom-engine-kept:1.0.0");
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path };
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=docker", "-v:d"];
+        var baseId = DockerCli.Run("image", "inspect", "--format", "{{.Id}}", $"{TestEnvironment.BaseRegistry}/dotnet/runtime:10.0").ShouldSucceed().Output.Trim();
+
+        var first = project.Publish(environment, arguments).ShouldSucceed().Output;
+
+        StringAssert.Contains(first, $"Reading the OS files of image {baseId} through a container made from it.");
+        Assert.AreEqual(1, Occurrences(first, "Reading the OS files of image "), "the image's own are the base's: no step could change them");
+        var packages = DebianPackages(SbomOf(project));
+        CollectionAssert.AreEquivalent(InstalledDebianPackages(reference), packages.Select(package => package.Name).ToList());
+        Assert.IsTrue(packages.All(package => package.Layer == "base"), "every OS package came with the base image");
+
+        File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), Program + "Console.WriteLine(\"changed\");\n");
+        var second = project.Publish(environment, arguments).ShouldSucceed().Output;
+
+        StringAssert.Contains(second, $"The base image's OS files: kept from an earlier build on image {baseId}.");
+        Assert.AreEqual(0, Occurrences(second, "Reading the OS files of image "), "a code change makes no container to read OS files");
+        CollectionAssert.AreEqual(packages, DebianPackages(SbomOf(project)));
+    }
+
+    [TestMethod]
     public void With_ContainerSbom_false_no_SBOM_is_written()
     {
         using var cache = new TemporaryFolder();
@@ -81,6 +110,10 @@ public sealed class SbomTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
         Assert.AreEqual(JsonValueKind.Null, report.RootElement.GetProperty("sbom").ValueKind);
     }
+
+    private static JsonDocument SbomOf(TestProject project) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project.ContextDirectory, "container-image.cdx.json")));
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private static IEnumerable<JsonElement> Components(JsonDocument sbom) => sbom.RootElement.GetProperty("components").EnumerateArray();
 
