@@ -42,7 +42,7 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
         var ids = new Dictionary<string, string>();
         foreach (var name in names)
         {
-            var image = images.FirstOrDefault(image => image.RepoTags?.Contains(name) == true || image.RepoDigests?.Contains(name) == true);
+            var image = images.FirstOrDefault(image => (image.RepoTags ?? []).Concat(image.RepoDigests ?? []).Any(listed => EngineImageNames.Same(name, listed)));
             if (image is not null)
             {
                 ids[name] = image.ID;
@@ -132,7 +132,7 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
             .GroupBy(parts => parts[0])
             .ToDictionary(group => group.Key, group => group.Last().ElementAtOrDefault(1) ?? "");
         var repository = (reference with { Tag = null, Digest = null }).ToString();
-        var digest = reference.Digest ?? image.RepoDigests?.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal))?.Split('@')[1];
+        var digest = reference.Digest ?? image.RepoDigests?.Select(listed => listed.Split('@')).FirstOrDefault(parts => parts.Length == 2 && EngineImageNames.Same(repository, parts[0]))?[1];
         return new BaseImageFacts(image.ID, digest, environment);
     }
 

@@ -156,6 +156,67 @@ public sealed class RemoteEngineTests
     }
 
     [TestMethod]
+    public void AnArchiveWrittenThroughPodmanLoadsIntoDockerAsTheSameImageWithItsTags()
+    {
+        TestEnvironment.RequireEngine();
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock") };
+        using var project = TestProject.Create("ArchivedByPodman", "Console.WriteLine(\"tiny\");\n",
+            properties: $"<ContainerRepository>ctz-podman-archive</ContainerRepository><ContainerImageTags>1.0.0;latest</ContainerImageTags><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>");
+        var archive = Path.Combine(project.Directory, "image.tar");
+        string[] tags = ["ctz-podman-archive:1.0.0", "ctz-podman-archive:latest"];
+
+        try
+        {
+            var id = Hex(project.Publish(podman, "-p:Containerize=true", "-p:ContainerArchiveOutputPath=" + archive, "-getProperty:ContainerImageId").ShouldSucceed().Output);
+
+            Assert.AreEqual(64, id.Length, id);
+            Assert.AreEqual(id, Hex(ProcessRunner.Run("docker", ["image", "inspect", "--format", "{{.Id}}", tags[0]], environment: podman).ShouldSucceed().Output));
+            // Podman's docker save names the tags in full (docker.io/library/…); docker load takes them as the short names.
+            var loaded = DockerCli.Run("load", "-i", archive).ShouldSucceed().Output;
+            StringAssert.Contains(loaded, $"Loaded image: {tags[0]}");
+            StringAssert.Contains(loaded, $"Loaded image: {tags[1]}");
+            Assert.AreEqual(id, Hex(DockerCli.Run("image", "inspect", "--format", "{{.Id}}", tags[1]).ShouldSucceed().Output), "the same configuration, so the same image ID");
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", .. tags], environment: podman);
+            DockerCli.Run(["rmi", "-f", .. tags]);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("docker", "Building ", DisplayName = "built by Podman (the engine backend)")]
+    [DataRow("daemonless", "Making ", DisplayName = "made daemonless and loaded into Podman")]
+    public void TheSecondRunThroughPodmanIsUpToDateThoughPodmanListsTheNamesInFull(string backend, string work)
+    {
+        TestEnvironment.RequireEngine();
+        var podman = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(TestEnvironment.PodmanRuntimeDirectory, "podman", "podman.sock") };
+        var repository = "ctz-podman-again-" + backend;
+        using var project = TestProject.OnTinyBase("AgainOnPodman", repository);
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=" + backend, "-v:n"];
+
+        try
+        {
+            StringAssert.Contains(project.Publish(podman, arguments).ShouldSucceed().Output, work + repository + ":1.0.0");
+            // Podman lists it as docker.io/library/… (built) or localhost/… (loaded), never as the name it was given.
+            var listed = ProcessRunner.Run("docker", ["image", "inspect", "--format", "{{json .RepoTags}}", repository + ":1.0.0"], environment: podman).ShouldSucceed().Output.Trim();
+            Assert.DoesNotContain($"\"{repository}:1.0.0\"", listed);
+
+            var again = project.Publish(podman, arguments).ShouldSucceed().Output;
+
+            StringAssert.Contains(again, $"{repository}:1.0.0 is up to date (");
+            Assert.DoesNotContain(work + repository, again);
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["rmi", "-f", repository + ":1.0.0"], environment: podman);
+        }
+    }
+
+    /// <summary>An image ID as its 64 hex digits: Podman's API gives it without the "sha256:" Docker's has.</summary>
+    private static string Hex(string id) => id.Trim().Replace("sha256:", "", StringComparison.Ordinal);
+
+    [TestMethod]
     public void PodmanBuildsWithTheLegacyBuilderUnderAutoAndRefusesBuildKitBeforeBuilding()
     {
         TestEnvironment.RequireEngine();
