@@ -64,7 +64,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
 
         try
         {
-            using var engine = new EngineImageBuild(Connect(endpoint!), lookup, retries, new Sbom.OsScanCache(cache.Folder), log);
+            using var engine = EngineBuild(endpoint!);
             return await Pipeline.RunAsync(job, engine, cancellation);
         }
         catch (ContainerizeException exception) when (exception.Diagnostic.Code == Errors.EngineUnreachableCode && decision.DaemonlessWhenEngineSilent)
@@ -103,7 +103,7 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
         ContainerSpec spec;
         if (endpoint is not null)
         {
-            using var engine = new EngineImageBuild(Connect(endpoint), lookup, retries, new Sbom.OsScanCache(cache.Folder), log);
+            using var engine = EngineBuild(endpoint);
             spec = (await ImagePipeline.PlanAsync(job, engine, cancellation)).Spec;
         }
         else
@@ -360,6 +360,9 @@ public sealed class Containerizer(IBuildLog log, DockerEndpointResolver endpoint
     /// <summary>The in-process registry client for a host, with the credentials for that access; plain HTTP for loopback and ContainerInsecureRegistries.</summary>
     private RegistryClient ClientFor(ImageJob job, string host, RegistryAccess access) => new(
         host, lookup.Find(host, access, job.PushHost), RegistryNames.IsLoopback(host) || job.Request.InsecureRegistries.Contains(host), retries, log);
+
+    /// <summary>The engine backend: the engine builds (and pushes); base images' OS files are kept beside the blob cache.</summary>
+    private EngineImageBuild EngineBuild(DockerEndpoint endpoint) => new(Connect(endpoint), lookup, retries, new Sbom.OsScanCache(cache.Folder), log);
 
     private DockerEngineBackend Connect(DockerEndpoint endpoint)
     {
