@@ -28,6 +28,27 @@ public static class EngineImageNames
         return Canonical(a) == Canonical(l) || (a.Registry is null && l.Registry == PodmanLocal && (a with { Registry = PodmanLocal }) == l);
     }
 
+    /// <summary>
+    /// The names to ask an engine's image list for (its "reference" filter) to find <paramref name="name"/>: the name,
+    /// and for a Docker Hub name the familiar form too — Docker Engine matches the filter against the familiar names
+    /// only ("docker.io/acme/app:1" finds nothing, "acme/app:1" finds it; seen on 20.10 and 28).
+    /// </summary>
+    public static IEnumerable<string> FilterForms(string name)
+    {
+        yield return name;
+        if (ImageReference.TryParse(name) is { } reference && RegistryNames.HostOf(reference) == RegistryNames.DockerHub)
+        {
+            var repository = reference.Repository.StartsWith("library/", StringComparison.Ordinal) && reference.Repository.Count(c => c == '/') == 1
+                ? reference.Repository["library/".Length..]
+                : reference.Repository;
+            var familiar = (reference with { Registry = null, Repository = repository }).ToString();
+            if (familiar != name)
+            {
+                yield return familiar;
+            }
+        }
+    }
+
     /// <summary>registry/repository:tag@digest with Docker Hub's registry and library/ written out.</summary>
     private static ImageReference Canonical(ImageReference reference)
     {

@@ -37,7 +37,7 @@ public sealed class EngineImages(EngineRequests requests, IBuildLog log)
     private async Task<Dictionary<string, string>> ImageIdsAsync(IReadOnlyList<string> names, CancellationToken cancellation)
     {
         var images = await requests.Retried("list images", () => Client.Images.ListImagesAsync(
-            new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names.Distinct().ToDictionary(name => name, _ => true) } },
+            new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = names.SelectMany(EngineImageNames.FilterForms).Distinct().ToDictionary(name => name, _ => true) } },
             cancellation), cancellation);
         var ids = new Dictionary<string, string>();
         foreach (var name in names)

@@ -31,6 +31,24 @@ public sealed class UpToDateTests
     }
 
     [TestMethod]
+    public void AnImageNamedForDockerHubIsUpToDateThoughTheEngineListsItByItsFamiliarName()
+    {
+        TestEnvironment.RequireEngine();
+        using var project = TestProject.OnTinyBase("UpToDateHub", "acme/ctz-uptodate-hub");
+        project.Track("acme/ctz-uptodate-hub:1.0.0");
+        // Named docker.io/acme/…, built and kept in the engine (not pushed); the engine lists it as acme/… and finds
+        // nothing when its image list is filtered by the name as written.
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerRegistry=docker.io", "-p:ContainerPush=false", "-v:n"];
+        StringAssert.Contains(project.Publish(arguments).ShouldSucceed().Output, "Building docker.io/acme/ctz-uptodate-hub:1.0.0 ");
+        var id = DockerCli.InspectImage("acme/ctz-uptodate-hub:1.0.0").GetProperty("Id").GetString();
+
+        var second = project.Publish(arguments).ShouldSucceed().Output;
+
+        StringAssert.Contains(second, $"docker.io/acme/ctz-uptodate-hub:1.0.0 is up to date ({id})");
+        Assert.DoesNotContain("Building docker.io/acme/ctz-uptodate-hub", second);
+    }
+
+    [TestMethod]
     public void AWebAppsFirstImageHasItsWebConfigSoTheSecondPublishIsUpToDate()
     {
         TestEnvironment.RequireEngine();

@@ -29,4 +29,16 @@ public sealed class EngineImageNamesTests
     [DataRow("acme/app:1", "localhost/app:1", DisplayName = "the whole repository counts")]
     [DataRow("app:1", "<none>:<none>", DisplayName = "an untagged image")]
     public void Names_of_other_images_do_not(string asked, string listed) => Assert.IsFalse(EngineImageNames.Same(asked, listed));
+
+    [TestMethod]
+    [DataRow("docker.io/acme/app:1", "docker.io/acme/app:1|acme/app:1", DisplayName = "Docker Hub: the familiar form too")]
+    [DataRow("index.docker.io/library/app:1", "index.docker.io/library/app:1|app:1", DisplayName = "Docker Hub's other host, library/")]
+    [DataRow("library/app@sha256:623d264a819da55c081e7d15dd91ebc0b6ac34120e024e88faa647cab5bbc27d",
+        "library/app@sha256:623d264a819da55c081e7d15dd91ebc0b6ac34120e024e88faa647cab5bbc27d|app@sha256:623d264a819da55c081e7d15dd91ebc0b6ac34120e024e88faa647cab5bbc27d", DisplayName = "library/ without a registry")]
+    [DataRow("app:1", "app:1", DisplayName = "already familiar")]
+    [DataRow("acme/app:1", "acme/app:1", DisplayName = "an organisation, already familiar")]
+    [DataRow("docker.io/library/acme/app:1", "docker.io/library/acme/app:1|library/acme/app:1", DisplayName = "library/ kept when more follows")]
+    [DataRow("localhost:5000/app:1", "localhost:5000/app:1", DisplayName = "another registry: as written")]
+    public void The_list_is_asked_for_the_name_and_Docker_Hubs_familiar_form(string name, string forms) =>
+        CollectionAssert.AreEqual(forms.Split('|'), EngineImageNames.FilterForms(name).ToList());
 }
