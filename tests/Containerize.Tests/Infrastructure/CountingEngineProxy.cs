@@ -43,12 +43,14 @@ public sealed class CountingEngineProxy(int failFirst = 0, string? socketPath = 
         await Task.WhenAny(CopyAsync(clientStream, engineStream, Record), CopyAsync(engineStream, clientStream));
     }
 
-    private void Record(byte[] data)
+    private Task Record(byte[] data)
     {
         lock (requests)
         {
             requests.AddRange(RequestLines(data));
         }
+
+        return Task.CompletedTask;
     }
 
 }

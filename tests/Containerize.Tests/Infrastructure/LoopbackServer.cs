@@ -60,8 +60,8 @@ public abstract partial class LoopbackServer : IDisposable
     protected static IEnumerable<string> RequestLines(ReadOnlySpan<byte> data) =>
         RequestLine().Matches(Encoding.Latin1.GetString(data)).Select(match => match.Value.TrimEnd('\r'));
 
-    /// <summary>Copies one direction of a connection until it closes, showing each chunk to <paramref name="observe"/>.</summary>
-    protected async Task CopyAsync(Stream from, Stream to, Action<byte[]>? observe = null)
+    /// <summary>Copies one direction of a connection until it closes, showing each chunk to <paramref name="observe"/> before it is passed on.</summary>
+    protected async Task CopyAsync(Stream from, Stream to, Func<byte[], Task>? observe = null)
     {
         var buffer = new byte[81920];
         try
@@ -69,7 +69,11 @@ public abstract partial class LoopbackServer : IDisposable
             int read;
             while ((read = await from.ReadAsync(buffer, Stop.Token)) > 0)
             {
-                observe?.Invoke(buffer[..read]);
+                if (observe is not null)
+                {
+                    await observe(buffer[..read]);
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, read), Stop.Token);
             }
         }
@@ -100,7 +104,14 @@ public abstract partial class LoopbackServer : IDisposable
             {
                 using (client)
                 {
-                    await ServeAsync(client);
+                    try
+                    {
+                        await ServeAsync(client);
+                    }
+                    catch (OperationCanceledException) when (Stop.IsCancellationRequested)
+                    {
+                        // Disposed while serving (a connection a test held open).
+                    }
                 }
             });
         }

@@ -19,9 +19,14 @@ public enum RegistryFault
 /// sent, and can fail the first requests (or all of them) to test retries. The engine treats 127.0.0.1:PORT as a
 /// plain-HTTP registry, so pushing to <see cref="Host"/> goes through it.
 /// </summary>
-public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault = RegistryFault.Unavailable, int faults = 0) : LoopbackServer
+/// <param name="hold">
+/// The first request whose request line matches is never passed on nor answered, as if the registry hung on it
+/// (<see cref="Held"/> completes then); later ones pass.
+/// </param>
+public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault = RegistryFault.Unavailable, int faults = 0, Regex? hold = null) : LoopbackServer
 {
     private readonly List<string> requests = [];
+    private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>faults &lt; 0: every request fails.</summary>
     private readonly bool endless = faults < 0;
     private int faultsLeft = faults;
@@ -33,6 +38,9 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
     public long BytesSent => Interlocked.Read(ref bytesSent);
 
     public int FaultsLeft => Volatile.Read(ref faultsLeft);
+
+    /// <summary>Completes when the request to hold has come.</summary>
+    public Task Held => held.Task;
 
     public IReadOnlyList<string> Requests
     {
@@ -47,6 +55,9 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
 
     /// <summary>Requests that carry layer data to the registry (blob upload chunks and their completion).</summary>
     public IReadOnlyList<string> BlobUploads => Requests.Where(line => BlobUpload().IsMatch(line)).ToList();
+
+    /// <summary>Requests that write to the registry (POST, PUT, PATCH), in order.</summary>
+    public IReadOnlyList<string> Writes => Requests.Where(line => Write().IsMatch(line)).ToList();
 
     protected override async Task ServeAsync(TcpClient client)
     {
@@ -65,7 +76,7 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
             return;
         }
 
-        Record(head);
+        await RecordAsync(head);
         if (endless || Interlocked.Decrement(ref faultsLeft) >= 0)
         {
             if (fault == RegistryFault.Unavailable)
@@ -80,7 +91,7 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         await upstream.ConnectAsync("127.0.0.1", upstreamPort);
         var upstreamStream = upstream.GetStream();
         await upstreamStream.WriteAsync(head);
-        await Task.WhenAny(CopyAsync(clientStream, upstreamStream, Record), CopyAsync(upstreamStream, clientStream));
+        await Task.WhenAny(CopyAsync(clientStream, upstreamStream, RecordAsync), CopyAsync(upstreamStream, clientStream));
     }
 
     /// <summary>Reads up to the end of the first request's headers (a request head fits one read in practice).</summary>
@@ -106,15 +117,25 @@ public sealed partial class RegistryProxy(int upstreamPort, RegistryFault fault 
         return buffer[..total];
     }
 
-    private void Record(byte[] data)
+    /// <summary>Records the request lines a chunk from the client holds; never returns for the request to hold.</summary>
+    private async Task RecordAsync(byte[] data)
     {
         Interlocked.Add(ref bytesSent, data.Length);
+        var lines = RequestLines(data).ToList();
         lock (requests)
         {
-            requests.AddRange(RequestLines(data));
+            requests.AddRange(lines);
+        }
+
+        if (hold is not null && lines.Any(hold.IsMatch) && held.TrySetResult())
+        {
+            await Task.Delay(Timeout.Infinite, Stop.Token);
         }
     }
 
     [GeneratedRegex(@"^(PATCH|PUT) /v2/.+/blobs/uploads/")]
     private static partial Regex BlobUpload();
+
+    [GeneratedRegex(@"^(POST|PUT|PATCH) ")]
+    private static partial Regex Write();
 }

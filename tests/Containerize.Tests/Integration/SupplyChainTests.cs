@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Containerize.Tests.Infrastructure;
 
 namespace Containerize.Tests.Integration;
@@ -170,6 +172,52 @@ public sealed class SupplyChainTests
         var referrers = SupplyChainTools.Discover(image, "--plain-http", "-u", TestEnvironment.AuthUser, "-p", TestEnvironment.AuthPassword);
         CollectionAssert.AreEquivalent(new[] { CycloneDx, InToto }, referrers.Select(referrer => referrer.ArtifactType).ToList());
         Assert.IsFalse(report.RootElement.GetProperty("signed").GetBoolean());
+    }
+
+    [TestMethod]
+    [TestCategory(TestPasses.Engine28Pass)]
+    public void Ctrl_C_while_attaching_keeps_the_pushed_image_and_the_next_run_attaches_everything_without_pushing_it_again()
+    {
+        using var cache = new TemporaryFolder();
+        using var home = new TemporaryFolder();
+        using var project = TestProject.OnTinyBase("AttachCtrlC", "ctz-attach-ctrlc");
+        using var proxy = new RegistryProxy(int.Parse(TestEnvironment.OpenRegistry.Split(':')[1]), hold: new Regex("^PUT /v2/ctz-attach-ctrlc/manifests/sha256-"));
+        var (keyPath, publicKey) = WriteKeyPair(home);
+        var environment = new Dictionary<string, string?>(TestEnvironment.NoEngine(cache)) { ["CONTAINERIZE_SIGNING_KEY_PASSWORD"] = Password };
+        string[] arguments = ["-p:Containerize=true", "-p:ContainerizeBackend=daemonless", "-p:ContainerRegistry=" + proxy.Host, "-p:ContainerSigningKey=" + keyPath, "-v:n"];
+        var output = new ConcurrentQueue<string>();
+
+        // The registry hangs on the referrers index, the last request of the attach step: the image is pushed, its
+        // SBOM, provenance and signatures are in the registry, but nothing lists them yet.
+        using (var process = project.StartPublish(output.Enqueue, environment, arguments))
+        {
+            Assert.IsTrue(proxy.Held.Wait(TimeSpan.FromMinutes(3)), "the referrers index was sent:\n" + string.Join("\n", output));
+            ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+            Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+            Assert.AreNotEqual(0, process.ExitCode);
+        }
+
+        var interrupted = string.Join("\n", output);
+        StringAssert.Contains(interrupted, "Containerize: cancelled.");
+        Assert.DoesNotContain("MSB4018", interrupted);
+
+        // The next run finds the image pushed and attaches (and signs) what the interrupted one did not list.
+        var written = proxy.Writes.Count;
+        StringAssert.Contains(project.Publish(environment, arguments).ShouldSucceed().Output, "is up to date");
+        var writes = proxy.Writes.Skip(written).ToList();
+        Assert.IsFalse(writes.Any(line => line.StartsWith("PUT /v2/ctz-attach-ctrlc/manifests/", StringComparison.Ordinal) && !line.Contains("/manifests/sha256", StringComparison.Ordinal)),
+            "no tag was pushed again:\n" + string.Join("\n", writes));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContextDirectory, "container-image.json")));
+        Assert.IsTrue(report.RootElement.GetProperty("signed").GetBoolean());
+        var image = $"{TestEnvironment.OpenRegistry}/ctz-attach-ctrlc@{report.RootElement.GetProperty("digest").GetString()}";
+        CollectionAssert.AreEquivalent(new[] { CycloneDx, InToto, Bundle, Bundle, Bundle }, SupplyChainTools.Discover(image).Select(referrer => referrer.ArtifactType).ToList());
+        SupplyChainTools.CosignVerify(home, "verify", publicKey, image).ShouldSucceed();
+        SupplyChainTools.CosignVerify(home, "verify-attestation", publicKey, image, "--type", "cyclonedx").ShouldSucceed();
+
+        // Then nothing is left to do.
+        written = proxy.Writes.Count;
+        project.Publish(environment, arguments).ShouldSucceed();
+        Assert.IsEmpty(proxy.Writes.Skip(written));
     }
 
     [TestMethod]
