@@ -58,6 +58,7 @@ public sealed class ContainerLockTests
     }
 
     [TestMethod]
+    [TestCategory(TestPasses.Engine28Pass)]
     public void DaemonlessBuildsFromTheLockedDigestAfterTheTagMoved()
     {
         using var cache = new TemporaryFolder();
@@ -170,6 +171,7 @@ public sealed class ContainerLockTests
     }
 
     [TestMethod]
+    [TestCategory(TestPasses.Engine28Pass)]
     public void LockedModeWithAChangedBaseFailsWithCTZ1080BeforeAnythingIsPulled()
     {
         using var cache = new TemporaryFolder();

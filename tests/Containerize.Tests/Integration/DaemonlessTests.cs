@@ -330,6 +330,7 @@ public sealed class DaemonlessTests
     }
 
     [TestMethod]
+    [TestCategory(TestPasses.Engine28Pass)]
     public void ASelfContainedAppIsPublishedPerRuntimeForEachPlatform()
     {
         TestEnvironment.RequireEngine();
