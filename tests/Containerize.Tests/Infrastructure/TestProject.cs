@@ -121,8 +121,10 @@ public sealed class TestProject : IDisposable
 
     public Process StartPublish(Action<string> onLine, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "publish", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry }.Concat(arguments))
+        // Through env, SIGINT back to its default action: a test run started in the background by a non-interactive
+        // shell ignores SIGINT, dotnet would inherit that, and Ctrl+C (Interrupt) would never reach it.
+        var info = new ProcessStartInfo("env") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--default-signal=INT", "dotnet", "publish", "-p:ContainerBaseRegistry=" + TestEnvironment.BaseRegistry }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -139,6 +141,26 @@ public sealed class TestProject : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>
+    /// Ctrl+C as a terminal sends it (SIGINT to the dotnet of <see cref="StartPublish(Action{string}, string[])"/>); true
+    /// when the publish then ends, and its output has been read to the end, within <paramref name="within"/>.
+    /// </summary>
+    public static bool Interrupt(Process process, TimeSpan within)
+    {
+        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            // Unlike WaitForExit(TimeSpan), this also waits for the last lines of the output.
+            process.WaitForExitAsync(deadline.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public ProcessResult Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)

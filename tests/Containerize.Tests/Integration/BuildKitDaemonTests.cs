@@ -159,9 +159,7 @@ public sealed class BuildKitDaemonTests
             $"-p:ContainerRegistry={TestEnvironment.OpenRegistry}", "-p:ContainerBuildNetwork=none", "-v:n");
         Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(id) > 0, TimeSpan.FromMinutes(2)), "the step runs");
 
-        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-
-        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
         Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(id) == 0, TimeSpan.FromSeconds(30)), "the daemon ended the step");
         Assert.IsTrue(SpinWait.SpinUntil(() => BuildSecretTests.Processes(project.TemporaryDirectory) == 0, TimeSpan.FromSeconds(10)), "the session host has ended");

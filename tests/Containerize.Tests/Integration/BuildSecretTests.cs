@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -102,25 +103,26 @@ public sealed class BuildSecretTests
             properties: $"<ContainerRepository>ctz-secret-ctrlc</ContainerRepository><ContainerBaseImage>{TestEnvironment.TinyBase}</ContainerBaseImage>",
             items: $"""
                 <ContainerBuildSecret Include="feed_token" Environment="CTZ_TEST_FEED_TOKEN" />
-                <ContainerRunCommand Include="wait" Command="sleep 301 %3B echo {id}" Secrets="feed_token" />
+                <ContainerRunCommand Include="wait" Command="sleep 301 %26%26 echo {id}" Secrets="feed_token" />
                 """);
         project.Track("ctz-secret-ctrlc:1.0.0");
         project.Track("ctz-secret-ctrlc:latest");
         project.Dotnet(["build", project.ProjectPath]).ShouldSucceed();
+        DockerCli.Run("rmi", "-f", "ctz-secret-ctrlc:1.0.0");
         var reading = new ManualResetEventSlim();
-        using var process = project.StartPublish(line => { if (line.Contains("BuildKit session: the build read secret 'feed_token'")) { reading.Set(); } },
+        var output = new ConcurrentQueue<string>();
+        using var process = project.StartPublish(line => { output.Enqueue(line); if (line.Contains("BuildKit session: the build read secret 'feed_token'")) { reading.Set(); } },
             new Dictionary<string, string?> { ["CTZ_TEST_FEED_TOKEN"] = "token" }, "-p:Containerize=true", "-p:ContainerBuildNetwork=none", "-v:n");
         Assert.IsTrue(reading.Wait(TimeSpan.FromMinutes(2)), "the step started with its secret");
         Assert.IsTrue(SpinWait.SpinUntil(() => Processes(id) > 0, TimeSpan.FromSeconds(30)), "the step runs");
 
-        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-
-        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
         Assert.IsTrue(SpinWait.SpinUntil(() => Processes(project.TemporaryDirectory) == 0, TimeSpan.FromSeconds(10)), "the session host has ended");
         Assert.AreEqual(0, Directory.GetDirectories(project.TemporaryDirectory, "containerize-session-*").Length, "the session host's folder is left behind");
         Assert.IsTrue(SpinWait.SpinUntil(() => Processes(id) == 0, TimeSpan.FromSeconds(30)), "the engine stopped the step");
-        Assert.IsFalse(DockerCli.ImageExists("ctz-secret-ctrlc:1.0.0"));
+        Assert.IsFalse(DockerCli.ImageExists("ctz-secret-ctrlc:1.0.0"),
+            "the interrupted build made an image:\n" + DockerCli.Run("image", "inspect", "--format", "{{.Created}} {{.Id}}", "ctz-secret-ctrlc:1.0.0").Output + string.Join("\n", output));
     }
 
     /// <summary>How many processes of this machine have the text in their command line.</summary>

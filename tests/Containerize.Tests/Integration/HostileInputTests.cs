@@ -158,9 +158,7 @@ public sealed class HostileInputTests
         Thread.Sleep(500);
         var clock = Stopwatch.StartNew();
 
-        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-
-        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.IsLessThan(TimeSpan.FromSeconds(5), clock.Elapsed, $"dotnet publish took {clock.Elapsed.TotalSeconds:0.0} s to stop (compressing the layer takes about 10 s)");
         Assert.AreNotEqual(0, process.ExitCode);
         var text = string.Join("\n", output);

@@ -74,9 +74,7 @@ public sealed class RunContainerTests
         Assert.IsTrue(started.Wait(TimeSpan.FromMinutes(2)), "the container printed 'started'");
         Assert.AreEqual(1, Running("ctz-ctrlc:1.0.0").Length);
 
-        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-
-        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(60)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(60)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
         Assert.AreEqual(0, Running("ctz-ctrlc:1.0.0").Length, "the container is gone");
     }
@@ -94,9 +92,7 @@ public sealed class RunContainerTests
         Assert.IsTrue(pulling.Wait(TimeSpan.FromMinutes(2)), "the pull of the base image started");
         Assert.IsTrue(SpinWait.SpinUntil(() => registry.Connections > 0, TimeSpan.FromSeconds(30)), "the engine reached the silent registry");
 
-        ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-
-        Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+        Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
         Assert.AreNotEqual(0, process.ExitCode);
     }
 

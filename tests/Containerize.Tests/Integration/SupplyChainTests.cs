@@ -192,8 +192,7 @@ public sealed class SupplyChainTests
         using (var process = project.StartPublish(output.Enqueue, environment, arguments))
         {
             Assert.IsTrue(proxy.Held.Wait(TimeSpan.FromMinutes(3)), "the referrers index was sent:\n" + string.Join("\n", output));
-            ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]).ShouldSucceed();
-            Assert.IsTrue(process.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
+            Assert.IsTrue(TestProject.Interrupt(process, TimeSpan.FromSeconds(30)), "dotnet publish stopped after Ctrl+C");
             Assert.AreNotEqual(0, process.ExitCode);
         }
 
